@@ -1,0 +1,321 @@
+/**
+ * Byte-level CSV formatter: Dumpling's CSV dialect (the default) and an RFC-4180 dialect.
+ *
+ * Cells arrive as the exact bytes TiDB would print (`Uint8Array`) or `null` for SQL NULL, with
+ * the column's kind. Nothing is decoded as UTF-8: bytes that are not valid UTF-8 pass through
+ * unchanged (only the escape bytes below are touched), so binary and latin1 data survive.
+ *
+ * Dumpling dialect (pingcap/tidb:dumpling/export/sql_type.go `escapeBackslashCSV`,
+ * writer_util.go `WriteInsertInCsv`; see docs prior-art.md §3.2):
+ *
+ *   row      := field (SEP field)* TERM                     SEP default ","   TERM default "\r\n"
+ *   field    := NULL                                        NULL default \N, never quoted
+ *             | number-text                                 kind 'number': raw, never quoted
+ *             | DELIM escaped(bytes) DELIM                  kind 'string' | 'bytes', header names
+ *   escaped  : 0x00 -> "\0", CR -> "\r", LF -> "\n", "\" -> "\\",
+ *              first byte of DELIM -> "\" + that byte
+ *              (DELIM empty: nothing is quoted and the first byte of SEP is escaped instead)
+ *   Tab and 0x1A are NOT escaped (Dumpling does not escape them in CSV).
+ *
+ * RFC-4180 dialect (Dumpling's `--escape-backslash=false`): the same quoting rules, but inside a
+ * quoted field only the delimiter is special and it is doubled (`"` -> `""`); no backslash
+ * escapes. Binary cells are written as hex (default) or base64 text, or raw with `raw`.
+ *
+ * Worked example (Dumpling defaults), columns (id number, s string, b bytes), cells
+ * [ "7", 'a"b\n', 00 ff ]  ->  7,"a\"b\n","\0<ff>"\r\n
+ */
+import { UserError } from '../errors.js';
+
+export type CellKind = 'number' | 'string' | 'bytes';
+export type Dialect = 'dumpling' | 'rfc4180';
+export type BinaryFormat = 'raw' | 'hex' | 'base64';
+
+export interface CsvColumn {
+  name: string;
+  kind: CellKind;
+}
+
+export interface CsvOptions {
+  /** Between fields; may be several bytes. Default ",". */
+  separator: Uint8Array;
+  /** Quote around string/bytes fields; may be empty (no quoting). Default `"`. */
+  delimiter: Uint8Array;
+  /** Written unquoted for SQL NULL. Default `\N`. */
+  nullValue: Uint8Array;
+  /** End of every row, header included. Default "\r\n". */
+  lineTerminator: Uint8Array;
+  /** Write the column names as the first row of every file. Default true. */
+  header: boolean;
+  dialect: Dialect;
+  /** How 'bytes' cells are rendered. Default raw for dumpling, hex for rfc4180. */
+  binaryFormat: BinaryFormat;
+}
+
+const enc = new TextEncoder();
+export const utf8 = (s: string): Uint8Array => enc.encode(s);
+
+export function defaultCsvOptions(dialect: Dialect = 'dumpling'): CsvOptions {
+  return {
+    separator: utf8(','),
+    delimiter: utf8('"'),
+    nullValue: utf8('\\N'),
+    lineTerminator: utf8('\r\n'),
+    header: true,
+    dialect,
+    binaryFormat: dialect === 'rfc4180' ? 'hex' : 'raw',
+  };
+}
+
+/**
+ * Turns a command-line value into bytes. Backslash escapes `\t \r \n \\ \0` are understood so
+ * that a tab separator or a "\n" terminator can be typed; `\N` (the NULL default) stays literal.
+ */
+export function parseCsvArg(text: string): Uint8Array {
+  let out = '';
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '\\' && i + 1 < text.length) {
+      const n = text[i + 1]!;
+      const mapped = n === 't' ? '\t' : n === 'r' ? '\r' : n === 'n' ? '\n' : n === '\\' ? '\\' : n === '0' ? '\0' : undefined;
+      if (mapped !== undefined) {
+        out += mapped;
+        i++;
+        continue;
+      }
+    }
+    out += c;
+  }
+  return utf8(out);
+}
+
+const BACKSLASH = 0x5c;
+const HEX = utf8('0123456789abcdef');
+
+/** Growable output buffer; `view()` is valid until the next write. */
+class ByteBuf {
+  buf = new Uint8Array(1024);
+  len = 0;
+  ensure(extra: number): void {
+    const need = this.len + extra;
+    if (need <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < need) cap *= 2;
+    const nb = new Uint8Array(cap);
+    nb.set(this.buf.subarray(0, this.len));
+    this.buf = nb;
+  }
+  push(bytes: Uint8Array): void {
+    this.ensure(bytes.length);
+    this.buf.set(bytes, this.len);
+    this.len += bytes.length;
+  }
+}
+
+export class CsvFormatter {
+  readonly columns: readonly CsvColumn[];
+  readonly options: CsvOptions;
+  /** escapeTable[b] = byte to write after a backslash, or -1 to copy b as is (dumpling). */
+  private readonly escapeTable: Int16Array;
+  private readonly out = new ByteBuf();
+  private readonly quote: Uint8Array;
+  private readonly quoteFirst: number;
+
+  constructor(columns: readonly CsvColumn[], options: CsvOptions) {
+    if (options.separator.length === 0) throw new UserError('--csv-separator must not be empty');
+    if (options.dialect === 'rfc4180' && options.delimiter.length === 0) {
+      throw new UserError('--dialect rfc4180 needs a non-empty --csv-delimiter');
+    }
+    this.columns = columns;
+    this.options = options;
+    this.quote = options.delimiter;
+    this.quoteFirst = options.delimiter.length > 0 ? options.delimiter[0]! : -1;
+    const t = new Int16Array(256).fill(-1);
+    t[0x00] = 0x30; // '0'
+    t[0x0d] = 0x72; // 'r'
+    t[0x0a] = 0x6e; // 'n'
+    t[BACKSLASH] = BACKSLASH;
+    const special = options.delimiter.length > 0 ? options.delimiter[0]! : options.separator[0]!;
+    t[special] = special;
+    this.escapeTable = t;
+  }
+
+  /** The header row (column names quoted like strings), or an empty array with `header: false`. */
+  header(): Uint8Array {
+    if (!this.options.header) return new Uint8Array(0);
+    return this.row(
+      this.columns.map((c) => utf8(c.name)),
+      this.columns.map(() => 'string' as const),
+    ).slice();
+  }
+
+  /**
+   * One formatted row including the line terminator. The returned view is reused: it is valid
+   * only until the next call on this formatter.
+   */
+  row(cells: readonly (Uint8Array | null)[], kinds?: readonly CellKind[]): Uint8Array {
+    const o = this.out;
+    o.len = 0;
+    const opt = this.options;
+    if (cells.length !== this.columns.length) {
+      throw new Error(`internal: row has ${cells.length} cells, table has ${this.columns.length} columns`);
+    }
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) o.push(opt.separator);
+      const cell = cells[i]!;
+      if (cell === null) {
+        o.push(opt.nullValue);
+        continue;
+      }
+      const kind = kinds !== undefined ? kinds[i]! : this.columns[i]!.kind;
+      if (kind === 'number') {
+        o.push(cell);
+      } else if (kind === 'bytes' && opt.binaryFormat !== 'raw') {
+        o.push(this.quote);
+        this.pushEncodedBinary(cell);
+        o.push(this.quote);
+      } else {
+        o.push(this.quote);
+        if (opt.dialect === 'rfc4180') this.pushDoubled(cell);
+        else this.pushBackslashed(cell);
+        o.push(this.quote);
+      }
+    }
+    o.push(opt.lineTerminator);
+    return o.buf.subarray(0, o.len);
+  }
+
+  private pushBackslashed(cell: Uint8Array): void {
+    const o = this.out;
+    o.ensure(cell.length * 2);
+    const b = o.buf;
+    const t = this.escapeTable;
+    let n = o.len;
+    for (let i = 0; i < cell.length; i++) {
+      const c = cell[i]!;
+      const e = t[c]!;
+      if (e < 0) {
+        b[n++] = c;
+      } else {
+        b[n++] = BACKSLASH;
+        b[n++] = e;
+      }
+    }
+    o.len = n;
+  }
+
+  private pushDoubled(cell: Uint8Array): void {
+    const o = this.out;
+    const q = this.quoteFirst;
+    // A multi-byte delimiter is doubled whole where it occurs; the common 1-byte case is a loop.
+    if (this.quote.length === 1) {
+      o.ensure(cell.length * 2);
+      const b = o.buf;
+      let n = o.len;
+      for (let i = 0; i < cell.length; i++) {
+        const c = cell[i]!;
+        b[n++] = c;
+        if (c === q) b[n++] = c;
+      }
+      o.len = n;
+      return;
+    }
+    const d = this.quote;
+    let start = 0;
+    for (let i = 0; i + d.length <= cell.length; i++) {
+      let hit = true;
+      for (let j = 0; j < d.length; j++) {
+        if (cell[i + j] !== d[j]) {
+          hit = false;
+          break;
+        }
+      }
+      if (hit) {
+        o.push(cell.subarray(start, i + d.length));
+        o.push(d);
+        start = i + d.length;
+        i += d.length - 1;
+      }
+    }
+    o.push(cell.subarray(start));
+  }
+
+  private pushEncodedBinary(cell: Uint8Array): void {
+    const o = this.out;
+    if (this.options.binaryFormat === 'hex') {
+      o.ensure(cell.length * 2);
+      const b = o.buf;
+      let n = o.len;
+      for (let i = 0; i < cell.length; i++) {
+        b[n++] = HEX[cell[i]! >> 4]!;
+        b[n++] = HEX[cell[i]! & 15]!;
+      }
+      o.len = n;
+    } else {
+      // base64 alphabet never contains a delimiter, separator or escape byte
+      o.push(utf8(Buffer.from(cell.buffer, cell.byteOffset, cell.length).toString('base64')));
+    }
+  }
+}
+
+/**
+ * Reads back one Dumpling-dialect CSV file (default options) into rows of cells: `null` for an
+ * unquoted `\N`, else the unescaped bytes. For tests and `verify`-style tools; strict: any byte
+ * sequence the formatter cannot produce is an error.
+ */
+export function parseDumplingCsv(data: Uint8Array, opts: CsvOptions = defaultCsvOptions()): (Uint8Array | null)[][] {
+  const rows: (Uint8Array | null)[][] = [];
+  const sep = opts.separator;
+  const term = opts.lineTerminator;
+  const q = opts.delimiter;
+  const at = (pat: Uint8Array, p: number): boolean => {
+    if (p + pat.length > data.length) return false;
+    for (let j = 0; j < pat.length; j++) if (data[p + j] !== pat[j]) return false;
+    return true;
+  };
+  const unesc: Record<number, number> = { 0x30: 0, 0x72: 0x0d, 0x6e: 0x0a, [BACKSLASH]: BACKSLASH };
+  let p = 0;
+  let row: (Uint8Array | null)[] = [];
+  while (p < data.length) {
+    let cell: Uint8Array | null;
+    if (q.length > 0 && at(q, p)) {
+      p += q.length;
+      const bytes: number[] = [];
+      for (;;) {
+        if (p >= data.length) throw new Error(`unterminated quoted field at ${p}`);
+        const c = data[p]!;
+        if (c === BACKSLASH) {
+          const n = data[p + 1];
+          if (n === undefined) throw new Error(`dangling backslash at ${p}`);
+          const u = n === q[0] ? n : unesc[n];
+          if (u === undefined) throw new Error(`unknown escape \\${String.fromCharCode(n)} at ${p}`);
+          bytes.push(u);
+          p += 2;
+        } else if (at(q, p)) {
+          p += q.length;
+          break;
+        } else {
+          bytes.push(c);
+          p++;
+        }
+      }
+      cell = Uint8Array.from(bytes);
+    } else {
+      const start = p;
+      while (p < data.length && !at(sep, p) && !at(term, p)) p++;
+      const raw = data.subarray(start, p);
+      cell = raw.length === opts.nullValue.length && at(opts.nullValue, start) ? null : raw.slice();
+    }
+    row.push(cell);
+    if (at(sep, p)) {
+      p += sep.length;
+    } else if (at(term, p)) {
+      p += term.length;
+      rows.push(row);
+      row = [];
+    } else {
+      throw new Error(`expected separator or line terminator at ${p}`);
+    }
+  }
+  if (row.length > 0) throw new Error('last row has no line terminator');
+  return rows;
+}
