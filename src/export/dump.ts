@@ -1,0 +1,361 @@
+/**
+ * Table -> Dumpling-layout files.
+ *
+ * For every selected table:
+ *   {db}-schema-create.sql   once per database
+ *   {db}.{table}-schema.sql  CREATE TABLE
+ *   {db}.{table}.{%09d}.csv  rows of every physical id (the table's own id, or each partition
+ *                            in definition order, all into the same numbered files)
+ *   {db}.{table}.rejects.jsonl  only when a row value did not decode ({key, value, error});
+ *                            such a run ends "partial" (exit 3), no row is dropped silently
+ * and at the end `metadata` (Dumpling's lines + what we read from).
+ *
+ * Every file is written tmp+rename (file-writer.ts), so a final name always means complete;
+ * `metadata` is written last, so a dump directory without it did not finish.
+ */
+import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { DataError, FormatError, UserError } from '../errors.js';
+import type { DbInfo, TableInfo } from '../tidb/table-info.js';
+import { CsvFormatter, type CsvOptions } from './csv.js';
+import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
+import { dataFile, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
+import { silentLog, type DumpSource, type Log } from './source.js';
+
+export interface DumpTarget {
+  db: DbInfo;
+  table: TableInfo;
+}
+
+export interface DumpOptions {
+  outDir: string;
+  csv: CsvOptions;
+  /** Rotate data files after this many bytes; 0 = one file per table. */
+  fileSize: number;
+  /** Written into metadata. */
+  meta: DumpMetadata;
+  log?: Log;
+  onProgress?: (p: DumpProgress) => void;
+  /** Milliseconds between progress callbacks (default 1000). */
+  progressEveryMs?: number;
+  now?: () => Date;
+}
+
+export interface DumpMetadata {
+  /** Read timestamp requested with --as-of; undefined = latest committed. */
+  readTs: bigint | undefined;
+  sourceDirs: string[];
+  storeId?: string;
+  clusterId?: string;
+  schemaVersion?: string;
+  timeZone: string;
+  toolVersion: string;
+  /** Extra "key: value" lines (regions used, warnings count, ...). */
+  extra?: [string, string][];
+}
+
+export interface DumpProgress {
+  tablesDone: number;
+  tablesTotal: number;
+  table: string;
+  rows: number;
+  bytesOut: number;
+  bytesRead: number | undefined;
+  bytesEstimate: number | undefined;
+  elapsedMs: number;
+}
+
+export interface TableSummary {
+  db: string;
+  table: string;
+  physicalIds: number[];
+  rows: number;
+  files: string[];
+  bytes: number;
+  deletedSkipped: number;
+  pendingLocks: number;
+  valuesMissing: number;
+  rejected: number;
+  ms: number;
+  /** Tables not dumped (views, sequences) say why. */
+  skipped?: string;
+}
+
+export interface DumpResult {
+  tables: TableSummary[];
+  /** Highest commit ts among exported rows (the metadata Pos when --as-of was not given). */
+  maxCommitTs: bigint;
+  /** 0 complete, 3 partial (rows rejected or values missing). */
+  exitCode: 0 | 3;
+}
+
+const SET_NAMES = '/*!40101 SET NAMES binary*/;\n';
+
+function statement(sql: string): string {
+  const t = sql.trimEnd();
+  return `${t.endsWith(';') ? t : `${t};`}\n`;
+}
+
+/**
+ * Creates OUTDIR (or checks it is empty), refusing any location inside a source directory.
+ * Exported for the CLI, which calls it before opening anything slow.
+ */
+export function prepareOutDir(outDir: string, sourceDirs: readonly string[], realpath: (p: string) => string): void {
+  const out = realpathOfMaybeMissing(outDir, realpath);
+  for (const src of sourceDirs) {
+    const s = realpath(src);
+    if (out === s || out.startsWith(`${s}/`)) {
+      throw new UserError(`--out ${outDir} is inside the data directory ${src}; choose a directory elsewhere (tikv-export never writes into the data dir)`);
+    }
+  }
+  let st;
+  try {
+    st = statSync(outDir);
+  } catch {
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new UserError(`cannot create --out ${outDir}: ${(e as Error).message}`);
+    }
+    return;
+  }
+  if (!st.isDirectory()) throw new UserError(`--out ${outDir} exists and is not a directory`);
+  const existing = readdirSync(outDir);
+  if (existing.length > 0) {
+    throw new UserError(`--out ${outDir} is not empty (${existing.length} entries, e.g. ${existing[0]}); use a new directory so files of two dumps never mix`);
+  }
+}
+
+function realpathOfMaybeMissing(p: string, realpath: (p: string) => string): string {
+  // the out dir may not exist yet: resolve its closest existing ancestor
+  const parts: string[] = [];
+  let cur = p;
+  for (;;) {
+    try {
+      const r = realpath(cur);
+      return parts.length === 0 ? r : `${r}/${parts.reverse().join('/')}`;
+    } catch {
+      const idx = cur.replace(/\/+$/, '').lastIndexOf('/');
+      if (idx < 0) {
+        parts.push(cur);
+        cur = '.';
+        continue;
+      }
+      parts.push(cur.slice(idx + 1));
+      cur = idx === 0 ? '/' : cur.slice(0, idx);
+    }
+  }
+}
+
+export function physicalIds(table: TableInfo): number[] {
+  const p = table.partition;
+  if (p !== null && p !== undefined && Array.isArray(p.definitions) && p.definitions.length > 0) {
+    return p.definitions.map((d) => d.id);
+  }
+  return [table.id];
+}
+
+function hexOf(u: Uint8Array): string {
+  return Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
+}
+
+export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, opts: DumpOptions): DumpResult {
+  const log = opts.log ?? silentLog;
+  const now = opts.now ?? (() => new Date());
+  const started = now();
+  const t0 = Date.now();
+  const summaries: TableSummary[] = [];
+  const dbsWritten = new Set<string>();
+  let maxCommitTs = 0n;
+  let rowsTotal = 0;
+  let bytesTotal = 0;
+  const every = opts.progressEveryMs ?? 1000;
+  let lastProgress = Date.now();
+  const estimateTotal =
+    source.estimateBytes === undefined
+      ? undefined
+      : targets.reduce((acc, t) => acc + physicalIds(t.table).reduce((a, id) => a + source.estimateBytes!(id), 0), 0);
+
+  const progress = (tablesDone: number, table: string, force: boolean): void => {
+    if (opts.onProgress === undefined) return;
+    const n = Date.now();
+    if (!force && n - lastProgress < every) return;
+    lastProgress = n;
+    opts.onProgress({
+      tablesDone,
+      tablesTotal: targets.length,
+      table,
+      rows: rowsTotal,
+      bytesOut: bytesTotal,
+      bytesRead: source.bytesRead?.(),
+      bytesEstimate: estimateTotal,
+      elapsedMs: n - t0,
+    });
+  };
+
+  for (let ti = 0; ti < targets.length; ti++) {
+    const { db, table } = targets[ti]!;
+    const dbName = db.db_name.O;
+    const tableName = table.name.O;
+    const label = `${dbName}.${tableName}`;
+    const tStart = Date.now();
+    if (!dbsWritten.has(dbName)) {
+      writeFileAtomic(opts.outDir, schemaCreateFile(dbName), SET_NAMES + statement(source.createDatabaseSql(db)));
+      dbsWritten.add(dbName);
+    }
+    const ids = physicalIds(table);
+    const summary: TableSummary = {
+      db: dbName,
+      table: tableName,
+      physicalIds: ids,
+      rows: 0,
+      files: [],
+      bytes: 0,
+      deletedSkipped: 0,
+      pendingLocks: 0,
+      valuesMissing: 0,
+      rejected: 0,
+      ms: 0,
+    };
+    const kind = table.view !== undefined && table.view !== null ? 'view' : table.sequence !== undefined && table.sequence !== null ? 'sequence' : undefined;
+    if (kind !== undefined) {
+      summary.skipped = `${kind}: no data to dump`;
+      log.info({ table: label }, `skipping ${kind} ${label}`);
+      summaries.push(summary);
+      continue;
+    }
+    writeFileAtomic(opts.outDir, tableSchemaFile(dbName, tableName), SET_NAMES + statement(source.createTableSql(table)));
+
+    const decoder = source.decoder(table);
+    const formatter = new CsvFormatter(decoder.columns, opts.csv);
+    const writer = new RotatingWriter({
+      dir: opts.outDir,
+      fileName: (i) => dataFile(dbName, tableName, i),
+      fileSize: opts.fileSize,
+      header: formatter.header(),
+    });
+    let rejects: AtomicFile | undefined;
+    const enc = new TextEncoder();
+    try {
+      for (const pid of ids) {
+        const locks = source.pendingLocks(pid);
+        summary.pendingLocks += locks;
+        if (locks > 0) {
+          log.warn({ table: label, physicalId: pid, locks }, `${locks} pending lock(s) in ${label}: uncommitted transactions were not exported`);
+        }
+        const scan = source.scanRows(pid);
+        let n = 0;
+        while (scan.next()) {
+          const key = scan.rawKey();
+          const value = scan.value();
+          const ts = scan.commitTs();
+          let cells: (Uint8Array | null)[];
+          try {
+            cells = decoder.decode(key, value);
+          } catch (e) {
+            if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
+            rejects ??= new AtomicFile(opts.outDir, rejectsFile(dbName, tableName));
+            const line = JSON.stringify({ physical_id: pid, key: hexOf(key), value: hexOf(value), commit_ts: ts.toString(), error: e.message });
+            rejects.write(enc.encode(`${line}\n`));
+            summary.rejected++;
+            log.debug({ table: label, key: hexOf(key), err: e.message }, 'row rejected');
+            continue;
+          }
+          if (ts > maxCommitTs) maxCommitTs = ts;
+          const before = writer.bytes;
+          writer.writeRow(formatter.row(cells));
+          bytesTotal += writer.bytes - before;
+          rowsTotal++;
+          if ((++n & 0xfff) === 0) progress(ti, label, false);
+        }
+        const c = scan.counters();
+        summary.deletedSkipped += c.deleted;
+        summary.valuesMissing += c.valuesMissing;
+      }
+      const files = writer.finish();
+      rejects?.commit();
+      summary.files = files.map((f) => f.name);
+      summary.rows = writer.rows;
+      summary.bytes = writer.bytes;
+    } catch (e) {
+      writer.abort();
+      rejects?.abort();
+      throw e;
+    }
+    summary.ms = Date.now() - tStart;
+    if (summary.rejected > 0) {
+      log.error({ table: label, rejected: summary.rejected, file: rejectsFile(dbName, tableName) }, `${summary.rejected} row(s) of ${label} did not decode; written to ${rejectsFile(dbName, tableName)}`);
+    }
+    if (summary.valuesMissing > 0) {
+      log.error({ table: label, valuesMissing: summary.valuesMissing }, `${summary.valuesMissing} committed row(s) of ${label} have no value in the default CF (data lost on this node)`);
+    }
+    log.info({ table: label, rows: summary.rows, files: summary.files.length, bytes: summary.bytes, ms: summary.ms }, `dumped ${label}`);
+    summaries.push(summary);
+    progress(ti + 1, label, true);
+  }
+
+  const partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0);
+  writeMetadata(opts.outDir, opts.meta, started, now(), maxCommitTs, summaries, partial);
+  return { tables: summaries, maxCommitTs, exitCode: partial ? 3 : 0 };
+}
+
+/** Dumpling's `YYYY-MM-DD HH:MM:SS` (we state UTC explicitly). */
+function dumplingTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace(/\.\d+Z$/, '');
+}
+
+function tsoTime(ts: bigint): string {
+  return new Date(Number(ts >> 18n)).toISOString();
+}
+
+export function metadataText(
+  meta: DumpMetadata,
+  started: Date,
+  finished: Date,
+  maxCommitTs: bigint,
+  summaries: readonly TableSummary[],
+  partial: boolean,
+): string {
+  const pos = meta.readTs ?? maxCommitTs;
+  const lines: string[] = [];
+  lines.push(`Started dump at: ${dumplingTime(started)}`);
+  lines.push('SHOW MASTER STATUS:');
+  lines.push('\tLog: tidb-binlog');
+  lines.push(`\tPos: ${pos}`);
+  lines.push('\tGTID:');
+  lines.push('');
+  lines.push('tikv-export:');
+  lines.push(`\tTool version: tikv-export ${meta.toolVersion}`);
+  if (meta.readTs !== undefined) {
+    lines.push(`\tRead timestamp: ${meta.readTs} (${tsoTime(meta.readTs)}, from --as-of)`);
+  } else {
+    lines.push('\tRead timestamp: latest committed version of every row (no --as-of)');
+    lines.push(`\tMax commit ts exported: ${maxCommitTs}${maxCommitTs > 0n ? ` (${tsoTime(maxCommitTs)})` : ''}`);
+  }
+  for (const d of meta.sourceDirs) lines.push(`\tSource dir: ${d}`);
+  if (meta.clusterId !== undefined) lines.push(`\tCluster id: ${meta.clusterId}`);
+  if (meta.storeId !== undefined) lines.push(`\tStore id: ${meta.storeId}`);
+  if (meta.schemaVersion !== undefined) lines.push(`\tSchema version: ${meta.schemaVersion}`);
+  lines.push(`\tTime zone: ${meta.timeZone} (TIMESTAMP columns rendered in it)`);
+  for (const [k, v] of meta.extra ?? []) lines.push(`\t${k}: ${v}`);
+  const rows = summaries.reduce((a, s) => a + s.rows, 0);
+  const rejected = summaries.reduce((a, s) => a + s.rejected, 0);
+  const missing = summaries.reduce((a, s) => a + s.valuesMissing, 0);
+  const locks = summaries.reduce((a, s) => a + s.pendingLocks, 0);
+  lines.push(`\tTables: ${summaries.length}, rows: ${rows}, rejected: ${rejected}, values missing: ${missing}, pending locks: ${locks}`);
+  lines.push(`\tStatus: ${partial ? 'PARTIAL (see rejects files / values missing)' : 'complete'}`);
+  lines.push('');
+  lines.push(`Finished dump at: ${dumplingTime(finished)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function writeMetadata(
+  outDir: string,
+  meta: DumpMetadata,
+  started: Date,
+  finished: Date,
+  maxCommitTs: bigint,
+  summaries: readonly TableSummary[],
+  partial: boolean,
+): void {
+  writeFileAtomic(outDir, METADATA_FILE, metadataText(meta, started, finished, maxCommitTs, summaries, partial));
+}

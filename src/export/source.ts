@@ -1,0 +1,61 @@
+/**
+ * What the export layer needs from the layers below, as small interfaces. `real-source.ts`
+ * implements them with RocksDb + LatestScanner + Catalog + RowDecoder; tests use fakes.
+ * (An extension of the DEVELOPING.md contracts that lives only in src/export.)
+ */
+import type { DbInfo, TableInfo } from '../tidb/table-info.js';
+import type { CellKind } from './csv.js';
+
+/** Latest committed rows of one physical table, ascending by key (LatestScanner's shape). */
+export interface RowScan {
+  next(): boolean;
+  /** mc-decoded TiDB record key (`t{id}_r...`). */
+  rawKey(): Uint8Array;
+  value(): Uint8Array;
+  commitTs(): bigint;
+  /** Counters so far: keys whose newest committed record is a Delete; Puts whose value is missing. */
+  counters(): ScanCounters;
+}
+
+export interface ScanCounters {
+  deleted: number;
+  valuesMissing: number;
+}
+
+export interface OutputColumnLike {
+  name: string;
+  kind: CellKind;
+}
+
+export interface TableDecoder {
+  readonly columns: readonly OutputColumnLike[];
+  decode(rawKey: Uint8Array, value: Uint8Array): (Uint8Array | null)[];
+}
+
+export interface DumpSource {
+  scanRows(physicalId: number): RowScan;
+  /** Number of pending (uncommitted) locks in the table's record range. */
+  pendingLocks(physicalId: number): number;
+  decoder(table: TableInfo): TableDecoder;
+  createTableSql(table: TableInfo): string;
+  createDatabaseSql(db: DbInfo): string;
+  /** Bytes of SST/WAL read so far, for progress (optional). */
+  bytesRead?(): number;
+  /** Rough total bytes a physical table's scan will read, for an ETA (optional). */
+  estimateBytes?(physicalId: number): number;
+}
+
+/** pino-compatible subset. */
+export interface Log {
+  debug(obj: object, msg: string): void;
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export const silentLog: Log = {
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+};
