@@ -1,0 +1,468 @@
+/**
+ * The merged, visible view of one column family (what `ldb scan` prints), built from:
+ *   - memtables (WAL replay),
+ *   - each L0 file (they overlap) as its own input,
+ *   - one concatenating input per level >= 1 (files do not overlap; opened lazily by key range).
+ *
+ * Semantics (facebook/rocksdb:db/db_iter.cc `DBIter::FindNextUserEntryInternal`,
+ * db/range_del_aggregator.cc): for each user key the entry with the highest sequence wins;
+ * Deletion / SingleDeletion hide the key; a range tombstone [start, end) at seq t hides every
+ * entry of a key in the range with seq < t; Value and BlobIndex (0x11, Titan) are visible;
+ * Merge and the other value types TiKV never writes are an 'unsupported' FormatError.
+ *
+ * Bounds [start, end): inputs whose [smallest, largest] key range lies outside are never opened.
+ * A file's range tombstones are registered when the file is opened; that is always before any
+ * key inside the file's range is emitted (every input is positioned at or after the heap top,
+ * and an input at or after a key has opened the only file of its level that can contain it).
+ */
+import { FormatError, unsupported, hex } from '../errors.js';
+import { compareBytes } from './internal-key.js';
+import { ValueType, type InternalCursor, type KeyRange, type KvCursor, type RangeTombstone } from './types.js';
+
+/** An input opened on demand: an SST, or anything else with a key range. */
+export interface LazySource {
+  /** Label for errors (file path, "memtable of 000012.log", ...). */
+  name: string;
+  smallestKey: Uint8Array;
+  largestKey: Uint8Array;
+  /** Open the input: its entry cursor and its range tombstones. Called at most once. */
+  open(): { cursor: InternalCursor; tombstones: RangeTombstone[] };
+}
+
+export interface MergeInputs {
+  /** Inputs that may overlap each other (memtables, L0 files, fallback files): one heap entry each. */
+  overlapping: LazySource[];
+  /** Levels >= 1: each a list of non-overlapping files (any order; sorted here). */
+  levels: LazySource[][];
+  range?: KeyRange;
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Active range tombstones for keys visited in ascending order. */
+class TombstoneTracker {
+  private all: RangeTombstone[] = [];
+  private dirty = false;
+  private nextIdx = 0;
+  private active: RangeTombstone[] = [];
+  private minEnd: Uint8Array | null = null;
+  private maxSeq = -1;
+
+  add(ts: RangeTombstone[]): void {
+    if (ts.length === 0) return;
+    for (const t of ts) this.all.push(t);
+    this.dirty = true;
+  }
+
+  /** Keys will restart from the beginning (seek). */
+  reset(): void {
+    this.dirty = true;
+  }
+
+  private rebuild(key: Uint8Array): void {
+    this.all.sort((a, b) => compareBytes(a.start, b.start));
+    this.active = [];
+    let i = 0;
+    while (i < this.all.length && compareBytes(this.all[i]!.start, key) <= 0) {
+      const t = this.all[i]!;
+      if (compareBytes(t.end, key) > 0) this.active.push(t);
+      i++;
+    }
+    this.nextIdx = i;
+    this.recompute();
+    this.dirty = false;
+  }
+
+  private recompute(): void {
+    let maxSeq = -1;
+    let minEnd: Uint8Array | null = null;
+    for (const t of this.active) {
+      if (t.seq > maxSeq) maxSeq = t.seq;
+      if (minEnd === null || compareBytes(t.end, minEnd) < 0) minEnd = t.end;
+    }
+    this.maxSeq = maxSeq;
+    this.minEnd = minEnd;
+  }
+
+  /** Highest seq of a tombstone covering `key`, or -1. `key` must not decrease between resets. */
+  coveringSeq(key: Uint8Array): number {
+    if (this.all.length === 0) return -1;
+    if (this.dirty) {
+      this.rebuild(key);
+    } else {
+      let changed = false;
+      while (this.nextIdx < this.all.length && compareBytes(this.all[this.nextIdx]!.start, key) <= 0) {
+        const t = this.all[this.nextIdx]!;
+        if (compareBytes(t.end, key) > 0) {
+          this.active.push(t);
+          changed = true;
+        }
+        this.nextIdx++;
+      }
+      if (this.minEnd !== null && compareBytes(this.minEnd, key) <= 0) {
+        this.active = this.active.filter((t) => compareBytes(t.end, key) > 0);
+        changed = true;
+      }
+      if (changed) this.recompute();
+    }
+    return this.maxSeq;
+  }
+}
+
+/** Opens a LazySource on first use and registers its tombstones. */
+class LazyCursor implements InternalCursor {
+  private c: InternalCursor | null = null;
+  constructor(
+    readonly source: LazySource,
+    private readonly tracker: TombstoneTracker,
+  ) {}
+  private get(): InternalCursor {
+    if (this.c === null) {
+      const o = this.source.open();
+      this.tracker.add(o.tombstones);
+      this.c = o.cursor;
+    }
+    return this.c;
+  }
+  seekToFirst(): void {
+    this.get().seekToFirst();
+  }
+  seek(target: Uint8Array): void {
+    this.get().seek(target);
+  }
+  valid(): boolean {
+    return this.c !== null && this.c.valid();
+  }
+  next(): void {
+    this.c!.next();
+  }
+  userKey(): Uint8Array {
+    return this.c!.userKey();
+  }
+  seq(): number {
+    return this.c!.seq();
+  }
+  kind(): number {
+    return this.c!.kind();
+  }
+  value(): Uint8Array {
+    return this.c!.value();
+  }
+}
+
+/** Concatenation of the non-overlapping files of one level; files opened when reached. */
+class LevelCursor implements InternalCursor {
+  private readonly files: LazyCursor[];
+  private idx: number;
+  constructor(
+    sources: LazySource[],
+    tracker: TombstoneTracker,
+    private readonly end: Uint8Array | undefined,
+  ) {
+    const sorted = [...sources].sort((a, b) => compareBytes(a.smallestKey, b.smallestKey));
+    this.files = sorted.map((s) => new LazyCursor(s, tracker));
+    this.idx = this.files.length;
+  }
+  get name(): string {
+    const f = this.files[this.idx];
+    return f === undefined ? 'level' : f.source.name;
+  }
+  private settle(): void {
+    // Move to following files while the current one is exhausted.
+    while (this.idx < this.files.length && !this.files[this.idx]!.valid()) {
+      this.idx++;
+      const f = this.files[this.idx];
+      if (f === undefined) return;
+      if (this.end !== undefined && compareBytes(f.source.smallestKey, this.end) >= 0) {
+        this.idx = this.files.length;
+        return;
+      }
+      f.seekToFirst();
+    }
+  }
+  seekToFirst(): void {
+    this.idx = 0;
+    const f = this.files[0];
+    if (f === undefined) return;
+    if (this.end !== undefined && compareBytes(f.source.smallestKey, this.end) >= 0) {
+      this.idx = this.files.length;
+      return;
+    }
+    f.seekToFirst();
+    this.settle();
+  }
+  seek(target: Uint8Array): void {
+    // First file whose largest key >= target.
+    let lo = 0;
+    let hi = this.files.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (compareBytes(this.files[mid]!.source.largestKey, target) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.idx = lo;
+    const f = this.files[lo];
+    if (f === undefined) return;
+    if (this.end !== undefined && compareBytes(f.source.smallestKey, this.end) >= 0) {
+      this.idx = this.files.length;
+      return;
+    }
+    f.seek(target);
+    this.settle();
+  }
+  valid(): boolean {
+    return this.idx < this.files.length && this.files[this.idx]!.valid();
+  }
+  next(): void {
+    this.files[this.idx]!.next();
+    this.settle();
+  }
+  userKey(): Uint8Array {
+    return this.files[this.idx]!.userKey();
+  }
+  seq(): number {
+    return this.files[this.idx]!.seq();
+  }
+  kind(): number {
+    return this.files[this.idx]!.kind();
+  }
+  value(): Uint8Array {
+    return this.files[this.idx]!.value();
+  }
+}
+
+function overlaps(s: LazySource, range: KeyRange | undefined): boolean {
+  if (range === undefined) return true;
+  if (range.start !== undefined && compareBytes(s.largestKey, range.start) < 0) return false;
+  if (range.end !== undefined && compareBytes(s.smallestKey, range.end) >= 0) return false;
+  return true;
+}
+
+/**
+ * Merge the inputs into a KvCursor of visible entries. Uses a binary min-heap of child
+ * indexes keyed by the children's cached (userKey, seq); no allocation per entry except when
+ * the current key outgrows the reused key buffer.
+ */
+export class MergingCursor implements KvCursor {
+  private readonly children: InternalCursor[];
+  private readonly names: string[];
+  private readonly keys: Uint8Array[];
+  private readonly seqs: number[];
+  private readonly heap: number[] = [];
+  private readonly tracker = new TombstoneTracker();
+  private readonly start: Uint8Array | undefined;
+  private readonly end: Uint8Array | undefined;
+  // Current visible entry.
+  private cur = -1; // child index, -1 = invalid
+  private curKeyBuf = new Uint8Array(64);
+  private curKeyLen = 0;
+  private curKey: Uint8Array = EMPTY;
+  private curSeq = 0;
+  private curKind = 0;
+
+  constructor(inputs: MergeInputs) {
+    this.start = inputs.range?.start;
+    this.end = inputs.range?.end;
+    this.children = [];
+    this.names = [];
+    for (const s of inputs.overlapping) {
+      if (!overlaps(s, inputs.range)) continue;
+      this.children.push(new LazyCursor(s, this.tracker));
+      this.names.push(s.name);
+    }
+    for (const level of inputs.levels) {
+      const inRange = level.filter((s) => overlaps(s, inputs.range));
+      if (inRange.length === 0) continue;
+      this.children.push(new LevelCursor(inRange, this.tracker, this.end));
+      this.names.push('');
+    }
+    this.keys = this.children.map(() => EMPTY);
+    this.seqs = this.children.map(() => 0);
+  }
+
+  private childName(i: number): string {
+    const c = this.children[i]!;
+    return c instanceof LevelCursor ? c.name : this.names[i]!;
+  }
+
+  private less(a: number, b: number): boolean {
+    const c = compareBytes(this.keys[a]!, this.keys[b]!);
+    if (c !== 0) return c < 0;
+    return this.seqs[a]! > this.seqs[b]!;
+  }
+
+  private siftUp(pos: number): void {
+    const h = this.heap;
+    const item = h[pos]!;
+    while (pos > 0) {
+      const parent = (pos - 1) >> 1;
+      if (!this.less(item, h[parent]!)) break;
+      h[pos] = h[parent]!;
+      pos = parent;
+    }
+    h[pos] = item;
+  }
+
+  private siftDown(pos: number): void {
+    const h = this.heap;
+    const n = h.length;
+    const item = h[pos]!;
+    for (;;) {
+      let child = 2 * pos + 1;
+      if (child >= n) break;
+      if (child + 1 < n && this.less(h[child + 1]!, h[child]!)) child++;
+      if (!this.less(h[child]!, item)) break;
+      h[pos] = h[child]!;
+      pos = child;
+    }
+    h[pos] = item;
+  }
+
+  /** Cache the child's position; false when it is exhausted or past the end bound. */
+  private load(i: number): boolean {
+    const c = this.children[i]!;
+    if (!c.valid()) return false;
+    const k = c.userKey();
+    if (this.end !== undefined && compareBytes(k, this.end) >= 0) return false;
+    this.keys[i] = k;
+    this.seqs[i] = c.seq();
+    return true;
+  }
+
+  private rebuildHeap(): void {
+    this.heap.length = 0;
+    for (let i = 0; i < this.children.length; i++) {
+      if (this.load(i)) {
+        this.heap.push(i);
+        this.siftUp(this.heap.length - 1);
+      }
+    }
+  }
+
+  /** Advance the heap top child by one entry. */
+  private advanceTop(): void {
+    const i = this.heap[0]!;
+    this.children[i]!.next();
+    if (this.load(i)) {
+      this.siftDown(0);
+    } else {
+      const last = this.heap.pop()!;
+      if (this.heap.length > 0 && last !== i) {
+        this.heap[0] = last;
+        this.siftDown(0);
+      }
+    }
+  }
+
+  private setCurKey(k: Uint8Array): void {
+    if (k.length > this.curKeyBuf.length) {
+      this.curKeyBuf = new Uint8Array(Math.max(k.length, this.curKeyBuf.length * 2));
+    }
+    this.curKeyBuf.set(k, 0);
+    this.curKeyLen = k.length;
+    this.curKey = this.curKeyBuf.subarray(0, k.length);
+  }
+
+  private sameAsCur(k: Uint8Array): boolean {
+    if (k.length !== this.curKeyLen) return false;
+    const b = this.curKeyBuf;
+    for (let j = 0; j < k.length; j++) if (k[j] !== b[j]) return false;
+    return true;
+  }
+
+  /** Skip every remaining entry of the current key (the current key is in curKeyBuf). */
+  private skipCurrentKey(): void {
+    while (this.heap.length > 0 && this.sameAsCur(this.keys[this.heap[0]!]!)) this.advanceTop();
+  }
+
+  /** From the heap state, position on the next visible entry. */
+  private findVisible(): void {
+    for (;;) {
+      if (this.heap.length === 0) {
+        this.cur = -1;
+        return;
+      }
+      const top = this.heap[0]!;
+      const c = this.children[top]!;
+      const kind = c.kind();
+      const seq = this.seqs[top]!;
+      this.setCurKey(this.keys[top]!);
+      const tSeq = this.tracker.coveringSeq(this.curKey);
+      const covered = tSeq > seq;
+      if (!covered) {
+        if (kind === ValueType.Value || kind === ValueType.BlobIndex) {
+          this.cur = top;
+          this.curSeq = seq;
+          this.curKind = kind;
+          return;
+        }
+        if (kind !== ValueType.Deletion && kind !== ValueType.SingleDeletion) {
+          throw this.badKind(top, kind);
+        }
+      }
+      // Hidden: skip all versions of this key. (Older entries below a newest Merge would be
+      // operands; we stop at the newest, so older kinds never matter here.)
+      this.skipCurrentKey();
+    }
+  }
+
+  private badKind(i: number, kind: number): FormatError {
+    const name = this.childName(i);
+    if (kind === ValueType.Merge) {
+      return unsupported('merge operands are not supported (TiKV does not use merge)', {
+        file: name,
+        context: `key ${hex(this.curKey)} seq ${this.seqs[i]}`,
+      });
+    }
+    return unsupported('value type not supported', {
+      file: name,
+      context: `key ${hex(this.curKey)} seq ${this.seqs[i]}`,
+      found: `type 0x${kind.toString(16)}`,
+    });
+  }
+
+  seekToFirst(): void {
+    if (this.start !== undefined) {
+      this.seek(this.start);
+      return;
+    }
+    this.tracker.reset();
+    for (const c of this.children) c.seekToFirst();
+    this.rebuildHeap();
+    this.findVisible();
+  }
+
+  seek(target: Uint8Array): void {
+    const t = this.start !== undefined && compareBytes(target, this.start) < 0 ? this.start : target;
+    this.tracker.reset();
+    for (const c of this.children) c.seek(t);
+    this.rebuildHeap();
+    this.findVisible();
+  }
+
+  valid(): boolean {
+    return this.cur >= 0;
+  }
+
+  next(): void {
+    if (this.cur < 0) return;
+    this.skipCurrentKey();
+    this.findVisible();
+  }
+
+  userKey(): Uint8Array {
+    return this.curKey;
+  }
+
+  value(): Uint8Array {
+    return this.children[this.cur]!.value();
+  }
+
+  seq(): number {
+    return this.curSeq;
+  }
+
+  kind(): number {
+    return this.curKind;
+  }
+}
