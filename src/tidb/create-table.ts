@@ -368,7 +368,7 @@ export function partitionClause(p: PartitionInfo | null): string {
   const cols = (p.columns ?? []).map((c) => quoteIdent(c.O)).join(',');
   if (p.type === 2 || p.type === 4) {
     const isDefault = p.definitions.every(
-      (d, i) => d.name.O === `p${i}` && (d.comment ?? '') === '' && policyName(d['policy_ref_info']) === undefined,
+      (d, i) => d.name.O === `p${i}` && (d.comment ?? '') === '' && policyName(d.policy_ref_info) === undefined,
     );
     if (isDefault) {
       const num = p.num !== undefined && p.num > 0 ? p.num : p.definitions.length;
@@ -394,7 +394,7 @@ export function partitionClause(p: PartitionInfo | null): string {
       s += ` VALUES IN (${vals.join(',')})`;
     }
     if ((d.comment ?? '') !== '') s += ` COMMENT ${quoteString(d.comment ?? '')}`;
-    const pol = policyName(d['policy_ref_info']);
+    const pol = policyName(d.policy_ref_info);
     if (pol !== undefined) s += ` /*T![placement] PLACEMENT POLICY=${quoteIdent(pol)} */`;
   });
   return s + ')';

@@ -71,6 +71,8 @@ export interface PartitionDefinition {
   less_than?: string[] | null;
   in_values?: string[][] | null;
   comment?: string;
+  /** Placement policy reference ({id, name}), TiDB >= 5.3. */
+  policy_ref_info?: unknown;
 }
 
 export interface PartitionInfo {
