@@ -1,0 +1,133 @@
+/**
+ * In-memory CfSource for tests: per column family, a sorted array of (key, value, kind) exposed
+ * as KvCursor. Counts cursor creations, seeks and nexts so tests can check access patterns.
+ */
+import type { KeyRange, KvCursor } from '../../../src/rocksdb/types.js';
+import { ValueType } from '../../../src/rocksdb/types.js';
+import type { CfSource } from '../../../src/tikv/mvcc-scan.js';
+
+export interface MemEntry {
+  key: Uint8Array;
+  value: Uint8Array;
+  kind: number;
+}
+
+export function cmp(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+export interface CfCounters {
+  cursors: number;
+  seeks: number;
+  nexts: number;
+}
+
+class MemCursor implements KvCursor {
+  private i: number;
+  constructor(
+    private readonly entries: MemEntry[],
+    private readonly range: KeyRange,
+    private readonly counters: CfCounters,
+  ) {
+    this.i = entries.length;
+  }
+  private clamp(): void {
+    const e = this.entries[this.i];
+    if (e !== undefined && this.range.end !== undefined && cmp(e.key, this.range.end) >= 0) this.i = this.entries.length;
+  }
+  seekToFirst(): void {
+    this.seek(this.range.start ?? new Uint8Array(0));
+  }
+  seek(target: Uint8Array): void {
+    this.counters.seeks++;
+    let t = target;
+    if (this.range.start !== undefined && cmp(t, this.range.start) < 0) t = this.range.start;
+    // binary search for the first key >= t
+    let lo = 0;
+    let hi = this.entries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cmp(this.entries[mid]!.key, t) < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    this.i = lo;
+    this.clamp();
+  }
+  valid(): boolean {
+    return this.i < this.entries.length;
+  }
+  next(): void {
+    this.counters.nexts++;
+    if (this.i < this.entries.length) this.i++;
+    this.clamp();
+  }
+  private cur(): MemEntry {
+    const e = this.entries[this.i];
+    if (e === undefined) throw new Error('cursor not valid');
+    return e;
+  }
+  // Hand out copies into a reused buffer to mimic the "valid until next" contract: callers
+  // that keep a view past next() see garbage and fail.
+  private keyBuf = new Uint8Array(256);
+  private valBuf = new Uint8Array(256);
+  userKey(): Uint8Array {
+    const k = this.cur().key;
+    if (this.keyBuf.length < k.length) this.keyBuf = new Uint8Array(k.length * 2);
+    this.keyBuf.fill(0xee);
+    this.keyBuf.set(k);
+    return this.keyBuf.subarray(0, k.length);
+  }
+  value(): Uint8Array {
+    const v = this.cur().value;
+    if (this.valBuf.length < v.length) this.valBuf = new Uint8Array(v.length * 2);
+    this.valBuf.fill(0xee);
+    this.valBuf.set(v);
+    return this.valBuf.subarray(0, v.length);
+  }
+  seq(): number {
+    return 0;
+  }
+  kind(): number {
+    return this.cur().kind;
+  }
+}
+
+export class MemCfSource implements CfSource {
+  private readonly cfs = new Map<string, MemEntry[]>();
+  readonly counters = new Map<string, CfCounters>();
+  private sorted = true;
+
+  put(cf: string, key: Uint8Array, value: Uint8Array, kind: number = ValueType.Value): this {
+    let list = this.cfs.get(cf);
+    if (list === undefined) {
+      list = [];
+      this.cfs.set(cf, list);
+    }
+    const existing = list.findIndex((e) => cmp(e.key, key) === 0);
+    if (existing >= 0) throw new Error(`duplicate key in ${cf}`);
+    list.push({ key: Uint8Array.from(key), value: Uint8Array.from(value), kind });
+    this.sorted = false;
+    return this;
+  }
+
+  counter(cf: string): CfCounters {
+    let c = this.counters.get(cf);
+    if (c === undefined) {
+      c = { cursors: 0, seeks: 0, nexts: 0 };
+      this.counters.set(cf, c);
+    }
+    return c;
+  }
+
+  cursor(cf: string, range: KeyRange = {}): KvCursor {
+    if (!this.sorted) {
+      for (const l of this.cfs.values()) l.sort((a, b) => cmp(a.key, b.key));
+      this.sorted = true;
+    }
+    const c = this.counter(cf);
+    c.cursors++;
+    return new MemCursor(this.cfs.get(cf) ?? [], range, c);
+  }
+}
