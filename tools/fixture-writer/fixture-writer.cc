@@ -484,6 +484,14 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fixture-writer: %s already holds a DB (use --append to add to it)\n", w.dir.c_str());
     return 1;
   }
+  {
+    std::error_code ec;  // RocksDB creates the DB directory itself, not its parents
+    fs::create_directories(w.dir, ec);
+    if (ec) {
+      std::fprintf(stderr, "fixture-writer: cannot create %s: %s\n", w.dir.c_str(), ec.message().c_str());
+      return 1;
+    }
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   if (args.size() == 2) {
