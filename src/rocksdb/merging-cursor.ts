@@ -25,6 +25,8 @@ export interface LazySource {
   name: string;
   smallestKey: Uint8Array;
   largestKey: Uint8Array;
+  /** Key bounds unknown (fallback without MANIFEST): always treated as overlapping. */
+  unbounded?: boolean;
   /** Open the input: its entry cursor and its range tombstones. Called at most once. */
   open(): { cursor: InternalCursor; tombstones: RangeTombstone[] };
 }
@@ -232,7 +234,7 @@ class LevelCursor implements InternalCursor {
 }
 
 function overlaps(s: LazySource, range: KeyRange | undefined): boolean {
-  if (range === undefined) return true;
+  if (range === undefined || s.unbounded === true) return true;
   if (range.start !== undefined && compareBytes(s.largestKey, range.start) < 0) return false;
   if (range.end !== undefined && compareBytes(s.smallestKey, range.end) >= 0) return false;
   return true;

@@ -36,7 +36,7 @@
  *   LP = varint32 length + bytes; smallest/largest are internal keys (user key + 8-byte trailer).
  */
 import { FormatError, corruption, unsupported } from '../errors.js';
-import { TRAILER_SIZE, trailerSeq, trailerType } from './internal-key.js';
+import { TRAILER_SIZE, trailerType } from './internal-key.js';
 import { readLengthPrefixed, readVarint32Into, readVarint64Into, newNumRead, type NumRead } from './varint.js';
 
 export const EditTag = {
@@ -136,14 +136,15 @@ function lp(ctx: Ctx, p: number): Uint8Array {
 
 interface IKey {
   userKey: Uint8Array;
-  seq: number;
   type: number;
 }
 
 function ikey(ctx: Ctx, p: number, what: string): IKey {
   const k = lp(ctx, p);
   if (k.length < TRAILER_SIZE) throw fail(ctx, p, `${what} internal key shorter than 8 bytes`, `${k.length} bytes`);
-  return { userKey: k.slice(0, k.length - TRAILER_SIZE), seq: trailerSeq(k, k.length), type: trailerType(k, k.length) };
+  // The trailer's seq is not needed (the edit carries smallest/largest seq separately) and may
+  // be kMaxSequenceNumber (2^56-1) for a range-tombstone bound, which is not a safe JS integer.
+  return { userKey: k.slice(0, k.length - TRAILER_SIZE), type: trailerType(k, k.length) };
 }
 
 /** Parse the new-file forms 7, 100, 102, 103 starting right after the tag. */

@@ -1,0 +1,311 @@
+/**
+ * RocksDb: a strictly read-only view of a RocksDB directory (TiKV's `data-dir/db`).
+ *
+ * Open sequence (facebook/rocksdb:db/db_impl/db_impl_open.cc, db/version_set.cc `Recover`):
+ *   1. list the directory (db-files.ts);
+ *   2. CURRENT -> MANIFEST -> live SST files per CF and level, per-CF log numbers
+ *      (manifest.ts). If CURRENT or the MANIFEST is missing or unreadable, fall back to every
+ *      table file in the directory, each assigned to its CF by its properties, level -1, with a
+ *      'manifest-fallback' warning; every WAL is then replayed;
+ *   3. replay the WALs into per-CF memtables (wal.ts);
+ *   4. cursors merge memtable + L0 files + one concatenating input per level (merging-cursor.ts).
+ *
+ * Never writes, renames, locks or creates anything: files are opened with flag 'r' only, the
+ * LOCK file is not touched, and nothing is flushed.
+ */
+import { FormatError, UserError, corruption } from '../errors.js';
+import { compareBytes } from './internal-key.js';
+import { listDbDir, tableFileName, type DbDirListing } from './db-files.js';
+import { readManifestOfDb, type ManifestState } from './manifest.js';
+import { replayWals } from './wal.js';
+import { Memtable } from './memtable.js';
+import { MergingCursor, type LazySource } from './merging-cursor.js';
+import { SstReader } from './sst-reader.js';
+import type { KeyRange, KvCursor, LiveFile, OpenOptions, WalFile, Warning } from './types.js';
+import { join } from 'node:path';
+
+export interface DbOpenOptions extends OpenOptions {
+  /**
+   * 'auto' (default): fall back to the table files' properties when CURRENT/MANIFEST is
+   * missing or unreadable, with a 'manifest-fallback' warning.
+   * 'require': a missing or damaged MANIFEST is an error.
+   */
+  manifest?: 'auto' | 'require';
+}
+
+export interface ManifestInfo {
+  manifest: string | null;
+  lastSequence: number;
+  nextFileNumber: number;
+  fallback: boolean;
+  /** Highest sequence number replayed from the WALs (0 if none). */
+  walLastSequence: number;
+  /** Why the fallback was used, when it was. */
+  fallbackReason?: string;
+}
+
+interface CfInfo {
+  id: number;
+  name: string;
+  logNumber: number;
+  files: LiveFile[];
+  memtable: Memtable | undefined;
+}
+
+export class RocksDb {
+  private readonly cfs: CfInfo[];
+  private readonly byName = new Map<string, CfInfo>();
+  private readonly open = new Set<SstReader>();
+  private readonly info: ManifestInfo;
+  private readonly wals: WalFile[];
+  private closed = false;
+
+  private constructor(
+    readonly dir: string,
+    cfs: CfInfo[],
+    info: ManifestInfo,
+    wals: WalFile[],
+  ) {
+    this.cfs = cfs;
+    for (const cf of cfs) this.byName.set(cf.name, cf);
+    this.info = info;
+    this.wals = wals;
+  }
+
+  static open(dbDir: string, opts: DbOpenOptions = {}): RocksDb {
+    const warn = (w: Warning): void => opts.onWarning?.(w);
+    let listing: DbDirListing;
+    try {
+      listing = listDbDir(dbDir);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new UserError(`cannot list RocksDB directory ${dbDir}: ${code ?? String(e)}`);
+    }
+
+    let state: ManifestState | null = null;
+    let manifestPath: string | null = null;
+    let fallbackReason: string | undefined;
+    try {
+      const r = readManifestOfDb(dbDir);
+      state = r.state;
+      manifestPath = r.manifest;
+      for (const note of state.notes) warn({ code: 'manifest-note', message: note, file: manifestPath });
+    } catch (e) {
+      const errno = (e as NodeJS.ErrnoException).code;
+      if (!(e instanceof FormatError) && errno === undefined) throw e;
+      if (e instanceof FormatError && e.code === 'unsupported') throw e; // readable, but not by us
+      fallbackReason =
+        e instanceof FormatError ? e.message : `${errno}: ${(e as Error).message}`;
+      if (opts.manifest === 'require') {
+        if (e instanceof FormatError) throw e;
+        throw corruption('cannot read CURRENT/MANIFEST', { file: join(dbDir, 'CURRENT'), found: fallbackReason });
+      }
+    }
+
+    const cfs: CfInfo[] = [];
+    if (state !== null) {
+      for (const cf of state.cfs.values()) {
+        if (cf.dropped) continue;
+        const files: LiveFile[] = [];
+        for (const f of cf.files.values()) {
+          const listed = f.pathId === 0 ? listing.tables.get(f.fileNumber) : undefined;
+          const path = listed?.path ?? join(dbDir, tableFileName(f.fileNumber));
+          if (listed === undefined) {
+            warn({
+              code: 'missing-sst',
+              message:
+                `live SST ${f.fileNumber} of column family ${cf.name} (level ${f.level}) is not in the directory` +
+                (f.pathId !== 0 ? ` (it lives in db_paths[${f.pathId}])` : '') +
+                '; scans that need it will fail',
+              file: path,
+            });
+          }
+          files.push({
+            cf: cf.name,
+            cfId: cf.id,
+            level: f.level,
+            fileNumber: f.fileNumber,
+            path,
+            size: f.size,
+            smallestKey: f.smallestKey,
+            largestKey: f.largestKey,
+            smallestSeq: f.smallestSeq,
+            largestSeq: f.largestSeq,
+          });
+        }
+        files.sort((a, b) => a.level - b.level || compareBytes(a.smallestKey, b.smallestKey) || a.fileNumber - b.fileNumber);
+        cfs.push({ id: cf.id, name: cf.name, logNumber: cf.logNumber, files, memtable: undefined });
+      }
+    } else {
+      warn({
+        code: 'manifest-fallback',
+        message:
+          `MANIFEST not usable (${fallbackReason}); reading every table file in the directory, ` +
+          'assigned to column families by their properties, and replaying every WAL. Files that ' +
+          'RocksDB had already made obsolete may be included.',
+        file: dbDir,
+      });
+      const byId = new Map<number, CfInfo>();
+      const tables = [...listing.tables.values()].sort((a, b) => a.fileNumber - b.fileNumber);
+      for (const t of tables) {
+        const r = SstReader.open(t.path);
+        let cfId: number;
+        let cfName: string;
+        try {
+          cfId = r.properties.columnFamilyId;
+          cfName = r.properties.columnFamilyName;
+        } finally {
+          r.close();
+        }
+        if (cfName === '' || !Number.isSafeInteger(cfId) || cfId < 0 || cfId >= 2 ** 31) {
+          // Unknown CF (external SST written without a CF, or id -1 / 2^32-1): cannot place it.
+          warn({
+            code: 'sst-unknown-cf',
+            message: `table file has no column family in its properties (name "${cfName}", id ${cfId}); ignored`,
+            file: t.path,
+          });
+          continue;
+        }
+        let cf = byId.get(cfId);
+        if (cf === undefined) {
+          cf = { id: cfId, name: cfName, logNumber: 0, files: [], memtable: undefined };
+          byId.set(cfId, cf);
+        } else if (cf.name !== cfName) {
+          throw corruption('two table files disagree on the name of a column family id', {
+            file: t.path,
+            expected: cf.name,
+            found: cfName,
+          });
+        }
+        cf.files.push({
+          cf: cfName,
+          cfId,
+          level: -1,
+          fileNumber: t.fileNumber,
+          path: t.path,
+          size: t.size,
+          smallestKey: new Uint8Array(0),
+          largestKey: new Uint8Array(0),
+          smallestSeq: 0,
+          largestSeq: 0,
+        });
+      }
+      if (!byId.has(0)) byId.set(0, { id: 0, name: 'default', logNumber: 0, files: [], memtable: undefined });
+      cfs.push(...[...byId.values()].sort((a, b) => a.id - b.id));
+    }
+
+    const cfLogNumbers = new Map<number, number>();
+    for (const cf of cfs) cfLogNumbers.set(cf.id, cf.logNumber);
+    const replay = replayWals(listing.wals, { cfLogNumbers, onWarning: warn });
+    for (const cf of cfs) cf.memtable = replay.memtables.get(cf.id);
+
+    const info: ManifestInfo = {
+      manifest: manifestPath,
+      lastSequence: state?.lastSequence ?? replay.lastSequence,
+      nextFileNumber: state?.nextFileNumber ?? 0,
+      fallback: state === null,
+      walLastSequence: replay.lastSequence,
+    };
+    if (fallbackReason !== undefined) info.fallbackReason = fallbackReason;
+    const wals = listing.wals.map((w) => ({ fileNumber: w.fileNumber, path: w.path, size: w.size }));
+    return new RocksDb(dbDir, cfs, info, wals);
+  }
+
+  columnFamilies(): { id: number; name: string }[] {
+    return this.cfs.map((c) => ({ id: c.id, name: c.name }));
+  }
+
+  hasColumnFamily(name: string): boolean {
+    return this.byName.has(name);
+  }
+
+  liveFiles(cf?: string): LiveFile[] {
+    if (cf !== undefined) return [...this.cf(cf).files];
+    return this.cfs.flatMap((c) => c.files);
+  }
+
+  walFiles(): WalFile[] {
+    return [...this.wals];
+  }
+
+  manifestInfo(): ManifestInfo {
+    return { ...this.info };
+  }
+
+  private cf(name: string): CfInfo {
+    const c = this.byName.get(name);
+    if (c === undefined) {
+      throw new UserError(
+        `column family "${name}" does not exist in ${this.dir} (has: ${this.cfs.map((x) => x.name).join(', ')})`,
+      );
+    }
+    return c;
+  }
+
+  private fileSource(f: LiveFile): LazySource {
+    const unknownBounds = f.level < 0;
+    return {
+      name: f.path,
+      smallestKey: f.smallestKey,
+      largestKey: f.largestKey,
+      unbounded: unknownBounds,
+      open: () => {
+        let r: SstReader;
+        try {
+          r = SstReader.open(f.path, f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq } : undefined);
+        } catch (e) {
+          const errno = (e as NodeJS.ErrnoException).code;
+          if (errno === 'ENOENT') {
+            throw corruption('live SST file is missing', { file: f.path, context: `column family ${f.cf}, level ${f.level}` });
+          }
+          throw e;
+        }
+        this.open.add(r);
+        return { cursor: r.cursor(), tombstones: r.rangeTombstones() };
+      },
+    };
+  }
+
+  cursor(cfName: string, range?: KeyRange): KvCursor {
+    if (this.closed) throw new Error('RocksDb is closed');
+    const cf = this.cf(cfName);
+    const overlapping: LazySource[] = [];
+    const mt = cf.memtable;
+    if (mt !== undefined) {
+      const bounds = mt.keyBounds();
+      if (bounds !== null) {
+        overlapping.push({
+          name: `memtable of ${cf.name} (from WAL)`,
+          smallestKey: bounds.smallest,
+          largestKey: bounds.largest,
+          open: () => ({ cursor: mt.cursor(), tombstones: mt.rangeTombstones() }),
+        });
+      }
+    }
+    const levels = new Map<number, LazySource[]>();
+    for (const f of cf.files) {
+      if (f.level <= 0) overlapping.push(this.fileSource(f));
+      else {
+        let l = levels.get(f.level);
+        if (l === undefined) levels.set(f.level, (l = []));
+        l.push(this.fileSource(f));
+      }
+    }
+    return new MergingCursor({ overlapping, levels: [...levels.values()], range });
+  }
+
+  get(cfName: string, key: Uint8Array): { value: Uint8Array; kind: number } | undefined {
+    const end = new Uint8Array(key.length + 1);
+    end.set(key, 0);
+    const c = this.cursor(cfName, { start: key, end });
+    c.seek(key);
+    if (!c.valid() || compareBytes(c.userKey(), key) !== 0) return undefined;
+    return { value: c.value().slice(), kind: c.kind() };
+  }
+
+  close(): void {
+    for (const r of this.open) r.close();
+    this.open.clear();
+    this.closed = true;
+  }
+}
