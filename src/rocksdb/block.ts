@@ -1,0 +1,384 @@
+/**
+ * Block contents of the block-based table: data, index, metaindex, properties and range-del
+ * blocks (facebook/rocksdb:table/block_based/block_builder.cc, block.cc, data_block_footer.cc,
+ * data_block_hash_index.cc; table/format.cc `IndexValue`).
+ *
+ *   entry*                         see below
+ *   [hash index]                   only when bit 31 of the packed footer is set:
+ *                                  uint8 buckets[num_buckets], fixed16 num_buckets
+ *   fixed32 restart[num_restarts]  offsets of entries stored with shared = 0
+ *   fixed32 packed footer          bits 0..27 num_restarts, bit 31 data-block hash index,
+ *                                  bit 29 "uniform keys" (search hint), bit 28 separated
+ *                                  keys/values (not supported), bit 30 unknown
+ *
+ * Entry (data/meta blocks, and index blocks without delta-encoded values):
+ *   varint32 shared, varint32 non_shared, varint32 value_length, key delta[non_shared], value
+ * Entry of an index block with `rocksdb.index.value.is.delta.encoded` = 1 (format_version >= 4):
+ *   varint32 shared, varint32 non_shared, key delta, IndexValue
+ * key = first `shared` bytes of the previous key ++ key delta.
+ *
+ * IndexValue: when shared == 0 (always at a restart point) a full BlockHandle
+ *   (varint64 offset, varint64 size); when shared != 0 and values are delta encoded a
+ *   varsigned64 size delta: size = prev size + delta, offset = prev offset + prev size + 5.
+ *   Index type 3 (kBinarySearchWithFirstKey) appends a length-prefixed first internal key.
+ *   (block.cc IndexBlockIter::DecodeCurrentValue: "Delta encoding is used if `shared` != 0".)
+ */
+import { FormatError, corruption, unsupported } from '../errors.js';
+import { compareBytesRange, TRAILER_SIZE } from './internal-key.js';
+import { newNumRead, readVarint32Into, readVarint64Into, readVarsigned64Into } from './varint.js';
+
+/** Size of the block trailer (compression type + fixed32 checksum). */
+export const BLOCK_TRAILER_SIZE = 5;
+
+const HASH_INDEX_BIT = 0x80000000;
+const UNKNOWN_BIT_30 = 0x40000000;
+const UNIFORM_KEYS_BIT = 0x20000000;
+const SEPARATED_KV_BIT = 0x10000000;
+const NUM_RESTARTS_MASK = 0x0fffffff;
+
+export interface BlockLocation {
+  file?: string;
+  /** File offset of the block (its stored bytes; decompressed contents have no file offsets). */
+  offset: number;
+  /** "data block", "index block", "metaindex block", ... */
+  what: string;
+}
+
+export interface BlockOptions {
+  /** Index block: values are block handles (IndexValue). */
+  index?: boolean;
+  /** Index block with `rocksdb.index.value.is.delta.encoded` = 1. */
+  valueDeltaEncoded?: boolean;
+  /** Index type 3: each IndexValue carries a length-prefixed first internal key. */
+  indexHasFirstKey?: boolean;
+}
+
+/** Layout of a block's tail: where entries end and where the restart array is. */
+export interface BlockTail {
+  numRestarts: number;
+  /** Offset of restart[0]; entries occupy [0, restartsOffset). */
+  restartsOffset: number;
+  hasHashIndex: boolean;
+}
+
+/** Parse the packed footer, hash-index tail and restart array bounds of a block. */
+export function parseBlockTail(data: Uint8Array, loc: BlockLocation): BlockTail {
+  const len = data.length;
+  if (len < 4) {
+    throw corruption(`${loc.what} too short for its footer`, { file: loc.file, offset: loc.offset, found: `${len} bytes` });
+  }
+  const packed = (data[len - 4]! | (data[len - 3]! << 8) | (data[len - 2]! << 16) | (data[len - 1]! << 24)) >>> 0;
+  if ((packed & SEPARATED_KV_BIT) !== 0) {
+    throw unsupported(`${loc.what} stores keys and values separately (packed footer bit 28)`, {
+      file: loc.file,
+      offset: loc.offset,
+      found: `packed footer 0x${packed.toString(16)}`,
+    });
+  }
+  if ((packed & UNKNOWN_BIT_30) !== 0) {
+    throw corruption(`${loc.what} packed footer has unknown bit 30 set`, {
+      file: loc.file,
+      offset: loc.offset,
+      found: `packed footer 0x${packed.toString(16)}`,
+    });
+  }
+  void UNIFORM_KEYS_BIT; // a search hint only; decoding is unaffected
+  const numRestarts = packed & NUM_RESTARTS_MASK;
+  const hasHashIndex = (packed & HASH_INDEX_BIT) !== 0;
+  let end = len - 4;
+  if (hasHashIndex) {
+    if (end < 2) throw corruption(`${loc.what} too short for its hash index`, { file: loc.file, offset: loc.offset });
+    const numBuckets = data[end - 2]! | (data[end - 1]! << 8);
+    if (numBuckets === 0 || numBuckets + 2 > end) {
+      throw corruption(`${loc.what} hash index bucket count out of range`, {
+        file: loc.file,
+        offset: loc.offset,
+        found: `${numBuckets} buckets in ${len} bytes`,
+      });
+    }
+    end -= 2 + numBuckets;
+  }
+  if (numRestarts === 0 || numRestarts * 4 > end) {
+    throw corruption(`${loc.what} restart count out of range`, {
+      file: loc.file,
+      offset: loc.offset,
+      expected: `1..${Math.floor(end / 4)} restarts`,
+      found: `${numRestarts}`,
+    });
+  }
+  return { numRestarts, restartsOffset: end - numRestarts * 4, hasHashIndex };
+}
+
+/**
+ * Iterator over one decompressed block. Owns a growing key buffer that is reused from entry
+ * to entry; `key()` views it and is valid until the iterator moves. Values are views into the
+ * block. Nothing is allocated per entry unless the key outgrows the buffer.
+ */
+export class BlockIter {
+  readonly data: Uint8Array;
+  readonly numRestarts: number;
+  readonly restartsOffset: number;
+  readonly hasHashIndex: boolean;
+  private readonly loc: BlockLocation;
+  private readonly isIndex: boolean;
+  private readonly deltaValues: boolean;
+  private readonly hasFirstKey: boolean;
+
+  /** Key bytes live in keyBuf[0, keyLen). */
+  keyBuf: Uint8Array = new Uint8Array(64);
+  keyLen = 0;
+  /** Value bytes of the current entry live in data[valueStart, valueEnd). */
+  valueStart = 0;
+  valueEnd = 0;
+  /** Index blocks only: the decoded block handle (and first key range for index type 3). */
+  handleOffset = 0;
+  handleSize = 0;
+  firstKeyStart = 0;
+  firstKeyEnd = 0;
+
+  private cur = 0; // offset of the current entry
+  private nextOff = 0; // offset of the entry after it
+  private isValid = false;
+  private readonly r = newNumRead();
+  private keyView: Uint8Array | undefined;
+
+  constructor(data: Uint8Array, loc: BlockLocation, opts: BlockOptions = {}) {
+    this.data = data;
+    this.loc = loc;
+    this.isIndex = opts.index === true;
+    this.deltaValues = this.isIndex && opts.valueDeltaEncoded === true;
+    this.hasFirstKey = this.isIndex && opts.indexHasFirstKey === true;
+    const tail = parseBlockTail(data, loc);
+    this.numRestarts = tail.numRestarts;
+    this.restartsOffset = tail.restartsOffset;
+    this.hasHashIndex = tail.hasHashIndex;
+  }
+
+  valid(): boolean {
+    return this.isValid;
+  }
+
+  /** The current key (a view of the reused key buffer). */
+  key(): Uint8Array {
+    const v = this.keyView;
+    if (v !== undefined && v.buffer === this.keyBuf.buffer && v.length === this.keyLen) return v;
+    const nv = this.keyBuf.subarray(0, this.keyLen);
+    this.keyView = nv;
+    return nv;
+  }
+
+  value(): Uint8Array {
+    return this.data.subarray(this.valueStart, this.valueEnd);
+  }
+
+  /** Offset (inside the block) of the current entry, for error messages. */
+  entryOffset(): number {
+    return this.cur;
+  }
+
+  seekToFirst(): void {
+    this.keyLen = 0;
+    this.nextOff = 0;
+    this.parseNext();
+  }
+
+  next(): void {
+    if (!this.isValid) return;
+    this.parseNext();
+  }
+
+  /**
+   * Position at the first entry whose key (user-key part if `keysAreInternal`) is >= target.
+   * Binary search over restart points, then a linear scan.
+   */
+  seek(target: Uint8Array, keysAreInternal: boolean): void {
+    let lo = 0;
+    let hi = this.numRestarts - 1;
+    // Find the last restart point whose key is < target (or 0).
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if (this.compareRestartKey(mid, target, keysAreInternal) < 0) lo = mid;
+      else hi = mid - 1;
+    }
+    this.keyLen = 0;
+    this.nextOff = this.restartPoint(lo);
+    this.parseNext();
+    while (this.isValid) {
+      const kl = keysAreInternal ? this.keyLen - TRAILER_SIZE : this.keyLen;
+      if (compareBytesRange(this.keyBuf, 0, kl, target, 0, target.length) >= 0) return;
+      this.parseNext();
+    }
+  }
+
+  private restartPoint(i: number): number {
+    const p = this.restartsOffset + 4 * i;
+    const d = this.data;
+    const off = (d[p]! | (d[p + 1]! << 8) | (d[p + 2]! << 16) | (d[p + 3]! << 24)) >>> 0;
+    if (off >= this.restartsOffset) {
+      throw this.corrupt(`restart point ${i} out of range`, p, `< ${this.restartsOffset}`, `${off}`);
+    }
+    return off;
+  }
+
+  private compareRestartKey(i: number, target: Uint8Array, keysAreInternal: boolean): number {
+    const off = this.restartPoint(i);
+    const d = this.data;
+    const r = this.r;
+    let p = off;
+    let shared: number;
+    let nonShared: number;
+    try {
+      readVarint32Into(d, p, r);
+      shared = r.value;
+      readVarint32Into(d, r.next, r);
+      nonShared = r.value;
+      p = r.next;
+      if (!this.deltaValues) {
+        readVarint32Into(d, p, r);
+        p = r.next;
+      }
+    } catch (e) {
+      throw this.wrap(e, off);
+    }
+    if (shared !== 0) throw this.corrupt(`restart point ${i} has a shared key prefix`, off, 'shared 0', `${shared}`);
+    if (p + nonShared > this.restartsOffset) throw this.corrupt('key runs past the entries', off);
+    let kl = nonShared;
+    if (keysAreInternal) {
+      if (kl < TRAILER_SIZE) throw this.corrupt('internal key shorter than 8 bytes', off);
+      kl -= TRAILER_SIZE;
+    }
+    return compareBytesRange(d, p, p + kl, target, 0, target.length);
+  }
+
+  private parseNext(): void {
+    const d = this.data;
+    const limit = this.restartsOffset;
+    const p0 = this.nextOff;
+    if (p0 >= limit) {
+      this.isValid = false;
+      this.cur = limit;
+      return;
+    }
+    this.cur = p0;
+    let p = p0;
+    let shared: number;
+    let nonShared: number;
+    let valueLen = 0;
+    const a = d[p]!;
+    const b = d[p + 1]!;
+    const c = d[p + 2]!;
+    if (!this.deltaValues && p + 3 <= limit && (a | b | c) < 0x80) {
+      shared = a;
+      nonShared = b;
+      valueLen = c;
+      p += 3;
+    } else {
+      const r = this.r;
+      try {
+        readVarint32Into(d, p, r);
+        shared = r.value;
+        readVarint32Into(d, r.next, r);
+        nonShared = r.value;
+        p = r.next;
+        if (!this.deltaValues) {
+          readVarint32Into(d, p, r);
+          valueLen = r.value;
+          p = r.next;
+        }
+      } catch (e) {
+        throw this.wrap(e, p0);
+      }
+      if (p > limit) throw this.corrupt('entry header runs into the restart array', p0);
+    }
+    if (shared > this.keyLen) {
+      throw this.corrupt('entry shares more bytes than the previous key has', p0, `<= ${this.keyLen}`, `${shared}`);
+    }
+    const keyEnd = p + nonShared;
+    if (keyEnd > limit) throw this.corrupt('entry key runs into the restart array', p0);
+    const newLen = shared + nonShared;
+    if (newLen > this.keyBuf.length) {
+      const nb = new Uint8Array(Math.max(newLen, this.keyBuf.length * 2));
+      nb.set(this.keyBuf.subarray(0, shared));
+      this.keyBuf = nb;
+    }
+    const kb = this.keyBuf;
+    for (let i = 0; i < nonShared; i++) kb[shared + i] = d[p + i]!;
+    this.keyLen = newLen;
+    p = keyEnd;
+    if (this.isIndex) {
+      this.decodeIndexValue(p, valueLen, shared !== 0, p0);
+    } else {
+      const ve = p + valueLen;
+      if (ve > limit) throw this.corrupt('entry value runs into the restart array', p0, `${valueLen} bytes`, `${limit - p}`);
+      this.valueStart = p;
+      this.valueEnd = ve;
+      this.nextOff = ve;
+    }
+    this.isValid = true;
+  }
+
+  private decodeIndexValue(p: number, valueLen: number, isShared: boolean, p0: number): void {
+    const d = this.data;
+    const limit = this.restartsOffset;
+    const end = this.deltaValues ? limit : p + valueLen;
+    if (end > limit) throw this.corrupt('index value runs into the restart array', p0);
+    // Decode against a view bounded by `end` so a bad varint cannot read past the value.
+    const view = end === d.length ? d : d.subarray(0, end);
+    const vstart = p;
+    const r = this.r;
+    try {
+      if (this.deltaValues && isShared) {
+        readVarsigned64Into(view, p, r);
+        const size = this.handleSize + r.value;
+        if (size < 0) throw this.corrupt('delta-encoded block size is negative', p0);
+        this.handleOffset = this.handleOffset + this.handleSize + BLOCK_TRAILER_SIZE;
+        this.handleSize = size;
+        p = r.next;
+      } else {
+        readVarint64Into(view, p, r);
+        this.handleOffset = r.value;
+        readVarint64Into(view, r.next, r);
+        this.handleSize = r.value;
+        p = r.next;
+      }
+      if (this.hasFirstKey) {
+        readVarint32Into(view, p, r);
+        this.firstKeyStart = r.next;
+        this.firstKeyEnd = r.next + r.value;
+        if (this.firstKeyEnd > end) throw this.corrupt('index first key runs past the value', p0);
+        p = this.firstKeyEnd;
+      }
+    } catch (e) {
+      if (e instanceof FormatError && e.file !== undefined) throw e;
+      throw this.wrap(e, p0);
+    }
+    if (!this.deltaValues && p !== end) {
+      throw this.corrupt('index value has trailing bytes', p0, `${valueLen} bytes`, `${p - (end - valueLen)} used`);
+    }
+    // Value bytes are [vstart, p); the next entry starts right after them.
+    this.valueStart = vstart;
+    this.valueEnd = p;
+    this.nextOff = p;
+  }
+
+  private corrupt(message: string, at: number, expected?: string, found?: string): FormatError {
+    return corruption(`${this.loc.what}: ${message}`, {
+      file: this.loc.file,
+      offset: this.loc.offset,
+      context: `entry at block byte ${at} of ${this.data.length}`,
+      expected,
+      found,
+    });
+  }
+
+  private wrap(e: unknown, at: number): FormatError {
+    if (e instanceof FormatError) {
+      return corruption(`${this.loc.what}: malformed entry (${e.code}: ${e.message})`, {
+        file: this.loc.file,
+        offset: this.loc.offset,
+        context: `entry at block byte ${at} of ${this.data.length}`,
+      });
+    }
+    throw e;
+  }
+}

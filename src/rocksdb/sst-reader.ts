@@ -1,0 +1,407 @@
+/**
+ * Block-based table reader (facebook/rocksdb:table/block_based/block_based_table_reader.cc,
+ * table/format.cc `ReadFooterFromFile`, table/block_fetcher.cc). Read-only, positioned reads,
+ * one block at a time.
+ *
+ * File layout: data blocks | meta blocks (filter, index or index partitions, compression dict,
+ * range-del, properties) | metaindex block | footer. Each block is followed by a 5-byte
+ * trailer (compression type, fixed32 checksum); see checksum.ts, compression.ts, block.ts,
+ * sst-footer.ts, sst-index.ts, sst-properties.ts, sst-range-del.ts.
+ *
+ * Opening reads the footer, the metaindex, the properties, the range-del block (on request)
+ * and the top-level index. A cursor reads one data block (and, for partitioned indexes, one
+ * index partition) at a time; every block's checksum is verified before it is decompressed.
+ *
+ * Ingested files (`rocksdb.external_sst_file.version` = 2) store seq 0 in every key; the real
+ * seq is the `global_seqno` property if non-zero, else the MANIFEST's largest seqno for the
+ * file (`fallbackGlobalSeqno`), as in BlockBasedTable::GetGlobalSequenceNumber.
+ */
+import { FormatError, corruption, hex, truncated } from '../errors.js';
+import { BLOCK_TRAILER_SIZE, BlockIter, type BlockLocation } from './block.js';
+import { type BlockHandle, decodeBlockHandle } from './block-handle.js';
+import { verifyBlockChecksum } from './checksum.js';
+import { decompressBlock } from './compression.js';
+import { FileReader } from './file-reader.js';
+import { TRAILER_SIZE, compareBytes, trailerSeq } from './internal-key.js';
+import { BLOCK_BASED_MAGIC, LEGACY_BLOCK_BASED_MAGIC, MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
+import { IndexCursor, type IndexSettings } from './sst-index.js';
+import { parseProperties, type TableProperties } from './sst-properties.js';
+import { parseRangeDelBlock } from './sst-range-del.js';
+import type { InternalCursor, RangeTombstone } from './types.js';
+
+export type { TableProperties } from './sst-properties.js';
+export type { BlockHandle } from './block-handle.js';
+
+export interface SstOpenOptions {
+  /** The file's largest seqno from the MANIFEST: the seq of every key of an ingested file
+   *  (external_sst_file.version 2) whose global_seqno property is 0. */
+  fallbackGlobalSeqno?: number;
+  /** The file size the MANIFEST recorded; a shorter file is reported as 'truncated'. */
+  expectedSize?: number;
+}
+
+export class SstReader {
+  readonly path: string;
+  readonly size: number;
+  readonly formatVersion: number;
+  readonly checksumType: number;
+  readonly properties: TableProperties;
+  readonly footer: Footer;
+  /** Metaindex entries: meta block name -> handle. */
+  readonly metaBlocks: Map<string, BlockHandle>;
+  /** Seq to report for every key (ingested files), or undefined to use the stored seq. */
+  readonly globalSeqno: number | undefined;
+  private readonly file: FileReader;
+  private readonly indexHandle: BlockHandle;
+  private readonly indexBlock: Uint8Array;
+  private readonly indexSettings: IndexSettings;
+  private tombstones: RangeTombstone[] | undefined;
+
+  private constructor(file: FileReader, opts: SstOpenOptions) {
+    this.file = file;
+    this.path = file.path;
+    this.size = file.size;
+    if (opts.expectedSize !== undefined && file.size < opts.expectedSize) {
+      throw truncated('SST file is shorter than the MANIFEST says', {
+        file: this.path,
+        offset: file.size,
+        expected: `${opts.expectedSize} bytes`,
+        found: `${file.size} bytes`,
+      });
+    }
+    const tailLen = Math.min(MAX_FOOTER_SIZE, file.size);
+    const tail = file.read(file.size - tailLen, tailLen, 'footer');
+    this.footer = parseFooterExplained(tail, file.size, this.path);
+    this.formatVersion = this.footer.formatVersion;
+    this.checksumType = this.footer.checksumType;
+
+    const meta = this.readBlock(this.footer.metaindexHandle, 'metaindex block');
+    this.metaBlocks = parseMetaindex(meta, { file: this.path, offset: this.footer.metaindexHandle.offset, what: 'metaindex block' });
+
+    const propsHandle = this.metaBlocks.get('rocksdb.properties') ?? this.metaBlocks.get('rocksdb.stats');
+    if (propsHandle === undefined) {
+      throw corruption('SST has no properties block in its metaindex', { file: this.path, offset: this.footer.metaindexHandle.offset });
+    }
+    const props = this.readPropertiesBlock(propsHandle);
+    this.properties = parseProperties(props, { file: this.path, offset: propsHandle.offset, what: 'properties block' });
+
+    const idx = this.footer.indexHandle ?? this.metaBlocks.get('rocksdb.index');
+    if (idx === undefined) {
+      throw corruption('format_version 6 SST has no rocksdb.index entry in its metaindex', { file: this.path });
+    }
+    this.indexHandle = idx;
+    this.indexSettings = {
+      indexType: this.properties.indexType,
+      keyIsUserKey: this.properties.indexKeyIsUserKey,
+      valueDeltaEncoded: this.properties.indexValueIsDeltaEncoded,
+    };
+    this.indexBlock = this.readBlock(idx, 'index block');
+
+    this.globalSeqno = resolveGlobalSeqno(this.properties, opts.fallbackGlobalSeqno, this.path);
+  }
+
+  static open(path: string, opts: SstOpenOptions = {}): SstReader {
+    const f = FileReader.open(path);
+    try {
+      return new SstReader(f, opts);
+    } catch (e) {
+      f.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Read one block by handle: bounds check, checksum of block + type byte, decompression.
+   * The result is the uncompressed block contents.
+   */
+  readBlock(handle: BlockHandle, what: string): Uint8Array {
+    const end = handle.offset + handle.size + BLOCK_TRAILER_SIZE;
+    if (end > this.footer.footerOffset) {
+      throw corruption(`${what} handle points past the end of the table`, {
+        file: this.path,
+        offset: handle.offset,
+        expected: `block end <= ${this.footer.footerOffset}`,
+        found: `offset ${handle.offset} size ${handle.size}`,
+      });
+    }
+    const raw = this.file.read(handle.offset, handle.size + BLOCK_TRAILER_SIZE, what);
+    const n = handle.size;
+    const type = raw[n]!;
+    const stored = (raw[n + 1]! | (raw[n + 2]! << 8) | (raw[n + 3]! << 16) | (raw[n + 4]! << 24)) >>> 0;
+    verifyBlockChecksum(this.checksumType, raw.subarray(0, n + 1), stored, {
+      file: this.path,
+      offset: handle.offset,
+      baseContextChecksum: this.footer.baseContextChecksum,
+      what,
+    });
+    return decompressBlock(type, raw.subarray(0, n), this.formatVersion, { file: this.path, offset: handle.offset, what });
+  }
+
+  /**
+   * The properties block, with RocksDB's exception for ingested files (meta_blocks.cc
+   * ReadTablePropertiesHelper): ingestion with write_global_seqno=true overwrites the fixed64
+   * `rocksdb.external_sst_file.global_seqno` value in place without fixing the block checksum,
+   * so on a mismatch the checksum is tried again with those 8 bytes zeroed (the value
+   * SstFileWriter wrote). Only an uncompressed block can be patched that way.
+   */
+  private readPropertiesBlock(handle: BlockHandle): Uint8Array {
+    try {
+      return this.readBlock(handle, 'properties block');
+    } catch (e) {
+      if (!(e instanceof FormatError) || e.code !== 'corruption' || !e.message.includes('checksum mismatch')) throw e;
+      const raw = this.file.read(handle.offset, handle.size + BLOCK_TRAILER_SIZE, 'properties block');
+      const n = handle.size;
+      if (raw[n] !== 0) throw e;
+      const block = raw.subarray(0, n);
+      let valueAt = -1;
+      try {
+        // Unverified bytes: parsed only to locate the value; any parse error reports `e`.
+        const it = new BlockIter(block, { file: this.path, offset: handle.offset, what: 'properties block' });
+        const name = new TextEncoder().encode('rocksdb.external_sst_file.global_seqno');
+        for (it.seekToFirst(); it.valid(); it.next()) {
+          if (compareBytes(it.key(), name) === 0) {
+            if (it.valueEnd - it.valueStart === 8) valueAt = it.valueStart;
+            break;
+          }
+        }
+      } catch {
+        throw e;
+      }
+      if (valueAt < 0) throw e;
+      const patched = Uint8Array.from(raw.subarray(0, n + 1));
+      patched.fill(0, valueAt, valueAt + 8);
+      const stored = (raw[n + 1]! | (raw[n + 2]! << 8) | (raw[n + 3]! << 16) | (raw[n + 4]! << 24)) >>> 0;
+      verifyBlockChecksum(this.checksumType, patched, stored, {
+        file: this.path,
+        offset: handle.offset,
+        baseContextChecksum: this.footer.baseContextChecksum,
+        what: 'properties block (global seqno zeroed)',
+      });
+      return block;
+    }
+  }
+
+  rangeTombstones(): RangeTombstone[] {
+    if (this.tombstones === undefined) {
+      const h = this.metaBlocks.get('rocksdb.range_del');
+      if (h === undefined) this.tombstones = [];
+      else {
+        const block = this.readBlock(h, 'range-del block');
+        this.tombstones = parseRangeDelBlock(block, { file: this.path, offset: h.offset, what: 'range-del block' }, this.globalSeqno);
+      }
+    }
+    return this.tombstones.map((t) => ({ start: t.start, end: t.end, seq: t.seq }));
+  }
+
+  private newIndexCursor(): IndexCursor {
+    return new IndexCursor(
+      this.indexBlock,
+      { file: this.path, offset: this.indexHandle.offset, what: 'index block' },
+      this.indexSettings,
+      (h, what) => this.readBlock(h, what),
+    );
+  }
+
+  /** Every data block handle in file order (reads index partitions if partitioned). */
+  dataBlockHandles(): BlockHandle[] {
+    const out: BlockHandle[] = [];
+    const ic = this.newIndexCursor();
+    for (ic.seekToFirst(); ic.valid(); ic.next()) out.push({ offset: ic.handleOffset(), size: ic.handleSize() });
+    return out;
+  }
+
+  cursor(): SstCursor {
+    return new SstCursor(this, this.newIndexCursor());
+  }
+
+  close(): void {
+    this.file.close();
+  }
+}
+
+/**
+ * InternalCursor over one SST: every entry (all versions, tombstones, blob indexes) in
+ * internal-key order. Holds the index and at most one data block (+ one index partition).
+ */
+export class SstCursor implements InternalCursor {
+  private readonly reader: SstReader;
+  private readonly index: IndexCursor;
+  private data: BlockIter | undefined;
+  private dataOffset = 0;
+  private readonly globalSeqno: number | undefined;
+  private ukView: Uint8Array | undefined;
+
+  constructor(reader: SstReader, index: IndexCursor) {
+    this.reader = reader;
+    this.index = index;
+    this.globalSeqno = reader.globalSeqno;
+  }
+
+  seekToFirst(): void {
+    this.index.seekToFirst();
+    this.loadBlock();
+    if (this.data !== undefined) this.data.seekToFirst();
+    this.settle();
+  }
+
+  seek(target: Uint8Array): void {
+    this.index.seek(target);
+    this.loadBlock();
+    if (this.data !== undefined) this.data.seek(target, true);
+    this.settle();
+  }
+
+  valid(): boolean {
+    return this.data !== undefined && this.data.valid();
+  }
+
+  next(): void {
+    if (this.data === undefined) return;
+    this.data.next();
+    this.settle();
+  }
+
+  userKey(): Uint8Array {
+    const d = this.data!;
+    const n = d.keyLen - TRAILER_SIZE;
+    const v = this.ukView;
+    if (v !== undefined && v.length === n && v.buffer === d.keyBuf.buffer) return v;
+    const nv = d.keyBuf.subarray(0, n);
+    this.ukView = nv;
+    return nv;
+  }
+
+  seq(): number {
+    if (this.globalSeqno !== undefined) return this.globalSeqno;
+    const d = this.data!;
+    try {
+      return trailerSeq(d.keyBuf, d.keyLen);
+    } catch (e) {
+      throw e instanceof FormatError ? e.withLocation(this.reader.path, this.dataOffset) : e;
+    }
+  }
+
+  kind(): number {
+    const d = this.data!;
+    return d.keyBuf[d.keyLen - TRAILER_SIZE]!;
+  }
+
+  value(): Uint8Array {
+    return this.data!.value();
+  }
+
+  /** File offset of the current data block (for error reports). */
+  blockOffset(): number {
+    return this.dataOffset;
+  }
+
+  private loadBlock(): void {
+    if (!this.index.valid()) {
+      this.data = undefined;
+      return;
+    }
+    const h = { offset: this.index.handleOffset(), size: this.index.handleSize() };
+    const block = this.reader.readBlock(h, 'data block');
+    this.dataOffset = h.offset;
+    this.data = new BlockIter(block, { file: this.reader.path, offset: h.offset, what: 'data block' });
+  }
+
+  /** Move past exhausted blocks; check the entry at the new position. */
+  private settle(): void {
+    while (this.data !== undefined && !this.data.valid()) {
+      this.index.next();
+      this.loadBlock();
+      if (this.data !== undefined) this.data.seekToFirst();
+    }
+    if (this.data !== undefined) this.checkEntry(this.data);
+  }
+
+  private checkEntry(d: BlockIter): void {
+    if (d.keyLen < TRAILER_SIZE) {
+      throw corruption('data block key shorter than its 8-byte trailer', {
+        file: this.reader.path,
+        offset: this.dataOffset,
+        context: `entry at block byte ${d.entryOffset()}`,
+        found: hex(d.key()),
+      });
+    }
+    if (this.globalSeqno !== undefined) {
+      // Keys of ingested files carry seq 0; anything else means the file is not what its
+      // properties claim.
+      const kb = d.keyBuf;
+      const e = d.keyLen;
+      for (let i = e - 7; i < e; i++) {
+        if (kb[i] !== 0) {
+          throw corruption('key of an ingested file (external_sst_file.version 2) has a non-zero seq', {
+            file: this.reader.path,
+            offset: this.dataOffset,
+            context: `entry at block byte ${d.entryOffset()}`,
+            found: hex(d.key()),
+          });
+        }
+      }
+    }
+  }
+}
+
+function resolveGlobalSeqno(p: TableProperties, fallback: number | undefined, file: string): number | undefined {
+  if (p.externalSstFileVersion < 2) return undefined;
+  const prop = p.globalSeqno;
+  if (prop !== 0) {
+    if (fallback !== undefined && fallback !== prop) {
+      throw corruption('ingested SST global_seqno property disagrees with the largest seqno the MANIFEST records', {
+        file,
+        expected: `${fallback}`,
+        found: `${prop}`,
+      });
+    }
+    return prop;
+  }
+  return fallback;
+}
+
+function parseMetaindex(block: Uint8Array, loc: BlockLocation): Map<string, BlockHandle> {
+  const out = new Map<string, BlockHandle>();
+  const it = new BlockIter(block, loc);
+  const dec = new TextDecoder();
+  for (it.seekToFirst(); it.valid(); it.next()) {
+    const name = dec.decode(it.key());
+    const v = it.value();
+    try {
+      const h = decodeBlockHandle(v, 0);
+      out.set(name, h.handle);
+    } catch (e) {
+      if (e instanceof FormatError) {
+        throw corruption(`bad block handle for meta block "${name}"`, { file: loc.file, offset: loc.offset, found: hex(v) });
+      }
+      throw e;
+    }
+  }
+  return out;
+}
+
+/**
+ * parseFooter, with a bad magic classified: when the last 8 bytes are close to a known magic
+ * (at most 3 bytes differ) the footer was damaged ('corruption'); otherwise the file most
+ * likely lost its end ('truncated') or is not an SST at all.
+ */
+function parseFooterExplained(tail: Uint8Array, size: number, file: string): Footer {
+  try {
+    return parseFooter(tail, size, file);
+  } catch (e) {
+    if (!(e instanceof FormatError) || e.code !== 'corruption' || !e.message.includes('bad footer magic')) throw e;
+    const m = tail.subarray(tail.length - 8);
+    const near = (magic: bigint): boolean => {
+      let diff = 0;
+      for (let i = 0; i < 8; i++) if (m[i] !== Number((magic >> BigInt(8 * i)) & 0xffn)) diff++;
+      return diff <= 3;
+    };
+    if (near(BLOCK_BASED_MAGIC) || near(LEGACY_BLOCK_BASED_MAGIC)) throw e;
+    throw truncated('no SST footer at the end of the file (file truncated, or not a block-based SST)', {
+      file,
+      offset: size,
+      expected: `footer magic 0x${BLOCK_BASED_MAGIC.toString(16)} in the last 8 bytes`,
+      found: hex(m),
+    });
+  }
+}
