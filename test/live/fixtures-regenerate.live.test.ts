@@ -11,7 +11,8 @@
  */
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -139,3 +140,143 @@ for (const c of cases) {
     }
   });
 }
+
+// ---------------------------------------------------------------------------------------------
+// The op-script contract itself (tools/fixture-writer/README.md): every operation, checked with
+// ldb against values worked out by hand from the script.
+// ---------------------------------------------------------------------------------------------
+
+/** Files per level of one CF, from `ldb manifest_dump --hex` run on a copy of dbDir. */
+function filesPerLevel(dbDir: string, cf: string): Map<number, number> {
+  const copy = join(tmpRoot, `manifest-${Math.random().toString(16).slice(2)}`);
+  cpSync(dbDir, copy, { recursive: true });
+  const manifest = readFileSync(join(copy, 'CURRENT'), 'utf8').trim();
+  const r = spawnSync('ldb', ['manifest_dump', `--path=${join(copy, manifest)}`, '--hex'], { encoding: 'utf8' });
+  rmSync(copy, { recursive: true, force: true });
+  assert.equal(r.status, 0, r.stdout + r.stderr);
+  const out = new Map<number, number>();
+  let inCf = false;
+  let level = -1;
+  for (const line of r.stdout.split('\n')) {
+    const cfm = /^-+ Column family "(.*)"/.exec(line);
+    if (cfm !== null) {
+      inCf = cfm[1] === cf;
+      continue;
+    }
+    const lm = /^--- level (\d+) ---/.exec(line);
+    if (lm !== null) {
+      level = Number(lm[1]);
+      continue;
+    }
+    if (inCf && level >= 0 && /^ \d+:\d+\[/.test(line)) out.set(level, (out.get(level) ?? 0) + 1);
+  }
+  return out;
+}
+
+const hexOf = (s: string): string => Buffer.from(s, 'latin1').toString('hex');
+const scanOf = (dir: string, cf: string): Map<string, string> =>
+  new Map(
+    parseLdbScanHex(ldbScanText(dir, cf)).map((e) => [
+      Buffer.from(e.key).toString('latin1'),
+      Buffer.from(e.value).toString('latin1'),
+    ]),
+  );
+
+test('op script: compact_range / compact / compact_files place files on the requested level', () => {
+  const dir = join(tmpRoot, 'ops-levels', 'db');
+  writeFixture(
+    dir,
+    [
+      '# levels',
+      'option format_version=4',
+      'option compression=zstd',
+      'open default,a',
+      `put default ${hexOf('a1')} ${hexOf('v1')}`,
+      `put default ${hexOf('a2')} -`,
+      'flush default',
+      `compact_range default ${hexOf('a0')} ${hexOf('a9')} 5`,
+      `put a ${hexOf('b1')} ${hexOf('x')}`,
+      'flush a',
+      'compact_files a 0 4',
+      '',
+    ].join('\n'),
+  );
+  assert.deepEqual([...filesPerLevel(dir, 'default')], [[5, 1]]);
+  assert.deepEqual([...filesPerLevel(dir, 'a')], [[4, 1]]);
+  writeFixtureAppend(dir, ['open default,a', `put default ${hexOf('a1')} ${hexOf('v2')}`, 'flush default', 'compact default 3', 'close'].join('\n'));
+  assert.deepEqual([...filesPerLevel(dir, 'default')], [[3, 1]]);
+  assert.deepEqual([...scanOf(dir, 'default')], [
+    ['a1', 'v2'],
+    ['a2', ''],
+  ]);
+});
+
+/** Like writeFixture but with --append (adds to an existing DB). */
+function writeFixtureAppend(dbDir: string, ops: string): void {
+  const r = spawnSync(ensureFixtureWriter(), ['--append', dbDir], { input: ops, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+test('op script: batches, deletes, single deletes, range deletes, ingest, and a WAL-only tail', () => {
+  const dir = join(tmpRoot, 'ops-all', 'db');
+  writeFixture(
+    dir,
+    [
+      'open default,w',
+      'batch_begin',
+      `put default ${hexOf('k1')} ${hexOf('one')}`,
+      `put w ${hexOf('k1')} ${hexOf('w-one')}`,
+      `put default ${hexOf('k2')} ${hexOf('two')}   # trailing comment`,
+      'batch_end',
+      `put default ${hexOf('k3')} ${hexOf('three')}`,
+      `put default ${hexOf('k4')} ${hexOf('four')}`,
+      'flush *',
+      'sst_begin ext w',
+      `put w ${hexOf('k1')} ${hexOf('w-ingested')}`,
+      `put w ${hexOf('k5')} ${hexOf('w-five')}`,
+      'sst_end',
+      'ingest w ext move',
+      `delete default ${hexOf('k1')}`,
+      `single_delete default ${hexOf('k2')}`,
+      `delete_range default ${hexOf('k3')} ${hexOf('k4')}`,
+      `put default - ${hexOf('empty-key')}`,
+      'close',
+      '',
+    ].join('\n'),
+  );
+  const names = readdirSync(dir);
+  assert.ok(names.some((n) => n.endsWith('.log') && statSync(join(dir, n)).size > 0), 'the WAL keeps the unflushed tail');
+  assert.equal(existsSync(`${dir}.sst-staging`), false, 'staging directory removed');
+  assert.deepEqual([...scanOf(dir, 'default')], [
+    ['', 'empty-key'],
+    ['k4', 'four'], // delete_range end is exclusive
+  ]);
+  assert.deepEqual([...scanOf(dir, 'w')], [
+    ['k1', 'w-ingested'],
+    ['k5', 'w-five'],
+  ]);
+});
+
+test('op script: errors exit 1 and name the line; an existing DB is refused without --append', () => {
+  const bin = ensureFixtureWriter();
+  const dir = join(tmpRoot, 'ops-errors', 'db');
+  const bad = spawnSync(bin, [dir], { input: 'open default\n# comment\nfrobnicate x\n', encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /line 3: unknown operation: frobnicate/);
+  const hex = spawnSync(bin, [join(tmpRoot, 'ops-errors2', 'db')], { input: 'open default\nput default 6G -\n', encoding: 'utf8' });
+  assert.equal(hex.status, 1);
+  assert.match(hex.stderr, /line 2: not lowercase hex/);
+  const sdel = spawnSync(bin, [join(tmpRoot, 'ops-errors3', 'db')], {
+    input: 'open default\nsst_begin s\nsingle_delete default 61\n',
+    encoding: 'utf8',
+  });
+  assert.equal(sdel.status, 1);
+  assert.match(sdel.stderr, /line 3: single_delete is not supported inside sst_begin/);
+  const opt = spawnSync(bin, [join(tmpRoot, 'ops-errors4', 'db')], { input: 'option block_sise=1\n', encoding: 'utf8' });
+  assert.equal(opt.status, 1);
+  assert.match(opt.stderr, /line 1: unknown option key: block_sise/);
+  // `bad` created a DB at `dir` before failing on line 3.
+  const again = spawnSync(bin, [dir], { input: 'open default\n', encoding: 'utf8' });
+  assert.equal(again.status, 1);
+  assert.match(again.stderr, /already holds a DB/);
+});
