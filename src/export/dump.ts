@@ -88,13 +88,6 @@ export interface DumpResult {
   exitCode: 0 | 3;
 }
 
-const SET_NAMES = '/*!40101 SET NAMES binary*/;\n';
-
-function statement(sql: string): string {
-  const t = sql.trimEnd();
-  return `${t.endsWith(';') ? t : `${t};`}\n`;
-}
-
 /**
  * Creates OUTDIR (or checks it is empty), refusing any location inside a source directory.
  * Exported for the CLI, which calls it before opening anything slow.
@@ -199,7 +192,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     const label = `${dbName}.${tableName}`;
     const tStart = Date.now();
     if (!dbsWritten.has(dbName)) {
-      writeFileAtomic(opts.outDir, schemaCreateFile(dbName), SET_NAMES + statement(source.createDatabaseSql(db)));
+      writeFileAtomic(opts.outDir, schemaCreateFile(dbName), source.databaseSchemaFile(db));
       dbsWritten.add(dbName);
     }
     const ids = physicalIds(table);
@@ -223,7 +216,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
       summaries.push(summary);
       continue;
     }
-    writeFileAtomic(opts.outDir, tableSchemaFile(dbName, tableName), SET_NAMES + statement(source.createTableSql(table)));
+    writeFileAtomic(opts.outDir, tableSchemaFile(dbName, tableName), source.tableSchemaFile(table, db));
 
     const decoder = source.decoder(table);
     const formatter = new CsvFormatter(decoder.columns, opts.csv);

@@ -37,8 +37,10 @@ export interface DumpSource {
   /** Number of pending (uncommitted) locks in the table's record range. */
   pendingLocks(physicalId: number): number;
   decoder(table: TableInfo): TableDecoder;
-  createTableSql(table: TableInfo): string;
-  createDatabaseSql(db: DbInfo): string;
+  /** Whole `{db}.{table}-schema.sql` content (SET NAMES ... CREATE TABLE ...;). */
+  tableSchemaFile(table: TableInfo, db: DbInfo): string;
+  /** Whole `{db}-schema-create.sql` content. */
+  databaseSchemaFile(db: DbInfo): string;
   /** Bytes of SST/WAL read so far, for progress (optional). */
   bytesRead?(): number;
   /** Rough total bytes a physical table's scan will read, for an ETA (optional). */

@@ -78,10 +78,10 @@ export class FakeSource implements DumpSource {
       },
     };
   }
-  createTableSql(table: TableInfo): string {
-    return `CREATE TABLE \`${table.name.O}\` (\n  \`id\` bigint PRIMARY KEY\n)`;
+  tableSchemaFile(table: TableInfo): string {
+    return `/*!40101 SET NAMES binary*/;\nCREATE TABLE \`${table.name.O}\` (\n  \`id\` bigint PRIMARY KEY\n);\n`;
   }
-  createDatabaseSql(db: DbInfo): string {
-    return `CREATE DATABASE \`${db.db_name.O}\`;`;
+  databaseSchemaFile(db: DbInfo): string {
+    return `/*!40101 SET NAMES binary*/;\nCREATE DATABASE \`${db.db_name.O}\`;\n`;
   }
 }

@@ -1,0 +1,578 @@
+/**
+ * tikv-export command line: dbs, tables, dump, inspect, raw-scan.
+ *
+ * Exit codes: 0 ok, 1 user error (bad flag, unknown db/table, unusable path, TiKV running),
+ * 2 data error (corruption: FormatError/DataError, or an internal error), 3 partial (rows
+ * rejected or values missing; see the rejects files and the metadata).
+ *
+ * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
+ * one-line error go to stderr. A stack trace is shown only with --log-level debug.
+ */
+import { realpathSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Command, CommanderError, Option } from 'commander';
+import { pino, type Logger } from 'pino';
+import { DataError, FormatError, UserError } from '../errors.js';
+import { defaultCsvOptions, parseCsvArg, type BinaryFormat, type CsvOptions, type Dialect } from '../export/csv.js';
+import { dumpTables, physicalIds, prepareOutDir, type DumpTarget, type TableSummary } from '../export/dump.js';
+import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
+import type { Log } from '../export/source.js';
+import type { DbInfo, TableInfo } from '../tidb/table-info.js';
+import { parseTimeZone } from '../tidb/time-zone.js';
+import { parseAsOf, tsoToIso } from '../tikv/tso.js';
+import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-dir.js';
+import { makeProgress } from './progress.js';
+
+export interface Io {
+  stdout: { write(s: string | Uint8Array): unknown };
+  stderr: { write(s: string): unknown; isTTY?: boolean };
+  /** Replaces the real RocksDB-backed session (tests). */
+  openSession?: OpenSession;
+  /** Replaces /proc/locks (tests). */
+  procLocksPath?: string;
+}
+
+export const SYSTEM_DBS = ['mysql', 'information_schema', 'metrics_schema', 'performance_schema', 'sys'];
+
+export function isSystemDb(name: string): boolean {
+  return SYSTEM_DBS.includes(name.toLowerCase());
+}
+
+export function toolVersion(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'tikv-export' && typeof pkg.version === 'string') return pkg.version;
+    } catch {
+      // keep looking upward
+    }
+    dir = dirname(dir);
+  }
+  return 'unknown';
+}
+
+/** "256MiB", "1GiB", "100MB", "4096", "0" (no limit) -> bytes. */
+export function parseSize(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)(b?)\s*$/i.exec(text);
+  if (m === null) throw new UserError(`--filesize must be a size like 256MiB, 1GiB, 500MB or a byte count (got "${text}")`);
+  const n = Number(m[1]);
+  const unit = m[2]!.toLowerCase();
+  const binary = m[3] !== '' || m[4] === ''; // "256M" and "256MiB" are binary, "256MB" decimal
+  const pow = unit === '' ? 0 : 'kmgt'.indexOf(unit) + 1;
+  const v = Math.round(n * (binary ? 1024 : 1000) ** pow);
+  if (!Number.isSafeInteger(v)) throw new UserError(`--filesize ${text} is too large`);
+  return v;
+}
+
+function hexArg(name: string, text: string | undefined): Uint8Array | undefined {
+  if (text === undefined) return undefined;
+  const h = text.replace(/^0x/i, '');
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(h)) throw new UserError(`${name} must be hex bytes like 0x7a74 (got "${text}")`);
+  return Uint8Array.from(Buffer.from(h, 'hex'));
+}
+
+function upperHex(b: Uint8Array): string {
+  return Buffer.from(b.buffer, b.byteOffset, b.length).toString('hex').toUpperCase();
+}
+
+interface CommonOpts {
+  dataDir: string;
+  logLevel: string;
+  logFile?: string;
+  asOf?: string;
+  timeZone: string;
+  json?: boolean;
+}
+
+interface DumpOpts extends CommonOpts {
+  db: string[];
+  table: string[];
+  all?: boolean;
+  out: string;
+  filesize: string;
+  csvSeparator?: string;
+  csvDelimiter?: string;
+  csvNullValue?: string;
+  csvLineTerminator?: string;
+  header: boolean;
+  dialect: Dialect;
+  binaryFormat?: BinaryFormat;
+}
+
+interface RawScanOpts extends CommonOpts {
+  cf: string;
+  start?: string;
+  end?: string;
+  limit: string;
+}
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function makeLogger(o: CommonOpts, io: Io): Logger {
+  if (!LEVELS.includes(o.logLevel)) throw new UserError(`--log-level must be one of ${LEVELS.join(', ')} (got "${o.logLevel}")`);
+  if (o.logFile !== undefined) {
+    let dest;
+    try {
+      dest = pino.destination({ dest: o.logFile, sync: true, append: true, mkdir: false });
+    } catch (e) {
+      throw new UserError(`cannot open --log-file ${o.logFile}: ${(e as Error).message}`);
+    }
+    return pino({ level: o.logLevel, base: undefined }, dest);
+  }
+  const stream = { write: (s: string) => io.stderr.write(s) };
+  return pino({ level: o.logLevel, base: undefined }, stream);
+}
+
+function asLog(l: Logger): Log {
+  return {
+    debug: (o, m) => l.debug(o, m),
+    info: (o, m) => l.info(o, m),
+    warn: (o, m) => l.warn(o, m),
+    error: (o, m) => l.error(o, m),
+  };
+}
+
+async function defaultOpenSession(): Promise<OpenSession> {
+  const mod = await import('../export/session.js');
+  return mod.openSession;
+}
+
+class Ctx {
+  log!: Logger;
+  resolved!: ResolvedDataDir;
+  session!: Session;
+  readTs: bigint | undefined;
+  constructor(
+    readonly io: Io,
+    readonly o: CommonOpts,
+  ) {}
+
+  async open(): Promise<Session> {
+    this.log = makeLogger(this.o, this.io);
+    this.readTs = this.o.asOf === undefined ? undefined : parseAsOf(this.o.asOf);
+    parseTimeZone(this.o.timeZone); // validate before any slow work
+    this.resolved = resolveDataDir(this.o.dataDir);
+    assertNotRunning(this.resolved.dbDir, this.io.procLocksPath);
+    const open = this.io.openSession ?? (await defaultOpenSession());
+    this.log.debug({ dbDir: this.resolved.dbDir }, 'opening');
+    this.session = open(this.resolved.dbDir, {
+      readTs: this.readTs,
+      onWarning: (w) => this.log.warn({ code: w.code, file: w.file }, w.message),
+    });
+    return this.session;
+  }
+
+  out(s: string): void {
+    this.io.stdout.write(s);
+  }
+
+  readTsText(): string {
+    return this.readTs === undefined ? 'latest committed' : `${this.readTs} (${tsoToIso(this.readTs)})`;
+  }
+}
+
+function findDb(session: Session, name: string): DbInfo {
+  const dbs = session.databases();
+  const hit = dbs.find((d) => d.db_name.O === name) ?? dbs.find((d) => d.db_name.L === name.toLowerCase());
+  if (hit === undefined) {
+    throw new UserError(`unknown database "${name}"; databases here: ${dbs.map((d) => d.db_name.O).join(', ') || '(none)'}`);
+  }
+  return hit;
+}
+
+function findTable(session: Session, db: DbInfo, name: string): TableInfo {
+  const tables = session.tables(db.id);
+  const hit = tables.find((t) => t.name.O === name) ?? tables.find((t) => t.name.L === name.toLowerCase());
+  if (hit === undefined) {
+    throw new UserError(
+      `unknown table "${name}" in database "${db.db_name.O}"; tables there: ${tables.map((t) => t.name.O).join(', ') || '(none)'}`,
+    );
+  }
+  return hit;
+}
+
+function tableKind(t: TableInfo): 'table' | 'view' | 'sequence' {
+  if (t.view !== undefined && t.view !== null) return 'view';
+  if (t.sequence !== undefined && t.sequence !== null) return 'sequence';
+  return 'table';
+}
+
+// ------------------------------------------------------------------ commands
+
+async function cmdDbs(io: Io, o: CommonOpts): Promise<number> {
+  const c = new Ctx(io, o);
+  const s = await c.open();
+  try {
+    const dbs = [...s.databases()].sort((a, b) => a.id - b.id);
+    if (o.json === true) {
+      c.out(
+        `${JSON.stringify(
+          {
+            schemaVersion: s.schemaVersion ?? null,
+            readTs: c.readTs === undefined ? null : c.readTs.toString(),
+            databases: dbs.map((d) => ({ id: d.id, name: d.db_name.O, charset: d.charset, collate: d.collate, system: isSystemDb(d.db_name.O) })),
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } else {
+      c.out(`# schema version ${s.schemaVersion ?? 'unknown'}, read ts ${c.readTsText()}\n`);
+      c.out('id\tname\n');
+      for (const d of dbs) c.out(`${d.id}\t${d.db_name.O}${isSystemDb(d.db_name.O) ? '\t(system)' : ''}\n`);
+    }
+    return 0;
+  } finally {
+    s.close();
+  }
+}
+
+async function cmdTables(io: Io, o: CommonOpts & { db: string }): Promise<number> {
+  const c = new Ctx(io, o);
+  const s = await c.open();
+  try {
+    const db = findDb(s, o.db);
+    const tables = [...s.tables(db.id)].sort((a, b) => a.id - b.id);
+    const rows = tables.map((t) => {
+      const kind = tableKind(t);
+      const parts = t.partition?.definitions ?? [];
+      const hasData = kind === 'table' ? physicalIds(t).some((id) => s.hasData(id)) : false;
+      return { id: t.id, name: t.name.O, kind, partitions: parts.map((p) => ({ id: p.id, name: p.name.O })), hasData };
+    });
+    if (o.json === true) {
+      c.out(`${JSON.stringify({ database: db.db_name.O, schemaVersion: s.schemaVersion ?? null, readTs: c.readTs?.toString() ?? null, tables: rows }, null, 2)}\n`);
+    } else {
+      c.out(`# database ${db.db_name.O} (id ${db.id}), schema version ${s.schemaVersion ?? 'unknown'}, read ts ${c.readTsText()}\n`);
+      c.out('id\tname\tkind\tpartitions\tdata\n');
+      for (const r of rows) {
+        c.out(`${r.id}\t${r.name}\t${r.kind}\t${r.partitions.length === 0 ? '-' : r.partitions.map((p) => p.name).join(',')}\t${r.kind !== 'table' ? '-' : r.hasData ? 'yes' : 'no'}\n`);
+      }
+    }
+    return 0;
+  } finally {
+    s.close();
+  }
+}
+
+function csvOptionsFrom(o: DumpOpts): CsvOptions {
+  if (o.dialect !== 'dumpling' && o.dialect !== 'rfc4180') throw new UserError(`--dialect must be dumpling or rfc4180 (got "${String(o.dialect)}")`);
+  const c = defaultCsvOptions(o.dialect);
+  if (o.csvSeparator !== undefined) c.separator = parseCsvArg(o.csvSeparator);
+  if (o.csvDelimiter !== undefined) c.delimiter = parseCsvArg(o.csvDelimiter);
+  if (o.csvNullValue !== undefined) c.nullValue = parseCsvArg(o.csvNullValue);
+  if (o.csvLineTerminator !== undefined) c.lineTerminator = parseCsvArg(o.csvLineTerminator);
+  c.header = o.header;
+  if (o.binaryFormat !== undefined) c.binaryFormat = o.binaryFormat;
+  if (c.separator.length === 0) throw new UserError('--csv-separator must not be empty');
+  if (c.lineTerminator.length === 0) throw new UserError('--csv-line-terminator must not be empty');
+  if (o.dialect === 'rfc4180' && c.delimiter.length === 0) throw new UserError('--dialect rfc4180 needs a non-empty --csv-delimiter');
+  return c;
+}
+
+function selectTargets(s: Session, o: DumpOpts): DumpTarget[] {
+  if (o.all !== true && o.db.length === 0) throw new UserError('dump needs --db NAME (repeatable) or --all');
+  if (o.all === true && o.table.length > 0) throw new UserError('--table cannot be combined with --all; use --db NAME --table T');
+  const dbs: DbInfo[] =
+    o.all === true
+      ? [...s.databases()].filter((d) => !isSystemDb(d.db_name.O) || o.db.some((n) => n.toLowerCase() === d.db_name.L)).sort((a, b) => a.id - b.id)
+      : o.db.map((n) => findDb(s, n));
+  const targets: DumpTarget[] = [];
+  const seen = new Set<number>();
+  if (o.table.length > 0) {
+    for (const spec of o.table) {
+      let db: DbInfo;
+      let name = spec;
+      if (dbs.length === 1 && !(spec.includes('.') && dbs.some((d) => spec.toLowerCase().startsWith(`${d.db_name.L}.`)))) {
+        db = dbs[0]!;
+      } else {
+        const dot = spec.indexOf('.');
+        if (dot < 0) throw new UserError(`--table ${spec} is ambiguous with several --db; write it as DB.TABLE`);
+        db = findDb(s, spec.slice(0, dot));
+        if (!dbs.some((d) => d.id === db.id)) throw new UserError(`--table ${spec}: database ${db.db_name.O} was not selected with --db`);
+        name = spec.slice(dot + 1);
+      }
+      const t = findTable(s, db, name);
+      if (!seen.has(t.id)) targets.push({ db, table: t });
+      seen.add(t.id);
+    }
+    return targets;
+  }
+  for (const db of dbs) {
+    for (const t of [...s.tables(db.id)].sort((a, b) => a.id - b.id)) {
+      if (!seen.has(t.id)) targets.push({ db, table: t });
+      seen.add(t.id);
+    }
+  }
+  return targets;
+}
+
+function summaryTable(rows: readonly TableSummary[]): string {
+  const head = ['table', 'rows', 'files', 'bytes', 'deleted', 'locks', 'missing', 'rejected', 'time'];
+  const body = rows.map((r) => [
+    `${r.db}.${r.table}`,
+    r.skipped !== undefined ? `(${r.skipped})` : String(r.rows),
+    String(r.files.length),
+    String(r.bytes),
+    String(r.deletedSkipped),
+    String(r.pendingLocks),
+    String(r.valuesMissing),
+    String(r.rejected),
+    `${(r.ms / 1000).toFixed(1)}s`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return `${[fmt(head), ...body.map(fmt)].join('\n')}\n`;
+}
+
+async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
+  const csv = csvOptionsFrom(o);
+  const fileSize = parseSize(o.filesize);
+  const c = new Ctx(io, o);
+  const s = await c.open();
+  try {
+    const targets = selectTargets(s, o);
+    const sources = [c.resolved.dataDir ?? c.resolved.dbDir, c.resolved.dbDir];
+    prepareOutDir(o.out, sources, realpathSync);
+    const ident = s.storeIdent();
+    const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
+    const log = asLog(c.log);
+    log.info({ tables: targets.length, out: o.out, readTs: c.readTs?.toString() ?? 'latest' }, `dumping ${targets.length} table(s) to ${o.out}`);
+    const result = dumpTables(targets, s.dumpSource(o.timeZone), {
+      outDir: o.out,
+      csv,
+      fileSize,
+      meta: {
+        readTs: c.readTs,
+        sourceDirs: [c.resolved.dbDir],
+        clusterId: ident?.clusterId,
+        storeId: ident?.storeId,
+        schemaVersion: s.schemaVersion,
+        timeZone: parseTimeZone(o.timeZone).name,
+        toolVersion: toolVersion(),
+      },
+      log,
+      onProgress: (p) => progress.update(p),
+    });
+    progress.done();
+    if (o.json === true) {
+      c.out(`${JSON.stringify({ exitCode: result.exitCode, maxCommitTs: result.maxCommitTs.toString(), tables: result.tables }, null, 2)}\n`);
+    } else if (c.log.isLevelEnabled('info') || result.exitCode !== 0) {
+      io.stderr.write(summaryTable(result.tables));
+    }
+    if (result.exitCode === 3) {
+      io.stderr.write('tikv-export: PARTIAL dump: some rows could not be exported (see *.rejects.jsonl, "missing" above and the metadata file)\n');
+    }
+    return result.exitCode;
+  } finally {
+    s.close();
+  }
+}
+
+function inspectText(r: InspectReport): string {
+  const l: string[] = [];
+  l.push(`db dir:          ${r.dbDir}`);
+  if (r.dataDir !== undefined) l.push(`data dir:        ${r.dataDir}`);
+  l.push(`cluster id:      ${r.clusterId ?? '(no StoreIdent)'}`);
+  l.push(`store id:        ${r.storeId ?? '(no StoreIdent)'}`);
+  if (r.apiVersion !== undefined) l.push(`api version:     ${r.apiVersion}`);
+  l.push(`manifest:        ${r.manifest ?? '(none)'}${r.manifestFallback ? '  (FALLBACK: files found from SST properties)' : ''}`);
+  l.push(`last sequence:   ${r.lastSequence}`);
+  l.push(`schema version:  ${r.schemaVersion ?? 'unknown'}`);
+  l.push(`WAL:             ${r.walFiles} file(s), ${r.walBytes} bytes`);
+  l.push(`titandb:         ${r.titanDir ? 'PRESENT (Titan blob values are not readable by tikv-export)' : 'absent'}`);
+  l.push(`format versions: ${r.formatVersions.join(', ') || '-'}`);
+  l.push(`compressions:    ${r.compressions.join(', ') || '-'}`);
+  l.push('column families:');
+  for (const cf of r.columnFamilies) {
+    l.push(`  ${cf.name}: ${cf.files} SST(s), ${cf.bytes} bytes`);
+    for (const lv of cf.levels) l.push(`    L${lv.level < 0 ? '?' : lv.level}: ${lv.files} file(s), ${lv.bytes} bytes`);
+  }
+  l.push(`regions: ${r.regions.length} (${r.regions.filter((x) => x.live).length} live on this store)`);
+  for (const g of r.regions) l.push(`  ${g.id}\t${g.state}${g.live ? '' : ' (not live)'}\t[${g.start || '-inf'}, ${g.end || '+inf'})\tpeers ${g.peers}`);
+  l.push(`pending locks:   ${r.pendingLocks}`);
+  if (r.unusual.length > 0 || r.warnings.length > 0) {
+    l.push('unusual:');
+    for (const u of r.unusual) l.push(`  - ${u}`);
+    for (const w of r.warnings) l.push(`  - [${w.code}] ${w.message}${w.file !== undefined ? ` (${w.file})` : ''}`);
+  }
+  return `${l.join('\n')}\n`;
+}
+
+async function cmdInspect(io: Io, o: CommonOpts): Promise<number> {
+  const c = new Ctx(io, o);
+  const s = await c.open();
+  try {
+    const r = s.inspect(c.resolved.titanDir, c.resolved.dataDir);
+    c.out(o.json === true ? `${JSON.stringify(r, null, 2)}\n` : inspectText(r));
+    return 0;
+  } finally {
+    s.close();
+  }
+}
+
+async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
+  const start = hexArg('--start', o.start);
+  const end = hexArg('--end', o.end);
+  if (!/^\d+$/.test(o.limit)) throw new UserError(`--limit must be a non-negative integer (got "${o.limit}")`);
+  const limit = Number(o.limit);
+  const c = new Ctx(io, o);
+  const s = await c.open();
+  try {
+    let chunk = '';
+    for (const e of s.rawScan(o.cf, start, end, limit)) {
+      chunk += `0x${upperHex(e.key)} : 0x${upperHex(e.value)}\n`;
+      if (chunk.length > 1 << 16) {
+        c.out(chunk);
+        chunk = '';
+      }
+    }
+    if (chunk.length > 0) c.out(chunk);
+    return 0;
+  } finally {
+    s.close();
+  }
+}
+
+// ------------------------------------------------------------------ program
+
+function addCommon(cmd: Command, json: boolean): Command {
+  cmd
+    .requiredOption('-d, --data-dir <dir>', "TiKV's data dir (or its db/ subdirectory); opened read-only")
+    .option('--as-of <tso|datetime>', 'read as of this TSO or time (e.g. "2024-05-01 12:00:00", UTC unless a zone is given); default: latest committed')
+    .option('--time-zone <tz>', 'zone for TIMESTAMP values (UTC, +08:00, Asia/Shanghai)', 'UTC')
+    .option('--log-level <level>', `log level: ${LEVELS.join(', ')}`, 'info')
+    .option('--log-file <path>', 'write logs to this file instead of stderr');
+  if (json) cmd.option('--json', 'machine-readable JSON on stdout');
+  return cmd;
+}
+
+const collect = (v: string, prev: string[]): string[] => [...prev, v];
+
+function buildProgram(io: Io, setCode: (n: number) => void): Command {
+  const program = new Command();
+  program
+    .name('tikv-export')
+    .description('Recover TiDB data from the files of a stopped TiKV node: lists databases and tables, dumps Dumpling-compatible CSV.\nNever writes to the data dir.')
+    .version(toolVersion(), '-V, --version')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(s.replace(/^error: /, 'tikv-export: error: ')),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tikv-export dbs --data-dir /mnt/tikv1
+  tikv-export tables --data-dir /mnt/tikv1 --db shop
+  tikv-export dump --data-dir /mnt/tikv1 --db shop --out /backup/shop
+  tikv-export inspect --data-dir /mnt/tikv1/db --json
+
+Exit codes: 0 ok, 1 user error, 2 data error (corruption), 3 partial dump.`,
+    );
+
+  addCommon(program.command('dbs').description('list databases (id, name) with the schema version and read ts used'), true)
+    .addHelpText('after', '\nExamples:\n  tikv-export dbs --data-dir /mnt/tikv1\n  tikv-export dbs --data-dir /mnt/tikv1 --as-of "2024-05-01 12:00:00" --json')
+    .action(async (o: CommonOpts) => setCode(await cmdDbs(io, o)));
+
+  addCommon(program.command('tables').description('list the tables of a database: id, name, partitions, whether data was found'), true)
+    .requiredOption('--db <name>', 'database name')
+    .addHelpText('after', '\nExamples:\n  tikv-export tables --data-dir /mnt/tikv1 --db shop\n  tikv-export tables --data-dir /mnt/tikv1 --db shop --json')
+    .action(async (o: CommonOpts & { db: string }) => setCode(await cmdTables(io, o)));
+
+  addCommon(program.command('dump').description('write Dumpling-compatible schema files, CSV data files and metadata to --out'), true)
+    .option('--db <name>', 'database to dump (repeatable); system databases only when named', collect, [])
+    .option('--table <name>', 'only this table (repeatable; DB.TABLE when several --db)', collect, [])
+    .option('--all', 'every non-system database')
+    .requiredOption('-o, --out <dir>', 'output directory (created; must be empty; never inside the data dir)')
+    .option('-F, --filesize <size>', 'start a new data file after the row that reaches this size (0 = never)', '256MiB')
+    .option('--csv-separator <s>', 'field separator (\\t for tab)', ',')
+    .option('--csv-delimiter <s>', 'quote for string/binary fields ("" = none)', '"')
+    .option('--csv-null-value <s>', 'text for NULL', '\\N')
+    .option('--csv-line-terminator <s>', 'row terminator (\\r\\n, \\n)', '\\r\\n')
+    .option('--no-header', 'no column-name row at the top of each data file')
+    .addOption(new Option('--dialect <d>', 'dumpling: backslash escapes; rfc4180: doubled quotes').choices(['dumpling', 'rfc4180']).default('dumpling'))
+    .addOption(new Option('--binary-format <f>', 'binary columns: raw bytes, hex or base64 (default raw; hex for rfc4180)').choices(['raw', 'hex', 'base64']))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tikv-export dump --data-dir /mnt/tikv1 --db shop --out /backup/shop
+  tikv-export dump --data-dir /mnt/tikv1 --db shop --table orders --table customers --out out1
+  tikv-export dump --data-dir /mnt/tikv1 --all --filesize 1GiB --out out2
+  tikv-export dump --data-dir /mnt/tikv1 --db shop --dialect rfc4180 --binary-format base64 --out out3
+  tikv-export dump --data-dir /mnt/tikv1 --db shop --as-of 449187340938903553 --time-zone +08:00 --out out4
+
+The dump is complete when --out/metadata exists and says "Status: complete".
+Rows that did not decode are in {db}.{table}.rejects.jsonl and the exit code is 3.`,
+    )
+    .action(async (o: DumpOpts) => setCode(await cmdDump(io, o)));
+
+  addCommon(program.command('inspect').description('store/cluster id, SSTs per CF and level, WAL, Titan, regions, pending locks, anything unusual'), true)
+    .addHelpText('after', '\nExamples:\n  tikv-export inspect --data-dir /mnt/tikv1\n  tikv-export inspect --data-dir /mnt/tikv1/db --json')
+    .action(async (o: CommonOpts) => setCode(await cmdInspect(io, o)));
+
+  addCommon(program.command('raw-scan').description('print one column family\'s visible entries exactly like `ldb scan --hex` (0xKEY : 0xVALUE)'), false)
+    .requiredOption('--cf <name>', 'column family: default, write, lock, raft')
+    .option('--start <hex>', 'first key (inclusive), hex')
+    .option('--end <hex>', 'end key (exclusive), hex')
+    .option('--limit <n>', 'at most this many entries (0 = no limit)', '0')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tikv-export raw-scan --data-dir /mnt/tikv1 --cf write --start 0x7a74 --end 0x7a75 --limit 10
+  diff <(tikv-export raw-scan -d /mnt/tikv1 --cf write) <(ldb --db=/mnt/tikv1/db --column_family=write scan --hex)`,
+    )
+    .action(async (o: RawScanOpts) => setCode(await cmdRawScan(io, o)));
+
+  return program;
+}
+
+function wantsDebug(argv: readonly string[]): boolean {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--log-level=debug' || a === '--log-level=trace') return true;
+    if (a === '--log-level' && (argv[i + 1] === 'debug' || argv[i + 1] === 'trace')) return true;
+  }
+  return false;
+}
+
+export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let code = 0;
+  const program = buildProgram(io, (n) => {
+    code = n;
+  });
+  if (argv.length === 0) {
+    io.stderr.write(program.helpInformation());
+    return 1;
+  }
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    const debug = wantsDebug(argv);
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return 1; // commander already printed its one-line message
+    }
+    if (e instanceof UserError) {
+      io.stderr.write(`tikv-export: error: ${e.message}\n`);
+      if (debug && e.stack !== undefined) io.stderr.write(`${e.stack}\n`);
+      return 1;
+    }
+    if (e instanceof FormatError || e instanceof DataError) {
+      io.stderr.write(`tikv-export: data error: ${e.message}\n`);
+      if (debug && e.stack !== undefined) io.stderr.write(`${e.stack}\n`);
+      return 2;
+    }
+    const msg = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`tikv-export: internal error: ${msg}${debug ? '' : ' (run with --log-level debug for details)'}\n`);
+    if (debug && e instanceof Error && e.stack !== undefined) io.stderr.write(`${e.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * The read-only view of one TiKV data dir that the CLI works with (implemented in session.ts
+ * over RocksDb + Catalog + LatestScanner + RowDecoder). Kept apart so the CLI can load the
+ * heavy implementation lazily and tests can substitute it.
+ */
+import type { Warning } from '../rocksdb/types.js';
+import type { DbInfo, TableInfo } from '../tidb/table-info.js';
+import type { DumpSource } from './source.js';
+
+export interface SessionOptions {
+  /** --as-of; undefined = latest committed. */
+  readTs?: bigint;
+  onWarning?: (w: Warning) => void;
+}
+
+export interface RegionSummary {
+  id: string;
+  state: string;
+  /** Raw (TiDB) start/end keys in hex; '' = unbounded. */
+  start: string;
+  end: string;
+  /** Whether this store holds data for it (Normal/Merging and a non-witness peer on this store). */
+  live: boolean;
+  peers: number;
+}
+
+export interface LevelSummary {
+  level: number;
+  files: number;
+  bytes: number;
+}
+
+export interface InspectReport {
+  dbDir: string;
+  dataDir: string | undefined;
+  clusterId: string | undefined;
+  storeId: string | undefined;
+  apiVersion: number | undefined;
+  manifest: string | null;
+  manifestFallback: boolean;
+  lastSequence: number;
+  columnFamilies: { name: string; levels: LevelSummary[]; files: number; bytes: number }[];
+  formatVersions: number[];
+  compressions: string[];
+  walFiles: number;
+  walBytes: number;
+  titanDir: boolean;
+  regions: RegionSummary[];
+  pendingLocks: number;
+  schemaVersion: string | undefined;
+  warnings: Warning[];
+  unusual: string[];
+}
+
+export interface RawEntry {
+  key: Uint8Array;
+  value: Uint8Array;
+}
+
+export interface Session {
+  readonly dbDir: string;
+  readonly readTs: bigint | undefined;
+  readonly schemaVersion: string | undefined;
+  storeIdent(): { clusterId: string; storeId: string } | undefined;
+  databases(): DbInfo[];
+  tables(dbId: number): TableInfo[];
+  /** One seek: does the write CF hold any version in this physical table's record range? */
+  hasData(physicalId: number): boolean;
+  dumpSource(timeZone: string): DumpSource;
+  inspect(titanDir: string | undefined, dataDir: string | undefined): InspectReport;
+  /** The merged visible view of one CF, like `ldb scan` (end exclusive). */
+  rawScan(cf: string, start: Uint8Array | undefined, end: Uint8Array | undefined, limit: number): Iterable<RawEntry>;
+  close(): void;
+}
+
+export type OpenSession = (dbDir: string, opts: SessionOptions) => Session;
