@@ -2,6 +2,7 @@
 import type { Scenario } from '../scenario.js';
 import { sampleScenario } from './sample.js';
 import { mvccScenario } from './mvcc.js';
+import { typesScenario } from './types.js';
 
 export interface ScenarioTarget {
   scenario: Scenario;
@@ -16,4 +17,5 @@ export interface ScenarioTarget {
 export const allScenarios: ScenarioTarget[] = [
   { scenario: sampleScenario, fixtureDir: 'fixtures/sample/node1', dbSubdir: 'db', dataDirHint: '.' },
   { scenario: mvccScenario, fixtureDir: 'fixtures/tidb/mvcc', dbSubdir: 'data/db', dataDirHint: 'data' },
+  { scenario: typesScenario, fixtureDir: 'fixtures/tidb/types', dbSubdir: 'data/db', dataDirHint: 'data' },
 ];
