@@ -5,7 +5,8 @@
  *   MANIFEST-NNNNNN      descriptor (VersionEdit log)
  *   NNNNNN.log           write-ahead log
  *   NNNNNN.sst / .ldb    table file (.ldb is the LevelDB-era alias)
- *   OPTIONS-NNNNNN, IDENTITY, LOCK, LOG, LOG.old.*, *.dbtmp, archive/   ignored by a reader
+ *   OPTIONS-NNNNNN       options text (options-file.ts; a hint for CF names only)
+ *   IDENTITY, LOCK, LOG, LOG.old.*, *.dbtmp, archive/   ignored by a reader
  *
  * Numbers are decimal, zero-padded to at least 6 digits, possibly longer.
  * Listing only reads the directory (readdir + stat); nothing is opened for writing.
@@ -27,11 +28,14 @@ export interface DbDirListing {
   wals: NumberedFile[];
   /** Table files by number (.sst preferred over .ldb when both exist). */
   tables: Map<number, NumberedFile>;
+  /** OPTIONS-NNNNNN files, ascending. */
+  options: NumberedFile[];
 }
 
 const RE_LOG = /^([0-9]+)\.log$/;
 const RE_SST = /^([0-9]+)\.(sst|ldb)$/;
 const RE_MANIFEST = /^MANIFEST-([0-9]+)$/;
+const RE_OPTIONS = /^OPTIONS-([0-9]+)$/;
 
 /** Parse a decimal file number (rejects numbers beyond 2^53). */
 function num(s: string): number | undefined {
@@ -40,7 +44,7 @@ function num(s: string): number | undefined {
 }
 
 export function listDbDir(dir: string): DbDirListing {
-  const out: DbDirListing = { dir, hasCurrent: false, manifests: [], wals: [], tables: new Map() };
+  const out: DbDirListing = { dir, hasCurrent: false, manifests: [], wals: [], tables: new Map(), options: [] };
   for (const ent of readdirSync(dir, { withFileTypes: true })) {
     if (!ent.isFile()) continue;
     const name = ent.name;
@@ -66,8 +70,15 @@ export function listDbDir(dir: string): DbDirListing {
     if (m !== null) {
       const n = num(m[1]!);
       if (n !== undefined) out.manifests.push(file(dir, name, n));
+      continue;
+    }
+    m = RE_OPTIONS.exec(name);
+    if (m !== null) {
+      const n = num(m[1]!);
+      if (n !== undefined) out.options.push(file(dir, name, n));
     }
   }
+  out.options.sort((a, b) => a.fileNumber - b.fileNumber);
   out.wals.sort((a, b) => a.fileNumber - b.fileNumber);
   out.manifests.sort((a, b) => a.fileNumber - b.fileNumber);
   return out;

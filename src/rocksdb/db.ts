@@ -21,8 +21,10 @@ import { replayWals } from './wal.js';
 import { Memtable } from './memtable.js';
 import { MergingCursor, type LazySource } from './merging-cursor.js';
 import { SstReader } from './sst-reader.js';
-import type { KeyRange, KvCursor, LiveFile, OpenOptions, WalFile, Warning } from './types.js';
+import type { InternalCursor, KeyRange, KvCursor, LiveFile, OpenOptions, WalFile, Warning } from './types.js';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { parseOptionsCfNames } from './options-file.js';
 
 export interface DbOpenOptions extends OpenOptions {
   /**
@@ -50,6 +52,66 @@ interface CfInfo {
   logNumber: number;
   files: LiveFile[];
   memtable: Memtable | undefined;
+}
+
+class EmptyCursor implements InternalCursor {
+  seekToFirst(): void {}
+  seek(): void {}
+  valid(): boolean {
+    return false;
+  }
+  next(): void {}
+  userKey(): Uint8Array {
+    throw new Error('cursor is not valid');
+  }
+  seq(): number {
+    throw new Error('cursor is not valid');
+  }
+  kind(): number {
+    throw new Error('cursor is not valid');
+  }
+  value(): Uint8Array {
+    throw new Error('cursor is not valid');
+  }
+}
+
+/**
+ * Without a MANIFEST, CFs that own no table file (e.g. data only in the WAL) are known only by
+ * id. The newest OPTIONS file lists the live CFs in id order; use it when it agrees with every
+ * CF id/name pair the table files told us (ids are contiguous unless a CF was ever dropped).
+ */
+function addCfsFromOptions(listing: DbDirListing, byId: Map<number, CfInfo>, warn: (w: Warning) => void): void {
+  const opt = listing.options[listing.options.length - 1];
+  if (opt === undefined) return;
+  let names: string[];
+  try {
+    names = parseOptionsCfNames(readFileSync(opt.path, { encoding: 'utf8', flag: 'r' }));
+  } catch {
+    return;
+  }
+  const consistent = [...byId.values()].every((cf) => names[cf.id] === cf.name);
+  if (!consistent) {
+    warn({
+      code: 'options-cf-mismatch',
+      message: `column families in ${opt.name} (${names.join(', ')}) do not match the ids in the table files; not used`,
+      file: opt.path,
+    });
+    return;
+  }
+  const added: string[] = [];
+  names.forEach((name, id) => {
+    if (!byId.has(id)) {
+      byId.set(id, { id, name, logNumber: 0, files: [], memtable: undefined });
+      added.push(`${id}=${name}`);
+    }
+  });
+  if (added.length > 0) {
+    warn({
+      code: 'cf-name-from-options',
+      message: `column family ids without table files named from ${opt.name} by position: ${added.join(', ')}`,
+      file: opt.path,
+    });
+  }
 }
 
 export class RocksDb {
@@ -191,6 +253,7 @@ export class RocksDb {
         });
       }
       if (!byId.has(0)) byId.set(0, { id: 0, name: 'default', logNumber: 0, files: [], memtable: undefined });
+      addCfsFromOptions(listing, byId, warn);
       cfs.push(...[...byId.values()].sort((a, b) => a.id - b.id));
     }
 
@@ -252,7 +315,7 @@ export class RocksDb {
       open: () => {
         let r: SstReader;
         try {
-          r = SstReader.open(f.path, f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq } : undefined);
+          r = SstReader.open(f.path, f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq, expectedSize: f.size } : {});
         } catch (e) {
           const errno = (e as NodeJS.ErrnoException).code;
           if (errno === 'ENOENT') {
@@ -261,7 +324,9 @@ export class RocksDb {
           throw e;
         }
         this.open.add(r);
-        return { cursor: r.cursor(), tombstones: r.rangeTombstones() };
+        // A file of only range tombstones has no data blocks (and an empty index): nothing to iterate.
+        const cursor = r.properties.numDataBlocks === 0 ? new EmptyCursor() : r.cursor();
+        return { cursor, tombstones: r.rangeTombstones() };
       },
     };
   }
