@@ -9,7 +9,8 @@
  *   node --import tsx scripts/make-tidb-fixtures.ts [scenario-name...] [--out DIR]
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ldbScanText, repoRoot, writeFixture } from '../test/support/fixture-writer.js';
 import { allScenarios, type ScenarioTarget } from '../test/support/tidb-builder/scenarios/index.js';
 import { buildScenario } from '../test/support/tidb-builder/scenario.js';
@@ -43,4 +44,4 @@ function main(argv: string[]): void {
   }
 }
 
-if (process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/.*\//, '/'))) main(process.argv.slice(2));
+if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === resolve(process.argv[1])) main(process.argv.slice(2));
