@@ -49,6 +49,9 @@ interface ReaderModule {
   RocksDb: { open(dir: string): ReaderDb };
 }
 
+/** CFs where an 'unsupported' FormatError is an acceptable answer instead of ldb's entries. */
+const MAY_BE_UNSUPPORTED = new Set(['fv-matrix/fv0_zlib', 'fv-matrix/fv1_xxhash_lz4hc']);
+
 const readerPath = join(repoRoot, 'src', 'rocksdb', 'db.ts');
 
 /** The engineers' reader, or null while src/rocksdb/db.ts does not exist yet. */
@@ -135,8 +138,24 @@ for (const c of cases) {
     const fresh = regenerate(c);
     for (const cf of cfs) {
       const expected = parseLdbScanHex(expectedText(cf));
-      assertSameEntries(readerScan(reader, committed, cf), expected, `${c}/${cf} committed`);
-      assertSameEntries(readerScan(reader, fresh, cf), expected, `${c}/${cf} regenerated`);
+      for (const [dir, what] of [
+        [committed, 'committed'],
+        [fresh, 'regenerated'],
+      ] as const) {
+        let got: LdbEntry[];
+        try {
+          got = readerScan(reader, dir, cf);
+        } catch (e) {
+          // Compressed blocks of format_version 0/1 (compress_format_version 1) are something
+          // TiKV never writes; refusing them with an 'unsupported' FormatError is honest too.
+          if (MAY_BE_UNSUPPORTED.has(`${c}/${cf}`) && e instanceof Error && (e as { code?: unknown }).code === 'unsupported') {
+            t.diagnostic(`${c}/${cf} ${what}: reader refused (${e.message})`);
+            continue;
+          }
+          throw e;
+        }
+        assertSameEntries(got, expected, `${c}/${cf} ${what}`);
+      }
     }
   });
 }

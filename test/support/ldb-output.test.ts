@@ -61,6 +61,8 @@ const CASES = [
   'ingested',
   'wal-only',
   'large-values',
+  'fv-matrix',
+  'multi-wal',
 ];
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -187,4 +189,29 @@ test('fv2-snappy-binary: deletes, range delete with an empty value re-put inside
   // 300 keys - 15 deleted (4, 24, ..., 284) - 20 in [100, 120) + key00110 + the NUL key
   // (key00104 is both deleted and in the range).
   assert.equal(d.size, 300 - 15 - 20 + 1 + 1 + 1);
+});
+
+test('multi-wal: several WALs alive; what CF a flushed and compacted away stays gone', () => {
+  const db = join(fixturesDir, 'multi-wal', 'db');
+  const logs = readdirSync(db).filter((n) => n.endsWith('.log') && statSync(join(db, n)).size > 0);
+  assert.ok(logs.length >= 2, `non-empty WAL files: ${logs.join(', ')}`);
+  assert.deepEqual([...scan('multi-wal', 'a')], [
+    ['k2', 'a-v2'],
+    ['k4', 'a-v4'],
+  ]);
+  assert.deepEqual([...scan('multi-wal', 'b')], [['m2', 'b-n2']]);
+  assert.deepEqual([...scan('multi-wal', 'default')], [
+    ['d1', 'default-1'],
+    ['d2', 'default-2'],
+  ]);
+});
+
+test('fv-matrix: rewrites and deletes per CF', () => {
+  for (const cf of ['fv0_plain', 'fv0_zlib', 'fv1_xxhash_plain', 'fv1_xxhash_lz4hc', 'fv3_xxhash64_lz4', 'fv4_none_zstd', 'fv5_xxh3_snappy']) {
+    const d = scan('fv-matrix', cf);
+    assert.equal(d.get('m0007'), `${cf} rewritten 7`);
+    assert.equal(d.get('m0005'), `${cf} value 5 `.repeat(2));
+    assert.equal(d.has('m0014'), false); // 14 = 3 + 11
+    assert.equal(d.size, 100 - 9); // deletes at 3, 14, ..., 91 (none of them rewritten)
+  }
 });

@@ -390,6 +390,66 @@ function largeValues() {
   return s.text();
 }
 
+function fvMatrix() {
+  const s = new Script();
+  const key = (i) => Buffer.from(`m${String(i).padStart(4, '0')}`);
+  const val = (cf, i) => Buffer.from(`${cf} value ${i} `.repeat(1 + (i % 4)));
+  const cfs = {
+    fv0_plain: ['format_version=0', 'checksum=crc32c', 'compression=no'],
+    fv0_zlib: ['format_version=0', 'checksum=crc32c', 'compression=zlib'],
+    fv1_xxhash_plain: ['format_version=1', 'checksum=xxhash', 'compression=no'],
+    fv1_xxhash_lz4hc: ['format_version=1', 'checksum=xxhash', 'compression=lz4hc'],
+    fv3_xxhash64_lz4: ['format_version=3', 'checksum=xxhash64', 'compression=lz4'],
+    fv4_none_zstd: ['format_version=4', 'checksum=none', 'compression=zstd'],
+    fv5_xxh3_snappy: ['format_version=5', 'checksum=xxh3', 'compression=snappy'],
+  };
+  s.c('fv-matrix: one CF per (format_version, checksum, compression) combination; block_size 512;');
+  s.c('index_block_restart_interval 4 so index blocks have several restart points.');
+  s.op('option block_size=512');
+  s.op('option index_block_restart_interval=4');
+  for (const [cf, opts] of Object.entries(cfs)) for (const o of opts) s.op('cf_option', cf, o);
+  s.op(`open default,${Object.keys(cfs).join(',')}`);
+  s.put('default', Buffer.from('d'), Buffer.from('default CF, format_version 5 defaults'));
+  for (const cf of Object.keys(cfs)) {
+    for (let i = 0; i < 100; i++) s.put(cf, key(i), val(cf, i));
+  }
+  s.op('flush *');
+  for (const cf of Object.keys(cfs)) {
+    s.op('compact_files', cf, 0, 1);
+    for (let i = 0; i < 100; i += 7) s.put(cf, key(i), Buffer.from(`${cf} rewritten ${i}`));
+    for (let i = 3; i < 100; i += 11) s.del(cf, key(i));
+  }
+  s.op('flush *');
+  return s.text();
+}
+
+function multiWal() {
+  const s = new Script();
+  const k = (x) => Buffer.from(x);
+  s.c('multi-wal: several WAL files alive at close. CF b keeps the oldest WAL alive while CF a');
+  s.c('has already flushed (and compacted away) what that WAL holds for it: replaying the old WAL');
+  s.c('for CF a (ignoring its log number in the MANIFEST) would resurrect a/k1 and a/k3.');
+  s.op('open default,a,b');
+  s.put('a', k('k1'), k('a-v1'));
+  s.put('a', k('k3'), k('a-v3'));
+  s.put('b', k('m1'), k('b-n1'));
+  s.op('flush a');
+  s.del('a', k('k1'));
+  s.sdel('a', k('k3'));
+  s.put('a', k('k2'), k('a-v2'));
+  s.op('flush a');
+  s.c('bottommost compaction drops the deleted keys and their tombstones from CF a entirely');
+  s.op('compact_files a 0 6');
+  s.put('b', k('m2'), k('b-n2'));
+  s.put('default', k('d1'), k('default-1'));
+  s.op('flush default');
+  s.put('a', k('k4'), k('a-v4'));
+  s.del('b', k('m1'));
+  s.put('default', k('d2'), k('default-2'));
+  s.op('close');
+  return s.text();
+}
+
 const CASES = {
   'tikv-levels': {
     ops: tikvLevels,
@@ -461,6 +521,24 @@ delete_range followed by a put inside the range, an empty key.`,
 CF; lz4 for L0, zstd bottommost in L6. Three values are incompressible (fixed-seed LCG bytes), so
 RocksDB stores their blocks raw although compression is configured (checked when generated: the
 LCG bytes appear verbatim in the .sst files, the text values do not). An L0 file rewrites every third key (below 10 KB) and deletes one.`,
+  },
+  'fv-matrix': {
+    ops: fvMatrix,
+    cfs: ['default', 'fv0_plain', 'fv0_zlib', 'fv1_xxhash_plain', 'fv1_xxhash_lz4hc', 'fv3_xxhash64_lz4', 'fv4_none_zstd', 'fv5_xxh3_snappy'],
+    note: `One CF per table format: format_version 0 + crc32c (uncompressed, and zlib), 1 + xxhash
+(uncompressed, and lz4hc; fv0/1 compressed blocks use compress_format_version 1), 3 +
+xxhash64 + lz4, 4 + no checksum + zstd, 5 + xxh3 + snappy (CF names say which). block_size 512,
+index_block_restart_interval 4. Per CF: an L1 file (100 keys) and an L0 file (rewrites of every
+7th key, deletes of every 11th from 3).`,
+  },
+  'multi-wal': {
+    ops: multiWal,
+    cfs: ['default', 'a', 'b'],
+    note: `Several WAL files alive at close: CF b's unflushed m1 keeps the oldest WAL, which also holds
+CF a's k1/k3 puts. CF a flushed them, deleted them (delete, single_delete) and a bottommost
+compaction dropped both versions; so a reader that replays the old WAL for CF a without honouring
+CF a's log number from the MANIFEST resurrects a/k1 and a/k3. Later writes (a/k4, delete of b/m1,
+default/d2) are only in the newest WAL.`,
   },
 };
 
