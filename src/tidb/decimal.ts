@@ -60,8 +60,19 @@ export function decodeDecimalBin(
   const negative = (b[0]! & 0x80) === 0;
   b[0] = b[0]! ^ 0x80;
   if (negative) for (let i = 0; i < b.length; i++) b[i] = b[i]! ^ 0xff;
+  const intg = precision - frac;
+  const lead = intg % 9;
+  const tail = frac % 9;
+  const nInt = Math.floor(intg / 9);
+  const nFrac = Math.floor(frac / 9);
   let p = 0;
-  const word = (digits: number): string => {
+  let intDigits = '';
+  let fracDigits = '';
+  const total = (lead > 0 ? 1 : 0) + nInt + nFrac + (tail > 0 ? 1 : 0);
+  for (let w = 0; w < total; w++) {
+    let digits = 9;
+    if (w === 0 && lead > 0) digits = lead;
+    else if (w === total - 1 && tail > 0) digits = tail;
     const n = DIG2BYTES[digits]!;
     let v = 0;
     for (let i = 0; i < n; i++) v = v * 256 + b[p + i]!;
@@ -69,15 +80,10 @@ export function decodeDecimalBin(
       throw new DataError(`decimal(${precision},${frac}) word ${v} at byte ${p} exceeds ${digits} digits`);
     }
     p += n;
-    return String(v).padStart(digits, '0');
-  };
-  const intg = precision - frac;
-  let intDigits = '';
-  if (intg % 9 > 0) intDigits += word(intg % 9);
-  for (let i = 0; i < Math.floor(intg / 9); i++) intDigits += word(9);
-  let fracDigits = '';
-  for (let i = 0; i < Math.floor(frac / 9); i++) fracDigits += word(9);
-  if (frac % 9 > 0) fracDigits += word(frac % 9);
+    const s = String(v).padStart(digits, '0');
+    if (w < (lead > 0 ? 1 : 0) + nInt) intDigits += s;
+    else fracDigits += s;
+  }
   return { value: normalize(negative, intDigits, fracDigits), end: offset + size };
 }
 

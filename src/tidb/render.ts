@@ -29,20 +29,53 @@ import { Flag, type FieldType, TypeCode } from './table-info.js';
 import type { TimeZone } from './time-zone.js';
 import { vectorToText } from './vector.js';
 
+// Local copies: module-namespace getters are measurably slow in the per-cell path.
+const TC = { ...TypeCode };
+const UNSIGNED_FLAG = Flag.Unsigned;
+
 export type CellKind = 'number' | 'string' | 'bytes';
 
 const enc = new TextEncoder();
-const text = (s: string): Uint8Array => enc.encode(s);
 
-const INT_TYPES = new Set<number>([TypeCode.Tiny, TypeCode.Short, TypeCode.Int24, TypeCode.Long, TypeCode.Longlong]);
+/** UTF-8 bytes of a string; ASCII (numbers, dates) is copied without TextEncoder. */
+export function text(s: string): Uint8Array {
+  const n = s.length;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c > 0x7f) return enc.encode(s);
+    out[i] = c;
+  }
+  return out;
+}
+
+/** Row-v2 narrow int of 1, 2 or 4 bytes as a JS number (null for other widths). */
+function smallInt(b: Uint8Array, signed: boolean): number | null {
+  switch (b.length) {
+    case 1:
+      return signed ? (b[0]! << 24) >> 24 : b[0]!;
+    case 2: {
+      const v = b[0]! | (b[1]! << 8);
+      return signed ? (v << 16) >> 16 : v;
+    }
+    case 4: {
+      const v = b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24);
+      return signed ? v : v >>> 0;
+    }
+    default:
+      return null;
+  }
+}
+
+const INT_TYPES = new Set<number>([TC.Tiny, TC.Short, TC.Int24, TC.Long, TC.Longlong]);
 const STRING_TYPES = new Set<number>([
-  TypeCode.Varchar,
-  TypeCode.VarString,
-  TypeCode.String,
-  TypeCode.TinyBlob,
-  TypeCode.MediumBlob,
-  TypeCode.LongBlob,
-  TypeCode.Blob,
+  TC.Varchar,
+  TC.VarString,
+  TC.String,
+  TC.TinyBlob,
+  TC.MediumBlob,
+  TC.LongBlob,
+  TC.Blob,
 ]);
 
 export function isIntType(tp: number): boolean {
@@ -52,14 +85,14 @@ export function isStringType(tp: number): boolean {
   return STRING_TYPES.has(tp);
 }
 export function isUnsigned(ft: FieldType): boolean {
-  return (ft.Flag & Flag.Unsigned) !== 0;
+  return (ft.Flag & UNSIGNED_FLAG) !== 0;
 }
 
 /** Dumpling's classification (prior-art §3.2): numbers unquoted, binary raw, the rest strings. */
 export function cellKind(ft: FieldType): CellKind {
   const tp = ft.Tp;
-  if (INT_TYPES.has(tp) || tp === TypeCode.Float || tp === TypeCode.Double || tp === TypeCode.NewDecimal) return 'number';
-  if (tp === TypeCode.Bit || tp === TypeCode.Geometry) return 'bytes';
+  if (INT_TYPES.has(tp) || tp === TC.Float || tp === TC.Double || tp === TC.NewDecimal) return 'number';
+  if (tp === TC.Bit || tp === TC.Geometry) return 'bytes';
   if (STRING_TYPES.has(tp) && ft.Charset === 'binary') return 'bytes';
   return 'string';
 }
@@ -71,7 +104,7 @@ function typeName(ft: FieldType): string {
 
 function intText(ft: FieldType, v: bigint): Uint8Array {
   const x = isUnsigned(ft) ? BigInt.asUintN(64, v) : BigInt.asIntN(64, v);
-  if (ft.Tp === TypeCode.Year) return yearText(x);
+  if (ft.Tp === TC.Year) return yearText(x);
   return text(x.toString());
 }
 
@@ -80,12 +113,12 @@ function yearText(v: bigint): Uint8Array {
 }
 
 function floatText(ft: FieldType, v: number): Uint8Array {
-  return ft.Tp === TypeCode.Float ? text(formatTidbFloat(Math.fround(v), 32)) : text(formatTidbFloat(v, 64));
+  return ft.Tp === TC.Float ? text(formatTidbFloat(Math.fround(v), 32)) : text(formatTidbFloat(v, 64));
 }
 
 function timeText(ft: FieldType, t: MysqlTime, tz: TimeZone): Uint8Array {
-  if (ft.Tp === TypeCode.Date || ft.Tp === TypeCode.NewDate) return text(formatDate(t));
-  const local = ft.Tp === TypeCode.Timestamp && !isZeroTime(t) ? tz.fromUtc(t) : t;
+  if (ft.Tp === TC.Date || ft.Tp === TC.NewDate) return text(formatDate(t));
+  const local = ft.Tp === TC.Timestamp && !isZeroTime(t) ? tz.fromUtc(t) : t;
   return text(formatDateTime(local, ft.Decimal));
 }
 
@@ -132,33 +165,36 @@ function decimalBytes(ft: FieldType, bytes: Uint8Array): Uint8Array {
 /** Renders a row-v2 column value (the bytes between two end offsets). */
 export function renderV2(ft: FieldType, bytes: Uint8Array, tz: TimeZone): Uint8Array {
   const tp = ft.Tp;
-  if (INT_TYPES.has(tp) || tp === TypeCode.Year) {
-    return intText(ft, isUnsigned(ft) ? decodeNarrowUint(bytes) : decodeNarrowInt(bytes));
+  if (INT_TYPES.has(tp) || tp === TC.Year) {
+    const unsigned = isUnsigned(ft);
+    const small = smallInt(bytes, !unsigned);
+    if (small !== null) return tp === TC.Year ? text(String(small).padStart(4, '0')) : text(String(small));
+    return intText(ft, unsigned ? decodeNarrowUint(bytes) : decodeNarrowInt(bytes));
   }
-  if (STRING_TYPES.has(tp) || tp === TypeCode.Geometry) return bytes;
+  if (STRING_TYPES.has(tp) || tp === TC.Geometry) return bytes;
   switch (tp) {
-    case TypeCode.Float:
-    case TypeCode.Double:
+    case TC.Float:
+    case TC.Double:
       if (bytes.length !== 8) throw new DataError(`${typeName(ft)} value of ${bytes.length} bytes, expected 8`);
       return floatText(ft, decodeCmpFloat(bytes, 0));
-    case TypeCode.NewDecimal:
+    case TC.NewDecimal:
       return decimalBytes(ft, bytes);
-    case TypeCode.Date:
-    case TypeCode.NewDate:
-    case TypeCode.Datetime:
-    case TypeCode.Timestamp:
+    case TC.Date:
+    case TC.NewDate:
+    case TC.Datetime:
+    case TC.Timestamp:
       return timeText(ft, fromPacked(decodeNarrowUint(bytes)), tz);
-    case TypeCode.Duration:
+    case TC.Duration:
       return durationText(ft, decodeNarrowInt(bytes));
-    case TypeCode.Enum:
+    case TC.Enum:
       return enumText(ft, decodeNarrowUint(bytes));
-    case TypeCode.Set:
+    case TC.Set:
       return setText(ft, decodeNarrowUint(bytes));
-    case TypeCode.Bit:
+    case TC.Bit:
       return bitBytes(ft, decodeNarrowUint(bytes));
-    case TypeCode.JSON:
+    case TC.JSON:
       return text(jsonToText(bytes));
-    case TypeCode.TiDBVectorFloat32:
+    case TC.TiDBVectorFloat32:
       return text(vectorToText(bytes));
     default:
       throw new DataError(`cannot decode a value of column type ${tp}`);
@@ -177,38 +213,38 @@ function datumInt(d: Datum, ft: FieldType): bigint {
 export function renderDatum(ft: FieldType, d: Datum, tz: TimeZone): Uint8Array | null {
   if (d.kind === 'null') return null;
   const tp = ft.Tp;
-  if (INT_TYPES.has(tp) || tp === TypeCode.Year) return intText(ft, datumInt(d, ft));
-  if (STRING_TYPES.has(tp) || tp === TypeCode.Geometry) {
+  if (INT_TYPES.has(tp) || tp === TC.Year) return intText(ft, datumInt(d, ft));
+  if (STRING_TYPES.has(tp) || tp === TC.Geometry) {
     if (d.kind === 'bytes') return d.value;
     throw new DataError(`${typeName(ft)} column holds a ${d.kind} datum`);
   }
   switch (tp) {
-    case TypeCode.Float:
-    case TypeCode.Double:
+    case TC.Float:
+    case TC.Double:
       if (d.kind !== 'float') throw new DataError(`${typeName(ft)} column holds a ${d.kind} datum`);
       return floatText(ft, d.value);
-    case TypeCode.NewDecimal:
+    case TC.NewDecimal:
       if (d.kind !== 'decimal') throw new DataError(`Decimal column holds a ${d.kind} datum`);
       return text(formatDecimal(d.value, ft.Decimal));
-    case TypeCode.Date:
-    case TypeCode.NewDate:
-    case TypeCode.Datetime:
-    case TypeCode.Timestamp:
+    case TC.Date:
+    case TC.NewDate:
+    case TC.Datetime:
+    case TC.Timestamp:
       return timeText(ft, fromPacked(BigInt.asUintN(64, datumInt(d, ft))), tz);
-    case TypeCode.Duration: {
+    case TC.Duration: {
       const ns = d.kind === 'duration' ? d.value : BigInt.asIntN(64, datumInt(d, ft));
       return durationText(ft, ns);
     }
-    case TypeCode.Enum:
+    case TC.Enum:
       return enumText(ft, datumInt(d, ft));
-    case TypeCode.Set:
+    case TC.Set:
       return setText(ft, datumInt(d, ft));
-    case TypeCode.Bit:
+    case TC.Bit:
       return bitBytes(ft, datumInt(d, ft));
-    case TypeCode.JSON:
+    case TC.JSON:
       if (d.kind !== 'json') throw new DataError(`JSON column holds a ${d.kind} datum`);
       return text(jsonToText(d.value));
-    case TypeCode.TiDBVectorFloat32:
+    case TC.TiDBVectorFloat32:
       if (d.kind !== 'vector') throw new DataError(`VECTOR column holds a ${d.kind} datum`);
       return text(vectorToText(d.value));
     default:
@@ -258,7 +294,7 @@ export function renderDefault(
   tz: TimeZone,
 ): Uint8Array | null {
   const tp = ft.Tp;
-  if (tp === TypeCode.Bit && typeof originDefaultBit === 'string' && originDefaultBit !== '') {
+  if (tp === TC.Bit && typeof originDefaultBit === 'string' && originDefaultBit !== '') {
     const raw = base64Bytes(originDefaultBit);
     let v = 0n;
     for (const b of raw) v = (v << 8n) | BigInt(b);
@@ -267,13 +303,13 @@ export function renderDefault(
   if (originDefault === null || originDefault === undefined) return null;
   const s = typeof originDefault === 'string' ? originDefault : typeof originDefault === 'number' || typeof originDefault === 'boolean' ? String(typeof originDefault === 'boolean' ? Number(originDefault) : originDefault) : null;
   if (s === null) throw new DataError(`origin default ${JSON.stringify(originDefault)} is not a scalar`);
-  if (INT_TYPES.has(tp) || tp === TypeCode.Year) {
+  if (INT_TYPES.has(tp) || tp === TC.Year) {
     if (!/^\s*[+-]?\d+\s*$/.test(s)) throw new DataError(`default ${JSON.stringify(s)} is not an integer`);
     return intText(ft, BigInt(s.trim()));
   }
   if (STRING_TYPES.has(tp)) {
     const b = text(s);
-    if (tp === TypeCode.String && ft.Charset === 'binary' && ft.Flen > b.length) {
+    if (tp === TC.String && ft.Charset === 'binary' && ft.Flen > b.length) {
       const padded = new Uint8Array(ft.Flen);
       padded.set(b);
       return padded;
@@ -281,32 +317,32 @@ export function renderDefault(
     return b;
   }
   switch (tp) {
-    case TypeCode.Float:
-    case TypeCode.Double: {
+    case TC.Float:
+    case TC.Double: {
       const f = Number(s);
       if (s.trim() === '' || !Number.isFinite(f)) throw new DataError(`default ${JSON.stringify(s)} is not a number`);
       return floatText(ft, f);
     }
-    case TypeCode.NewDecimal:
+    case TC.NewDecimal:
       return text(formatDecimal(decimalFromText(s), ft.Decimal, true));
-    case TypeCode.Date:
-    case TypeCode.NewDate:
-    case TypeCode.Datetime:
+    case TC.Date:
+    case TC.NewDate:
+    case TC.Datetime:
       return timeText(ft, parseTimeText(s), tz);
-    case TypeCode.Timestamp: {
+    case TC.Timestamp: {
       const t = parseTimeText(s);
       if (version >= 1) return timeText(ft, t, tz);
       return text(formatDateTime(t, ft.Decimal)); // pre-v1 defaults are in the DDL session zone
     }
-    case TypeCode.Duration:
+    case TC.Duration:
       return durationText(ft, parseDurationText(s));
-    case TypeCode.Enum:
-    case TypeCode.Set:
-    case TypeCode.JSON:
-    case TypeCode.TiDBVectorFloat32:
-    case TypeCode.Geometry:
+    case TC.Enum:
+    case TC.Set:
+    case TC.JSON:
+    case TC.TiDBVectorFloat32:
+    case TC.Geometry:
       return text(s);
-    case TypeCode.Bit: {
+    case TC.Bit: {
       const raw = text(s);
       let v = 0n;
       for (const b of raw) v = (v << 8n) | BigInt(b);

@@ -16,9 +16,9 @@
 import { DataError, FormatError, hex } from '../errors.js';
 import { decodeDatums, type Datum } from './datum.js';
 import { decodeRecordKey, type Handle } from './record-key.js';
-import { cellKind, isIntType, isUnsigned, renderDatum, renderDefault, renderV2, type CellKind } from './render.js';
+import { cellKind, isIntType, isUnsigned, renderDatum, renderDefault, renderV2, text, type CellKind } from './render.js';
 import { parseRowV1 } from './row-v1.js';
-import { parseRowV2, ROW_V2_VERSION } from './row-v2.js';
+import { parseRowV2, ROW_V2_VERSION, rowV2Get, type RowV2 } from './row-v2.js';
 import { Flag, StatePublic, type ColumnInfo, type TableInfo } from './table-info.js';
 import { parseTimeZone, type TimeZone } from './time-zone.js';
 
@@ -147,31 +147,23 @@ export class RowDecoder {
     const cells: (Uint8Array | null)[] = new Array(this.plans.length);
 
     const empty = value.length === 0 || (value.length === 1 && value[0] === 0);
-    let v2: Map<number, Uint8Array | null> | null = null;
+    let v2: RowV2 | null = null;
     let v1: Map<number, Datum> | null = null;
     if (!empty) {
-      if (value[0] === ROW_V2_VERSION) {
-        const row = parseRowV2(value);
-        v2 = new Map();
-        for (let i = 0; i < row.notNullIds.length; i++) v2.set(row.notNullIds[i]!, row.values[i]!);
-        for (const id of row.nullIds) v2.set(id, null);
-      } else {
-        v1 = parseRowV1(value);
-      }
+      if (value[0] === ROW_V2_VERSION) v2 = parseRowV2(value);
+      else v1 = parseRowV1(value);
     }
 
     for (let i = 0; i < this.plans.length; i++) {
       const p = this.plans[i]!;
       const ft = p.out.column.type;
-      const where = (e: unknown): never => {
-        const msg = e instanceof Error ? e.message : String(e);
-        throw new DataError(`column ${p.out.name} (id ${p.id}): ${msg}`);
-      };
       try {
-        if (v2 !== null && v2.has(p.id)) {
-          const b = v2.get(p.id)!;
-          cells[i] = b === null ? null : renderV2(ft, b, tz);
-          continue;
+        if (v2 !== null) {
+          const b = rowV2Get(v2, p.id);
+          if (b !== undefined) {
+            cells[i] = b === null ? null : renderV2(ft, b, tz);
+            continue;
+          }
         }
         if (v1 !== null && v1.has(p.id)) {
           cells[i] = renderDatum(ft, v1.get(p.id)!, tz);
@@ -179,7 +171,7 @@ export class RowDecoder {
         }
         if (p.isIntHandle && handle.kind === 'int') {
           const x = isUnsigned(ft) ? BigInt.asUintN(64, handle.value) : handle.value;
-          cells[i] = new TextEncoder().encode(x.toString());
+          cells[i] = text(x.toString());
           continue;
         }
         if (p.handleIndex >= 0 && handle.kind === 'common') {
@@ -194,7 +186,9 @@ export class RowDecoder {
         }
         cells[i] = p.def.cell;
       } catch (e) {
-        if (e instanceof DataError || e instanceof FormatError || e instanceof RangeError) where(e);
+        if (e instanceof DataError || e instanceof FormatError || e instanceof RangeError) {
+          throw new DataError(`column ${p.out.name} (id ${p.id}): ${e.message}`);
+        }
         throw e;
       }
     }

@@ -76,12 +76,40 @@ export function parseRowV2(buf: Uint8Array): RowV2 {
   } else if (dataEnd !== buf.length) {
     throw new DataError(`row v2 has ${buf.length - dataEnd} bytes after its data area`);
   }
-  const seen = new Set<number>();
-  for (const id of [...notNullIds, ...nullIds]) {
-    if (seen.has(id)) throw new DataError(`row v2 column id ${id} appears twice`);
-    seen.add(id);
+  checkAscending(notNullIds, 'not-null');
+  checkAscending(nullIds, 'null');
+  for (const id of nullIds) {
+    if (findId(notNullIds, id) >= 0) throw new DataError(`row v2 column id ${id} is both null and not null`);
   }
   return { large, notNullIds, nullIds, values, checksum };
+}
+
+/** TiDB and TiKV binary-search each id list, so both must be strictly ascending. */
+function checkAscending(ids: number[], which: string): void {
+  for (let i = 1; i < ids.length; i++) {
+    if (ids[i]! <= ids[i - 1]!) throw new DataError(`row v2 ${which} column ids not strictly ascending at ${ids[i]}`);
+  }
+}
+
+/** Binary search in an ascending id list; -1 when absent. */
+export function findId(ids: number[], id: number): number {
+  let lo = 0;
+  let hi = ids.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = ids[mid]!;
+    if (v === id) return mid;
+    if (v < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The value bytes of column `id`, `null` for SQL NULL, `undefined` when it is not stored. */
+export function rowV2Get(row: RowV2, id: number): Uint8Array | null | undefined {
+  const i = findId(row.notNullIds, id);
+  if (i >= 0) return row.values[i]!;
+  return findId(row.nullIds, id) >= 0 ? null : undefined;
 }
 
 /**
