@@ -1,0 +1,155 @@
+/** Block parsing on blocks written by hand from rocksdb-format.md §4.4 / §4.7. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FormatError } from '../../src/errors.js';
+import { BlockIter, parseBlockTail } from '../../src/rocksdb/block.js';
+
+const loc = { file: 'x.sst', offset: 4096, what: 'data block' };
+const a = (s: string): number[] => [...Buffer.from(s, 'latin1')];
+const u32 = (v: number): number[] => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
+const blk = (...parts: number[][]): Uint8Array => Uint8Array.from(parts.flat());
+const str = (b: Uint8Array): string => Buffer.from(b).toString('latin1');
+
+function entries(it: BlockIter): string[] {
+  const out: string[] = [];
+  for (it.seekToFirst(); it.valid(); it.next()) out.push(`${str(it.key())}=${str(it.value())}`);
+  return out;
+}
+function err(fn: () => unknown): FormatError {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof FormatError, String(e));
+    return e;
+  }
+  assert.fail('expected a FormatError');
+}
+
+// "apple"=1, "apricot"=22 (shares "ap"), restart; "banana"=333
+const sample = blk(
+  [0, 5, 1], a('apple'), a('1'), // offset 0
+  [2, 5, 2], a('ricot'), a('22'), // offset 9
+  [0, 6, 3], a('banana'), a('333'), // offset 19
+  u32(0), u32(19), u32(2),
+);
+
+test('entries with shared prefixes and two restarts', () => {
+  const it = new BlockIter(sample, loc);
+  assert.equal(it.numRestarts, 2);
+  assert.equal(it.restartsOffset, 31);
+  assert.deepEqual(entries(it), ['apple=1', 'apricot=22', 'banana=333']);
+});
+
+test('seek: binary search over restarts then linear scan', () => {
+  const it = new BlockIter(sample, loc);
+  const at = (t: string): string => {
+    it.seek(Uint8Array.from(a(t)), false);
+    return it.valid() ? str(it.key()) : '<end>';
+  };
+  assert.equal(at(''), 'apple');
+  assert.equal(at('apple'), 'apple');
+  assert.equal(at('apple\0'), 'apricot');
+  assert.equal(at('apricot'), 'apricot');
+  assert.equal(at('b'), 'banana');
+  assert.equal(at('banana'), 'banana');
+  assert.equal(at('bananas'), '<end>');
+  assert.equal(at('z'), '<end>');
+});
+
+test('seek with internal keys compares the user-key part only', () => {
+  const t1 = [0x01, 9, 0, 0, 0, 0, 0, 0]; // seq 9, put
+  const t2 = [0x01, 5, 0, 0, 0, 0, 0, 0]; // seq 5, put
+  const b = blk([0, 9, 1], a('k'), t1, a('x'), [1, 8, 1], t2, a('y'), [0, 10, 1], a('kk'), t1, a('z'), u32(0), u32(25), u32(2));
+  const it = new BlockIter(b, loc);
+  it.seek(Uint8Array.from(a('k')), true);
+  assert.equal(str(it.value()), 'x'); // newest version of "k" first
+  it.next();
+  assert.equal(str(it.value()), 'y');
+  it.seek(Uint8Array.from(a('k\0')), true);
+  assert.equal(str(it.value()), 'z');
+});
+
+test('data-block hash index (bit 31) is skipped', () => {
+  // buckets (3 bytes), fixed16 num_buckets = 3, then the packed footer with bit 31
+  const b = blk([0, 1, 1], a('a'), a('1'), u32(0), [7, 0xff, 0xff], [3, 0], u32(0x80000001));
+  const it = new BlockIter(b, loc);
+  assert.equal(it.hasHashIndex, true);
+  assert.equal(it.restartsOffset, 5);
+  assert.deepEqual(entries(it), ['a=1']);
+  const badBuckets = blk([0, 1, 1], a('a'), a('1'), u32(0), [9, 0], u32(0x80000001));
+  assert.equal(err(() => new BlockIter(badBuckets, loc)).code, 'corruption');
+});
+
+test('packed footer: bit 28 unsupported, bit 30 corruption, bit 29 (uniform keys hint) accepted', () => {
+  const body = [[0, 1, 1], a('a'), a('1'), u32(0)];
+  assert.equal(err(() => new BlockIter(blk(...body, u32(0x10000001)), loc)).code, 'unsupported');
+  assert.equal(err(() => new BlockIter(blk(...body, u32(0x40000001)), loc)).code, 'corruption');
+  assert.deepEqual(entries(new BlockIter(blk(...body, u32(0x20000001)), loc)), ['a=1']);
+});
+
+test('malformed restarts -> corruption with file and block offset', () => {
+  const zero = err(() => new BlockIter(blk([0, 1, 1], a('a'), a('1'), u32(0)), loc));
+  assert.equal(zero.code, 'corruption');
+  assert.equal(zero.file, 'x.sst');
+  assert.equal(zero.offset, 4096);
+  assert.equal(err(() => new BlockIter(blk(u32(0), u32(1000)), loc)).code, 'corruption'); // too many
+  assert.equal(err(() => new BlockIter(blk([1, 2]), loc)).code, 'corruption'); // < 4 bytes
+  // restart offset beyond the entries: detected when seeking
+  const b = blk([0, 1, 1], a('a'), a('1'), u32(0), u32(200), u32(2));
+  const it = new BlockIter(b, loc);
+  assert.equal(err(() => it.seek(Uint8Array.from(a('z')), false)).code, 'corruption');
+  // restart point whose entry has shared != 0
+  const b2 = blk([0, 1, 1], a('a'), a('1'), [1, 1, 1], a('b'), a('2'), u32(0), u32(3), u32(2));
+  assert.equal(err(() => new BlockIter(b2, loc).seek(Uint8Array.from(a('b')), false)).code, 'corruption');
+});
+
+test('malformed entries -> corruption, never garbage', () => {
+  // shared larger than the previous key
+  assert.equal(err(() => entries(new BlockIter(blk([0, 1, 1], a('a'), a('1'), [3, 1, 1], a('b'), a('2'), u32(0), u32(1)), loc))).code, 'corruption');
+  // value runs into the restart array
+  assert.equal(err(() => entries(new BlockIter(blk([0, 1, 9], a('a'), a('1'), u32(0), u32(1)), loc))).code, 'corruption');
+  // key runs into the restart array
+  assert.equal(err(() => entries(new BlockIter(blk([0, 40, 1], a('a'), a('1'), u32(0), u32(1)), loc))).code, 'corruption');
+  // unterminated varint in the header
+  assert.equal(err(() => entries(new BlockIter(blk([0x80, 0x80, 0x80], u32(0), u32(1)), loc))).code, 'corruption');
+});
+
+test('index block, delta-encoded values (format_version >= 4): shared != 0 -> size delta', () => {
+  // k1: full handle (offset 0, size 100); k2 shares 1 byte: varsigned delta +10 (zigzag 20)
+  // -> offset 0+100+5 = 105, size 110; k3 shares 1: delta -30 (zigzag 59) -> 220, 80.
+  const b = blk([0, 2], a('k1'), [0, 100], [1, 1], a('2'), [20], [1, 1], a('3'), [59], u32(0), u32(1));
+  const it = new BlockIter(b, { ...loc, what: 'index block' }, { index: true, valueDeltaEncoded: true });
+  const got: [string, number, number][] = [];
+  for (it.seekToFirst(); it.valid(); it.next()) got.push([str(it.key()), it.handleOffset, it.handleSize]);
+  assert.deepEqual(got, [
+    ['k1', 0, 100],
+    ['k2', 105, 110],
+    ['k3', 220, 80],
+  ]);
+  // seeking to k3's restart-less position decodes deltas from the restart point
+  it.seek(Uint8Array.from(a('k3')), false);
+  assert.deepEqual([it.handleOffset, it.handleSize], [220, 80]);
+});
+
+test('index block without delta encoding (format_version < 4) and with first keys (type 3)', () => {
+  // value_length present; handle (300 = ac 02, 7)
+  const b = blk([0, 1, 3], a('m'), [0xac, 0x02, 7], u32(0), u32(1));
+  const it = new BlockIter(b, loc, { index: true });
+  it.seekToFirst();
+  assert.deepEqual([it.handleOffset, it.handleSize], [300, 7]);
+  // trailing bytes inside value_length -> corruption
+  const bad = blk([0, 1, 4], a('m'), [0xac, 0x02, 7, 0], u32(0), u32(1));
+  assert.equal(err(() => new BlockIter(bad, loc, { index: true }).seekToFirst()).code, 'corruption');
+  // first key: handle then length-prefixed first internal key
+  const fk = blk([0, 1], a('m'), [0, 50, 3], a('abc'), u32(0), u32(1));
+  const it2 = new BlockIter(fk, loc, { index: true, valueDeltaEncoded: true, indexHasFirstKey: true });
+  it2.seekToFirst();
+  assert.deepEqual([it2.handleOffset, it2.handleSize], [0, 50]);
+  assert.equal(str(fk.subarray(it2.firstKeyStart, it2.firstKeyEnd)), 'abc');
+  it2.next();
+  assert.equal(it2.valid(), false);
+});
+
+test('parseBlockTail reports the restart array bounds', () => {
+  assert.deepEqual(parseBlockTail(sample, loc), { numRestarts: 2, restartsOffset: 31, hasHashIndex: false });
+});

@@ -1,0 +1,82 @@
+/** Block decompression: hand-written streams and streams made by other encoders. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
+import { deflateRawSync } from 'node:zlib';
+import { compressSync as lz4Compress } from 'lz4-napi';
+import { compress as zstdCompress } from 'zstd-napi';
+import { FormatError } from '../../src/errors.js';
+import { CompressionType, decompressBlock, registerDecompressor } from '../../src/rocksdb/compression.js';
+import { encodeVarint } from '../../src/rocksdb/varint.js';
+
+const require = createRequire(import.meta.url);
+const snappy = require('snappyjs') as { compress(b: Uint8Array): Uint8Array };
+
+const text = Buffer.from('key00001 alpha bravo charlie '.repeat(40), 'latin1');
+const withSize = (n: number, body: Uint8Array): Uint8Array => Uint8Array.from([...encodeVarint(n), ...body]);
+const code = (fn: () => unknown): string => {
+  try {
+    fn();
+  } catch (e) {
+    assert.ok(e instanceof FormatError, String(e));
+    return e.code;
+  }
+  return 'no error';
+};
+
+test('hand-written streams: snappy literal and LZ4 literal-only block', () => {
+  // snappy: varint length 3, literal tag (3-1)<<2 = 0x08, "abc"
+  assert.equal(Buffer.from(decompressBlock(CompressionType.Snappy, Uint8Array.of(3, 0x08, 0x61, 0x62, 0x63), 2)).toString(), 'abc');
+  // RocksDB fv2 LZ4: varint32 size 3, then token 0x30 (3 literals), "abc"
+  assert.equal(Buffer.from(decompressBlock(CompressionType.LZ4, Uint8Array.of(3, 0x30, 0x61, 0x62, 0x63), 2)).toString(), 'abc');
+  assert.equal(Buffer.from(decompressBlock(CompressionType.LZ4HC, Uint8Array.of(3, 0x30, 0x61, 0x62, 0x63), 5)).toString(), 'abc');
+  // none: the bytes themselves
+  const raw = Uint8Array.of(1, 2, 3);
+  assert.equal(decompressBlock(CompressionType.None, raw, 5), raw);
+});
+
+test('streams from other encoders round-trip (zlib raw deflate, lz4, zstd, snappy)', () => {
+  const z = withSize(text.length, deflateRawSync(text));
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.Zlib, z, 2)), text);
+  const l = lz4Compress(text).subarray(4); // lz4_flex prepends the size; RocksDB uses a varint
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.LZ4, withSize(text.length, l), 4)), text);
+  const zs = withSize(text.length, zstdCompress(text));
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTD, zs, 5)), text);
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTDNotFinal, zs, 5)), text);
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.Snappy, snappy.compress(text), 3)), text);
+});
+
+test('size mismatch and garbage -> corruption with location', () => {
+  const l = lz4Compress(text).subarray(4);
+  assert.equal(code(() => decompressBlock(CompressionType.LZ4, withSize(text.length + 1, l), 4)), 'corruption');
+  assert.equal(code(() => decompressBlock(CompressionType.Zlib, withSize(10, Uint8Array.of(0xff, 0xff, 0xff)), 4)), 'corruption');
+  assert.equal(code(() => decompressBlock(CompressionType.ZSTD, withSize(10, Uint8Array.of(1, 2, 3, 4)), 4)), 'corruption');
+  assert.equal(code(() => decompressBlock(CompressionType.Snappy, Uint8Array.of(5, 0x08, 0x61), 4)), 'corruption');
+  const zs = withSize(text.length - 1, zstdCompress(text));
+  try {
+    decompressBlock(CompressionType.ZSTD, zs, 5, { file: 'f.sst', offset: 77, what: 'data block' });
+    assert.fail('expected error');
+  } catch (e) {
+    assert.ok(e instanceof FormatError);
+    assert.equal(e.code, 'corruption');
+    assert.equal(e.file, 'f.sst');
+    assert.equal(e.offset, 77);
+  }
+  // a size prefix that cannot be a varint32
+  assert.equal(code(() => decompressBlock(CompressionType.LZ4, Uint8Array.of(0xff, 0xff), 4)), 'corruption');
+});
+
+test('bzip2, xpress, unknown types, and format_version < 2 framings are refused clearly', () => {
+  assert.equal(code(() => decompressBlock(CompressionType.BZip2, Uint8Array.of(1, 2), 5)), 'unsupported');
+  assert.equal(code(() => decompressBlock(CompressionType.Xpress, Uint8Array.of(1, 2), 5)), 'unsupported');
+  assert.equal(code(() => decompressBlock(0x99, Uint8Array.of(1, 2), 5)), 'unsupported');
+  assert.equal(code(() => decompressBlock(CompressionType.LZ4, Uint8Array.of(3, 0x30, 0x61, 0x62, 0x63), 1)), 'unsupported');
+  assert.equal(code(() => decompressBlock(CompressionType.Zlib, Uint8Array.of(1, 2), 0)), 'unsupported');
+});
+
+test('decompressors are pluggable and their output length is checked', () => {
+  registerDecompressor(0x80, (input, n) => Uint8Array.from({ length: n }, (_, i) => input[i % input.length]!));
+  assert.deepEqual([...decompressBlock(0x80, Uint8Array.of(4, 7, 8), 2)], [7, 8, 7, 8]);
+  registerDecompressor(0x81, () => Uint8Array.of(1));
+  assert.equal(code(() => decompressBlock(0x81, Uint8Array.of(4, 7), 2)), 'corruption');
+});
