@@ -63,6 +63,7 @@ const CASES = [
   'large-values',
   'fv-matrix',
   'multi-wal',
+  'wal-torn-tail',
 ];
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {
@@ -213,5 +214,18 @@ test('fv-matrix: rewrites and deletes per CF', () => {
     assert.equal(d.get('m0005'), `${cf} value 5 `.repeat(2));
     assert.equal(d.has('m0014'), false); // 14 = 3 + 11
     assert.equal(d.size, 100 - 9); // deletes at 3, 14, ..., 91 (none of them rewritten)
+  }
+});
+
+test('wal-torn-tail: the torn last records are not part of the visible data', () => {
+  const d = scan('wal-torn-tail', 'default');
+  assert.equal(d.has(''), false); // last record, cut off
+  assert.equal(d.has('d003'), false); // torn record: the earlier delete stands
+  assert.equal(d.get('d004'), 'dv4-rewritten');
+  assert.equal(d.has('d020'), false); // the range delete before the tear applies
+  assert.equal(d.size, 30 - 5 - 1);
+  // The other CFs were written before the tear and equal wal-only's.
+  for (const cf of ['write', 'lock']) {
+    assert.deepEqual([...scan('wal-torn-tail', cf)], [...scan('wal-only', cf)]);
   }
 });

@@ -384,6 +384,26 @@ struct Writer {
           "ingest " + name);
   }
 
+  // Extension (after close): cut the last <n> bytes off the newest *.log file, as a crash in
+  // the middle of a WAL write leaves it.
+  void truncate_newest_wal(uint64_t n) {
+    if (db != nullptr) die("truncate_newest_wal needs a closed DB");
+    std::string newest;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      std::string name = e.path().filename().string();
+      if (name.size() > 4 && name.compare(name.size() - 4, 4, ".log") == 0 && name != "LOG" &&
+          (newest.empty() || name > newest))
+        newest = name;
+    }
+    if (newest.empty()) die("no WAL file to truncate");
+    fs::path p = fs::path(dir) / newest;
+    uint64_t size = fs::file_size(p);
+    if (n > size) die("WAL " + newest + " has only " + std::to_string(size) + " bytes");
+    std::error_code ec;
+    fs::resize_file(p, size - n, ec);
+    if (ec) die("cannot truncate " + p.string() + ": " + ec.message());
+  }
+
   void run_line(const std::string& raw) {
     std::string line = raw;
     size_t hash = line.find('#');
@@ -453,6 +473,9 @@ struct Writer {
     } else if (op == "ingest") {
       if (w.size() < 3) die("ingest takes <cf> <name> [move] [no_write_global_seqno]");
       ingest(w[1], w[2], std::vector<std::string>(w.begin() + 3, w.end()));
+    } else if (op == "truncate_newest_wal") {
+      need(1);
+      truncate_newest_wal(to_u64(w[1], "bytes"));
     } else if (op == "close") {
       need(0);
       close();

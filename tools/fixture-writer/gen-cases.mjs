@@ -363,6 +363,16 @@ function walOnly() {
   return s.text();
 }
 
+// wal-only with the last 40 bytes of the WAL cut off, as a crash mid-write leaves it: the last
+// record (put of the empty key, 31 bytes) is gone and the one before it (put d003, 34 bytes) is
+// torn in the middle.
+function walTornTail() {
+  return (
+    walOnly().replace('# wal-only:', '# wal-torn-tail (the wal-only script, then the WAL cut):') +
+    '# crash in the middle of a WAL write: cut the tail of the newest WAL\ntruncate_newest_wal 40\n'
+  );
+}
+
 function largeValues() {
   const s = new Script();
   const key = (i) => Buffer.from(`big${String(i).padStart(3, '0')}`);
@@ -513,6 +523,15 @@ ik0040 is deleted by a tombstone inside s1.`,
     note: `Three CFs, no SST at all: every write is only in the WAL (\`close\` without flush,
 avoid_flush_during_shutdown). Single puts and WriteBatches mixing CFs, delete, single_delete,
 delete_range followed by a put inside the range, an empty key.`,
+  },
+  'wal-torn-tail': {
+    ops: walTornTail,
+    cfs: ['default', 'write', 'lock'],
+    note: `The wal-only script, then \`truncate_newest_wal 40\` (a fixture-writer extension run after
+close): the last 40 bytes of the only WAL are cut, as a crash in the middle of a write leaves them.
+The last record (put of the empty key) is gone and the record before it (put d003 = dv3-back) is
+torn; RocksDB (kPointInTimeRecovery, ldb's read-only open) stops at the tear, so the empty key is
+absent and d003 stays deleted. A reader must do the same and say that it hit a torn tail.`,
   },
   'large-values': {
     ops: largeValues,
