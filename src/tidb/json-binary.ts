@@ -12,8 +12,8 @@
  *   0x09 int64, 0x0a uint64, 0x0b double (8 bytes each)
  *   0x0c string : uvarint len + bytes
  *   0x0d opaque : u8 mysql type + uvarint len + bytes      -> "base64:type{T}:{base64}"
- *   0x0e date / 0x0f datetime / 0x10 timestamp: u64 CoreTime   -> quoted time text
- *   0x11 time   : i64 ns + u32 fsp                          -> quoted duration text
+ *   0x0e date / 0x0f datetime / 0x10 timestamp: u64 CoreTime   -> quoted time text (fsp 6)
+ *   0x11 time   : i64 ns + u32 fsp                          -> quoted duration text, always fsp 6
  *   e.g. {"a": 2} = 01 | 01000000 1c000000 | 13000000 0100 | 09 14000000 | 61 | 0200000000000000
  * Text: ", " and ": " separators; strings escaped like Go's encoding/json without HTML escaping.
  */
@@ -171,9 +171,10 @@ function writeValue(r: JsonReader, tc: number, off: number, out: string[], depth
       out.push(`"${formatDateTime(fromCoreTime(r.u64(off)), 6)}"`);
       return;
     case JsonType.Time: {
-      const ns = r.i64(off);
-      const fsp = r.u32(off + 8);
-      out.push(`"${formatDuration(ns, fsp)}"`);
+      // The stored fsp (u32 at +8) is ignored: TiDB prints JSON times with fsp 6
+      // (jsonMarshalDurationTo / jsonMarshalTimeTo).
+      r.need(off, 12, 'JSON time');
+      out.push(`"${formatDuration(r.i64(off), 6)}"`);
       return;
     }
     default:

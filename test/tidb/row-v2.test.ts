@@ -56,7 +56,9 @@ describe('malformed row v2', () => {
     ['trailing bytes without the checksum flag', concat(ok, [0])],
     ['checksum flag with a wrong-size trailer', concat([0x80, 0x02], ok.subarray(2), [0x00, 1, 2])],
     ['checksum flag without a trailer', concat([0x80, 0x02], ok.subarray(2))],
-    ['duplicate column id', fromHex('800001000100010101000a')],
+    ['the same id in the not-null and null lists', fromHex('800001000100010101000a')],
+    ['not-null ids out of order (TiDB binary-searches them)', fromHex('8000020000000201' + '0100' + '0200' + 'aabb')],
+    ['null ids out of order', fromHex('800000000200' + '0302')],
   ];
   for (const [name, b] of bad) it(`rejects ${name}`, () => assert.throws(() => parseRowV2(b), DataError));
 });
