@@ -66,6 +66,8 @@ export interface TableDef {
   partition?: PartitionJsonSpec;
   maxColId?: number;
   comment?: string;
+  /** TableInfo.auto_inc_id (TiDB writes 1 for a fresh table with an auto-id allocator; default 0). */
+  autoIncId?: number;
 }
 
 export interface Column extends ColumnDef {
@@ -127,6 +129,7 @@ export class Table {
       partition: this.def.partition ? partitionJson(this.def.partition) : null,
       updateTs,
       comment: this.def.comment,
+      autoIncId: this.def.autoIncId,
     });
   }
 }

@@ -319,6 +319,7 @@ export interface TableJsonSpec {
   partition: Record<string, unknown> | null;
   updateTs: bigint;
   comment?: string;
+  autoIncId?: number;
 }
 
 export function tableInfoJson(t: TableJsonSpec): string {
@@ -336,7 +337,7 @@ export function tableInfoJson(t: TableJsonSpec): string {
     is_common_handle: t.isCommonHandle,
     common_handle_version: t.isCommonHandle ? 1 : 0,
     comment: t.comment ?? '',
-    auto_inc_id: 0,
+    auto_inc_id: t.autoIncId ?? 0,
     auto_id_cache: 0,
     auto_rand_id: 0,
     max_col_id: t.maxColId,
