@@ -66,6 +66,8 @@ export interface TableDef {
   partition?: PartitionJsonSpec;
   maxColId?: number;
   comment?: string;
+  /** Secondary indexes (TableInfo.index_info only; index KV entries are written with rawPut ops). */
+  indexes?: { id: number; name: string; cols: string[]; unique?: boolean }[];
   /** TableInfo.auto_inc_id (TiDB writes 1 for a fresh table with an auto-id allocator; default 0). */
   autoIncId?: number;
 }
@@ -116,7 +118,11 @@ export class Table {
       });
     });
     const common = typeof this.def.pk === 'object';
-    const indexes = common ? [indexJson({ id: 1, name: 'PRIMARY', cols: pkCols.map((c) => ({ name: c.name, offset: c.offset })), unique: true, primary: true })] : null;
+    const idx = common ? [indexJson({ id: 1, name: 'PRIMARY', cols: pkCols.map((c) => ({ name: c.name, offset: c.offset })), unique: true, primary: true })] : [];
+    for (const ix of this.def.indexes ?? []) {
+      idx.push(indexJson({ id: ix.id, name: ix.name, cols: ix.cols.map((n) => ({ name: n, offset: this.col(n).offset })), unique: ix.unique ?? false, primary: false }));
+    }
+    const indexes = idx.length > 0 ? idx : null;
     return tableInfoJson({
       id: this.def.id,
       name: this.def.name,
@@ -125,7 +131,7 @@ export class Table {
       pkIsHandle: this.def.pk === 'int',
       isCommonHandle: common,
       maxColId: this.def.maxColId ?? Math.max(0, ...this.cols.map((c) => c.id)),
-      maxIdxId: common ? 1 : 0,
+      maxIdxId: Math.max(common ? 1 : 0, ...(this.def.indexes ?? []).map((i) => i.id)),
       partition: this.def.partition ? partitionJson(this.def.partition) : null,
       updateTs,
       comment: this.def.comment,

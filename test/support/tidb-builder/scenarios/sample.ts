@@ -6,6 +6,8 @@
  */
 import { Table, type Cell, type DbDef, type RowOp, type Scenario, type TimelineEntry } from '../scenario.js';
 import { T, int, nul, same } from './common.js';
+import { utf8 } from '../codec.js';
+import { indexKey } from '../tidb-keys.js';
 
 const mysql: DbDef = { id: 1, name: 'mysql', system: true };
 const shop: DbDef = { id: 90, name: 'shop' };
@@ -55,6 +57,7 @@ const orderItems = new Table({
   id: 96,
   name: 'order_items',
   pk: 'rowid',
+  indexes: [{ id: 1, name: 'idx_qty', cols: ['qty'] }],
   columns: [
     { name: 'order_no', type: 'varchar(16)', notNull: true },
     { name: 'sku', type: 'varchar(20)', notNull: true },
@@ -110,12 +113,11 @@ const order = (label: string, cid: number, no: string, placed: C, shipped: C, no
   ref: { table: orders },
   values: { customer_id: int(cid), order_no: same(no), placed_at: placed, shipped_at: shipped, note, total },
 });
-const item = (label: string, rowid: number, no: string, sku: string, qty: number, price: C): RowOp => ({
-  op: 'put',
-  label,
-  ref: { table: orderItems, rowid },
-  values: { order_no: same(no), sku: same(sku), qty: int(qty), price },
-});
+/** A row of order_items plus its idx_qty index entry (non-unique: key ends with the handle, value '0'). */
+const item = (label: string, rowid: number, no: string, sku: string, qty: number, price: C): RowOp[] => [
+  { op: 'put', label, ref: { table: orderItems, rowid }, values: { order_no: same(no), sku: same(sku), qty: int(qty), price } },
+  { op: 'rawPut', key: indexKey(orderItems.id, 1, [{ k: 'int', v: qty }], rowid), value: utf8('0') },
+];
 const event = (label: string, partition: string, id: number | bigint, kind: string, at: C, payload: C): RowOp => ({
   op: 'put',
   label,
@@ -195,15 +197,15 @@ const timeline: TimelineEntry[] = [
       order('o6', 5, 'E-5002', same('2023-07-09 07:00:00'), nul, same('2nd order'), ['0.99', '0.99']),
       order('o7', 9, 'F-9001', same('2023-07-10 23:59:59'), same('2023-07-11 00:00:00.001'), nul, ['100', '100.00']),
       order('o8', 10, 'G-1', same('2023-07-12 04:05:06'), nul, same('línea 2: café'), ['7.25', '7.25']),
-      item('i1', 1, 'A-1001', 'SKU-RED-01', 2, ['19.95', '19.95']),
-      item('i2', 2, 'A-1001', 'SKU-BLU-02', 1, ['20', '20.00']),
-      item('i3', 3, 'A-1002', 'SKU-GFT-00', 1, ['12', '12.00']),
-      item('i4', 4, 'B-2001', 'SKU-TV-55', 1, ['250', '250.00']),
-      item('i5', 5, 'C-3001', 'SKU-PEN-10', 11, ['0.5', '0.50']),
-      item('i6', 6, 'E-5001', 'SKU-VASE', 1, ['1234.56', '1234.56']),
-      item('i7', 7, 'E-5002', 'SKU-CAB-01', 3, ['0.33', '0.33']),
-      item('i8', 8, 'F-9001', 'SKU-BOOK', 4, ['25', '25.00']),
-      item('i9', 9, 'G-1', 'SKU-MUG', 1, ['7.25', '7.25']),
+      ...item('i1', 1, 'A-1001', 'SKU-RED-01', 2, ['19.95', '19.95']),
+      ...item('i2', 2, 'A-1001', 'SKU-BLU-02', 1, ['20', '20.00']),
+      ...item('i3', 3, 'A-1002', 'SKU-GFT-00', 1, ['12', '12.00']),
+      ...item('i4', 4, 'B-2001', 'SKU-TV-55', 1, ['250', '250.00']),
+      ...item('i5', 5, 'C-3001', 'SKU-PEN-10', 11, ['0.5', '0.50']),
+      ...item('i6', 6, 'E-5001', 'SKU-VASE', 1, ['1234.56', '1234.56']),
+      ...item('i7', 7, 'E-5002', 'SKU-CAB-01', 3, ['0.33', '0.33']),
+      ...item('i8', 8, 'F-9001', 'SKU-BOOK', 4, ['25', '25.00']),
+      ...item('i9', 9, 'G-1', 'SKU-MUG', 1, ['7.25', '7.25']),
     ],
   },
   { flush: '*' },
@@ -224,7 +226,7 @@ const timeline: TimelineEntry[] = [
     note: 'rolled back: update customer 4 and a new item',
     ops: [
       cust('c4-rolled-back', 4, 'Edsger W. Dijkstra', 'ewd@example.com', '2023-02-10 08:15:00', ['0', '0.00'], ['gold', 'gold'], nul),
-      item('i10-rolled-back', 10, 'A-1001', 'SKU-NOPE', 1, ['1', '1.00']),
+      ...item('i10-rolled-back', 10, 'A-1001', 'SKU-NOPE', 1, ['1', '1.00']),
     ],
   },
   {
