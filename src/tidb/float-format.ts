@@ -2,8 +2,9 @@
  * Float text exactly as TiDB prints it.
  *
  * Go's strconv.FormatFloat(v, fmt, -1, bitSize) = shortest digits that round-trip at that bit
- * size; we get them from ECMAScript (Number#toExponential() is shortest-round-trip for float64;
- * for float32 we search the shortest precision whose value rounds back with Math.fround).
+ * size, the closest such, exact ties to even. float64: ECMAScript Number::toString has exactly
+ * that contract. float32: searched per precision with Math.fround and exact BigInt distances.
+ * Checked against numpy's Dragon4 in test/tidb/fixtures/float-shortest.json.
  *
  * FLOAT/DOUBLE columns (pingcap/tidb:pkg/server/internal/dump/dump.go AppendFormatFloat):
  *   NaN/±Inf -> "0"; exponent form when |v| >= 1e15 or 0 < |v| < 1e-15 (compared as float32 for
@@ -24,35 +25,88 @@ export interface ShortestDigits {
   exp: number;
 }
 
-function parseExponential(s: string): ShortestDigits {
-  const negative = s.startsWith('-');
-  const body = negative ? s.slice(1) : s;
-  const eAt = body.indexOf('e');
-  const mant = body.slice(0, eAt).replace('.', '');
-  const exp = Number(body.slice(eAt + 1));
-  const digits = mant.replace(/0+$/, '') || '0';
-  return { negative, digits, exp };
+function fromDigits(negative: boolean, m: bigint, q: number): ShortestDigits {
+  // value = m × 10^q; normalise to d.ddd × 10^exp without trailing zeros
+  let str = m.toString();
+  const exp = q + str.length - 1;
+  str = str.replace(/0+$/, '') || '0';
+  return { negative, digits: str, exp };
+}
+
+/** Digits of ECMAScript Number::toString (shortest, closest, ties to even — spec-defined). */
+function float64Shortest(v: number): ShortestDigits {
+  const negative = v < 0;
+  const s = String(Math.abs(v));
+  const eAt = s.indexOf('e');
+  const mantissa = eAt < 0 ? s : s.slice(0, eAt);
+  let q = eAt < 0 ? 0 : Number(s.slice(eAt + 1));
+  const dot = mantissa.indexOf('.');
+  let intDigits = mantissa;
+  if (dot >= 0) {
+    intDigits = mantissa.slice(0, dot) + mantissa.slice(dot + 1);
+    q -= mantissa.length - dot - 1;
+  }
+  return fromDigits(negative, BigInt(intDigits.replace(/^0+/, '') || '0'), q);
+}
+
+const bitsView = new DataView(new ArrayBuffer(8));
+
+/** Exact |m×10^q − v| compared between two candidates sharing q: returns sign(|a−v| − |b−v|). */
+function compareDistance(a: bigint, b: bigint, q: number, v: number): number {
+  bitsView.setFloat64(0, Math.abs(v));
+  const bits = bitsView.getBigUint64(0);
+  const bexp = Number(bits >> 52n);
+  let M = bits & ((1n << 52n) - 1n);
+  let E: number;
+  if (bexp === 0) E = -1074;
+  else {
+    M |= 1n << 52n;
+    E = bexp - 1075;
+  }
+  // scale everything by 10^max(0,-q) * 2^max(0,-E) to integers
+  const s10 = q < 0 ? 10n ** BigInt(-q) : 1n;
+  const s2 = E < 0 ? 1n << BigInt(-E) : 1n;
+  const c10 = q >= 0 ? 10n ** BigInt(q) : 1n;
+  const vInt = M * (E >= 0 ? 1n << BigInt(E) : 1n) * s10;
+  const da = a * c10 * s2 - vInt;
+  const db = b * c10 * s2 - vInt;
+  const aa = da < 0n ? -da : da;
+  const ab = db < 0n ? -db : db;
+  return aa < ab ? -1 : aa > ab ? 1 : 0;
+}
+
+/**
+ * Shortest float32 digits like Go's strconv (Ryu): fewest digits that round back to the same
+ * float32; among those the closest to the exact value; an exact tie goes to the even digit.
+ */
+function float32Shortest(v: number): ShortestDigits {
+  const f = Math.fround(v);
+  const negative = f < 0;
+  const a = Math.abs(f);
+  for (let p = 1; p <= 9; p++) {
+    const e = a.toExponential(p - 1);
+    const eAt = e.indexOf('e');
+    const m0 = BigInt(e.slice(0, eAt).replace('.', ''));
+    const q = Number(e.slice(eAt + 1)) - (p - 1);
+    let best: bigint | null = null;
+    for (const m of [m0 - 1n, m0, m0 + 1n]) {
+      if (m <= 0n || Math.fround(Number(`${m}e${q}`)) !== a) continue;
+      if (best === null) {
+        best = m;
+        continue;
+      }
+      const c = compareDistance(m, best, q, a);
+      if (c < 0 || (c === 0 && m % 2n === 0n)) best = m;
+    }
+    if (best !== null) return fromDigits(negative, best, q);
+  }
+  return float64Shortest(f);
 }
 
 /** Shortest round-trip digits of a finite float (bits 64) or float32 value (bits 32). */
 export function shortestDigits(v: number, bits: 32 | 64): ShortestDigits {
   if (v === 0) return { negative: Object.is(v, -0), digits: '0', exp: 0 };
-  if (bits === 64) return parseExponential(v.toExponential());
-  const f = Math.fround(v);
-  for (let p = 1; p <= 9; p++) {
-    const s = f.toExponential(p - 1);
-    if (Math.fround(Number(s)) === f) return parseExponential(s);
-    // The closest p-digit number failed; at a power-of-two boundary a neighbour can still be
-    // inside the (asymmetric) rounding interval.
-    const d = parseExponential(s);
-    const mant = BigInt(f.toExponential(p - 1).replace(/^-/, '').split('e')[0]!.replace('.', ''));
-    for (const delta of [-1n, 1n]) {
-      const m = (mant + delta).toString();
-      const cand = `${d.negative ? '-' : ''}${m[0]}${m.length > 1 ? '.' + m.slice(1) : ''}e${d.exp + (m.length - p)}`;
-      if (m !== '0' && Math.fround(Number(cand)) === f) return parseExponential(cand);
-    }
-  }
-  return parseExponential(f.toExponential(8));
+  return bits === 64 ? float64Shortest(v) : float32Shortest(v);
 }
 
 /** Go 'f' layout of shortest digits. */

@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { formatJsonDouble, formatTidbFloat, goFormatFixed, shortestDigits } from '../../src/tidb/float-format.js';
@@ -90,5 +92,28 @@ describe('shortest digits properties', () => {
         }
       }),
     );
+  });
+});
+
+// Ground truth from numpy's Dragon4 (test/tidb/fixtures/gen-float-shortest.py), independent of V8.
+describe('shortest digits against numpy Dragon4 (fixture)', () => {
+  const fx = JSON.parse(readFileSync(fileURLToPath(new URL('./fixtures/float-shortest.json', import.meta.url)), 'utf8')) as {
+    float32: { bits: string; text: string }[];
+    float64: { bits: string; text: string }[];
+  };
+  const dv = new DataView(new ArrayBuffer(8));
+  it(`float32: ${fx.float32.length} values incl. exponent boundaries and subnormals`, () => {
+    assert.ok(fx.float32.length > 1000);
+    for (const { bits, text } of fx.float32) {
+      dv.setUint32(0, parseInt(bits, 16));
+      assert.equal(goFormatFixed(dv.getFloat32(0), 32), text, bits);
+    }
+  });
+  it(`float64: ${fx.float64.length} values`, () => {
+    assert.ok(fx.float64.length > 200);
+    for (const { bits, text } of fx.float64) {
+      dv.setBigUint64(0, BigInt('0x' + bits));
+      assert.equal(goFormatFixed(dv.getFloat64(0), 64), text, bits);
+    }
   });
 });
