@@ -24,6 +24,9 @@ describe('time zones for TIMESTAMP', () => {
     assert.equal(conv('America/New_York', '2021-01-15 12:00:00.000000'), '2021-01-15 07:00:00.000000');
     assert.equal(conv('America/New_York', '2021-07-15 12:00:00.000007'), '2021-07-15 08:00:00.000007');
     assert.equal(conv('Asia/Shanghai', '1970-01-01 00:00:01.000000'), '1970-01-01 08:00:01.000000');
+    assert.equal(conv('America/New_York', '2021-01-15 05:00:00.000000'), '2021-01-15 00:00:00.000000', 'midnight is 00, not 24');
+    assert.equal(conv('America/New_York', '2021-03-14 07:00:00.000000'), '2021-03-14 03:00:00.000000', 'first hour after the spring-forward gap');
+    assert.equal(conv('+08:00', '0001-01-01 00:00:00.000000'), '0001-01-01 08:00:00.000000');
   });
   it('never converts the zero timestamp', () => {
     assert.equal(conv('+08:00', '0000-00-00 00:00:00.000000'), '0000-00-00 00:00:00.000000');
