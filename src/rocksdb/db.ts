@@ -157,7 +157,7 @@ export class RocksDb {
       if (!(e instanceof FormatError) && errno === undefined) throw e;
       if (e instanceof FormatError && e.code === 'unsupported') throw e; // readable, but not by us
       fallbackReason =
-        e instanceof FormatError ? e.message : `${errno}: ${(e as Error).message}`;
+        (e as Error).message;
       if (opts.manifest === 'require') {
         if (e instanceof FormatError) throw e;
         throw corruption('cannot read CURRENT/MANIFEST', { file: join(dbDir, 'CURRENT'), found: fallbackReason });
@@ -216,6 +216,17 @@ export class RocksDb {
         try {
           cfId = r.properties.columnFamilyId;
           cfName = r.properties.columnFamilyName;
+          if (r.properties.externalSstFileVersion >= 2 && r.properties.globalSeqno === 0) {
+            // Ingested with write_global_seqno=false: its keys' real seqno is only in the
+            // MANIFEST. Without it they read as seq 0 and lose to every other version.
+            warn({
+              code: 'sst-seqno-unknown',
+              message:
+                'ingested table file keeps its sequence number only in the MANIFEST; without it its ' +
+                'entries are treated as the oldest versions, so newer values in it may be hidden by older ones',
+              file: t.path,
+            });
+          }
         } finally {
           r.close();
         }
