@@ -13,8 +13,12 @@
  *   lz4 (4), lz4hc (5)  varint32 size ++ raw LZ4 block (no frame)
  *   xpress (6)          Windows only                              -> 'unsupported'
  *   zstd (7), 0x40      varint32 size ++ one zstd frame
- * format_version 0/1 used other framings for zlib/lz4/bzip2 (none for snappy/zstd): we refuse
- * those with 'unsupported' rather than guess.
+ * format_version 0/1 ("compress_format_version 1", util/compression.h before RocksDB 11):
+ *   zlib                raw deflate with no size prefix (size unknown until inflated)
+ *   lz4, lz4hc          8-byte header = the writer's size_t length in native byte order (we
+ *                       accept little-endian writers: fixed32 size, 4 zero bytes), raw block
+ *   snappy, zstd        as above (zstd always had the varint32 prefix)
+ *   bzip2               'unsupported' as for every version
  *
  * Decompressors are pluggable (`registerDecompressor`); each gets the compressed payload and
  * the expected output length, and its result length is checked.
@@ -23,8 +27,8 @@ import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
 import { uncompressSync as lz4Uncompress } from 'lz4-napi';
 import { decompress as zstdDecompress } from 'zstd-napi';
-import { FormatError, corruption, unsupported } from '../errors.js';
-import { readVarint32 } from './varint.js';
+import { FormatError, corruption, hex, unsupported } from '../errors.js';
+import { readFixed32, readVarint32 } from './varint.js';
 
 const require = createRequire(import.meta.url);
 const snappy = require('snappyjs') as { uncompress(input: Uint8Array, maxLength?: number): Uint8Array };
@@ -121,21 +125,29 @@ export function decompressBlock(
   if (fn === undefined) {
     throw unsupported(`unknown compression type 0x${type.toString(16)}`, { ...detail, expected: 'compression type 0..7 or 0x40' });
   }
-  if (formatVersion < 2 && type !== CompressionType.ZSTD && type !== CompressionType.ZSTDNotFinal) {
-    throw unsupported(`${compressionName(type)} block framing of format_version ${formatVersion} is not supported`, {
-      ...detail,
-      expected: 'format_version >= 2',
-    });
-  }
   let expectedLength: number;
   let payload: Uint8Array;
-  try {
-    const n = readVarint32(data, 0);
-    expectedLength = n.value;
-    payload = data.subarray(n.next);
-  } catch (e) {
-    if (e instanceof FormatError) throw corruption('bad uncompressed-size prefix', { ...detail, found: e.message });
-    throw e;
+  if (formatVersion < 2 && type === CompressionType.Zlib) {
+    return legacyZlib(data, detail);
+  } else if (formatVersion < 2 && (type === CompressionType.LZ4 || type === CompressionType.LZ4HC)) {
+    if (data.length < 8 || data[4] !== 0 || data[5] !== 0 || data[6] !== 0 || data[7] !== 0) {
+      throw corruption(`bad format_version ${formatVersion} ${compressionName(type)} size header`, {
+        ...detail,
+        expected: '8-byte little-endian size < 2^32',
+        found: hex(data.subarray(0, 8)),
+      });
+    }
+    expectedLength = readFixed32(data, 0);
+    payload = data.subarray(8);
+  } else {
+    try {
+      const n = readVarint32(data, 0);
+      expectedLength = n.value;
+      payload = data.subarray(n.next);
+    } catch (e) {
+      if (e instanceof FormatError) throw corruption('bad uncompressed-size prefix', { ...detail, found: e.message });
+      throw e;
+    }
   }
   if (expectedLength > MAX_BLOCK_SIZE) {
     throw corruption('uncompressed block size too large', { ...detail, found: `${expectedLength}` });
@@ -157,6 +169,15 @@ export function decompressBlock(
     });
   }
   return out;
+}
+
+/** format_version 0/1 zlib: raw deflate, no size prefix; the size is whatever inflates. */
+function legacyZlib(data: Uint8Array, detail: { file?: string; offset?: number; context: string }): Uint8Array {
+  try {
+    return inflateRawSync(data, { maxOutputLength: MAX_BLOCK_SIZE });
+  } catch (e) {
+    throw corruption('zlib data does not decompress', { ...detail, found: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 function snappyBlock(data: Uint8Array, detail: { file?: string; offset?: number; context: string }): Uint8Array {

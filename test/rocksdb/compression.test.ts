@@ -66,12 +66,28 @@ test('size mismatch and garbage -> corruption with location', () => {
   assert.equal(code(() => decompressBlock(CompressionType.LZ4, Uint8Array.of(0xff, 0xff), 4)), 'corruption');
 });
 
-test('bzip2, xpress, unknown types, and format_version < 2 framings are refused clearly', () => {
+test('bzip2, xpress and unknown types are refused clearly', () => {
   assert.equal(code(() => decompressBlock(CompressionType.BZip2, Uint8Array.of(1, 2), 5)), 'unsupported');
+  assert.equal(code(() => decompressBlock(CompressionType.BZip2, Uint8Array.of(1, 2), 1)), 'unsupported');
   assert.equal(code(() => decompressBlock(CompressionType.Xpress, Uint8Array.of(1, 2), 5)), 'unsupported');
   assert.equal(code(() => decompressBlock(0x99, Uint8Array.of(1, 2), 5)), 'unsupported');
-  assert.equal(code(() => decompressBlock(CompressionType.LZ4, Uint8Array.of(3, 0x30, 0x61, 0x62, 0x63), 1)), 'unsupported');
-  assert.equal(code(() => decompressBlock(CompressionType.Zlib, Uint8Array.of(1, 2), 0)), 'unsupported');
+});
+
+test('format_version 0/1 framings: lz4 8-byte size header, zlib without size', () => {
+  // lz4 legacy: size_t length (LE) in 8 bytes, then the raw block (token 0x30, "abc")
+  const l = Uint8Array.of(3, 0, 0, 0, 0, 0, 0, 0, 0x30, 0x61, 0x62, 0x63);
+  assert.equal(Buffer.from(decompressBlock(CompressionType.LZ4, l, 1)).toString(), 'abc');
+  assert.equal(Buffer.from(decompressBlock(CompressionType.LZ4HC, l, 0)).toString(), 'abc');
+  // the same bytes under format_version 2 mean size 3 then garbage
+  assert.equal(code(() => decompressBlock(CompressionType.LZ4, l, 2)), 'corruption');
+  assert.equal(code(() => decompressBlock(CompressionType.LZ4, Uint8Array.of(3, 0, 0, 0, 1, 0, 0, 0, 0x30), 1)), 'corruption');
+  assert.equal(code(() => decompressBlock(CompressionType.LZ4, Uint8Array.of(3, 0, 0), 1)), 'corruption');
+  // zlib legacy: just raw deflate
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.Zlib, deflateRawSync(text), 0)), text);
+  assert.equal(code(() => decompressBlock(CompressionType.Zlib, Uint8Array.of(0xff, 0xff, 0xff), 1)), 'corruption');
+  // snappy and zstd framings do not depend on the version
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.Snappy, snappy.compress(text), 0)), text);
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTD, withSize(text.length, zstdCompress(text)), 1)), text);
 });
 
 test('decompressors are pluggable and their output length is checked', () => {

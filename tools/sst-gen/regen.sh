@@ -1,13 +1,14 @@
 #!/bin/sh
 # Rebuild sst-gen and regenerate the SST fixtures plus RocksDB's own view of them.
-# Usage: tools/sst-gen/regen.sh [out-dir]   (default fixtures/rocksdb-sst)
+# Usage: tools/sst-gen/regen.sh [out-dir [case ...]]   (default fixtures/rocksdb-sst, all cases)
 # Needs Debian's librocksdb-dev and rocksdb-tools (7.8.3): g++, -lrocksdb, sst_dump.
 set -eu
 out=${1:-fixtures/rocksdb-sst}
+[ $# -gt 0 ] && shift
 bin=${SST_GEN_BIN:-/tmp/sst-gen}
 here=$(dirname "$0")
 g++ -O1 -std=c++17 "$here/sst-gen.cc" -o "$bin" -lrocksdb
-"$bin" "$out" >/dev/null
+"$bin" "$out" "$@" >/dev/null
 for sst in "$out"/*.sst; do
   base=${sst%.sst}
   # scan: every internal entry, hex; drop the "options.env is 0x..." line (a pointer value).

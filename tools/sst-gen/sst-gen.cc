@@ -44,6 +44,8 @@ struct Case {
 };
 
 static const Case kCases[] = {
+    {"fv0-crc32c-zlib-binary", 0, kCRC32c, kZlibCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush},
+    {"fv1-xxhash-lz4hc-binary", 1, kxxHash, kLZ4HCCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush},
     {"fv2-crc32c-none-binary", 2, kCRC32c, kNoCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush},
     {"fv3-xxhash-snappy-binary", 3, kxxHash, kSnappyCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush},
     {"fv4-xxhash64-zlib-binary", 4, kxxHash64, kZlibCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush},
