@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCurrent, parseManifest, readManifestOfDb, type ManifestState } from '../../src/rocksdb/manifest.js';
 import { FormatError } from '../../src/errors.js';
+import { crc32c, maskCrc } from '../../src/rocksdb/checksum.js';
+import { encodeVarint } from '../../src/rocksdb/varint.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const cases: string[] = [
@@ -151,5 +153,41 @@ test('MANIFEST with a flipped byte in an early record is corruption, not a torn 
   assert.throws(
     () => parseManifest(buf, 'M'),
     (e: unknown) => e instanceof FormatError && e.code === 'corruption' && e.offset === 0,
+  );
+});
+
+// ---- atomic groups, on a MANIFEST assembled by hand (log records per db/log_format.h, edits per
+// db/version_edit.h; RocksDB applies a group only once all its edits are read) ----
+
+const vi = (n: number): number[] => [...encodeVarint(n)];
+const lpb = (b: number[]): number[] => [...vi(b.length), ...b];
+const ik = (k: string, seq: number): number[] => lpb([...Buffer.from(k), 1, seq, 0, 0, 0, 0, 0, 0]);
+const addFile = (num: number): number[] => [...vi(103), ...vi(0), ...vi(num), ...vi(100), ...ik('a', 1), ...ik('b', 2), ...vi(1), ...vi(2), ...vi(1)];
+const group = (remaining: number): number[] => [...vi(300), ...vi(remaining)];
+function logFile(edits: number[][]): Buffer {
+  return Buffer.concat(
+    edits.map((e) => {
+      const body = Buffer.from(e);
+      const h = Buffer.alloc(7);
+      h.writeUInt16LE(body.length, 4);
+      h[6] = 1;
+      h.writeUInt32LE(maskCrc(crc32c(Buffer.concat([h.subarray(6), body]))), 0);
+      return Buffer.concat([h, body]);
+    }),
+  );
+}
+const first = [...vi(1), ...lpb([...Buffer.from('leveldb.BytewiseComparator')]), ...addFile(5)];
+
+test('atomic group: applied when complete; an incomplete group at the end is dropped with a note', () => {
+  const st = parseManifest(logFile([first, [...group(1), ...addFile(6)], [...group(0), ...addFile(7)], [...group(1), ...addFile(8)]]));
+  assert.deepEqual([...st.cfs.get(0)!.files.keys()].sort(), [5, 6, 7]);
+  assert.equal(st.notes.length, 1);
+  assert.match(st.notes[0]!, /incomplete atomic group/);
+});
+
+test('atomic group interrupted by an ordinary edit is corruption', () => {
+  assert.throws(
+    () => parseManifest(logFile([first, [...group(1), ...addFile(6)], addFile(7)]), 'M'),
+    (e: unknown) => e instanceof FormatError && e.code === 'corruption' && e.file === 'M',
   );
 });
