@@ -155,13 +155,15 @@ export function formatTidbFloat(v: number, bits: 32 | 64): string {
   if (!isE) return goFormatFixed(v, bits);
   let s: string;
   if (bits === 32) {
-    // strconv 'e' with precision 5 at bitSize 32: 6 significant digits of the float32 value.
-    s = Math.fround(v).toExponential(5);
-    const eAt = s.indexOf('e');
-    let mant = s.slice(0, eAt);
-    const exp = Number(s.slice(eAt + 1));
-    mant = mant.replace(/\.?0+$/, '');
-    s = `${mant}e${exp < 0 ? '-' : ''}${String(Math.abs(exp)).padStart(2, '0')}`;
+    // strconv 'e' with precision 5 at bitSize 32: 6 significant digits of the exact float32
+    // value. toExponential rounds ties up where Go rounds them to even, but no float32 in this
+    // range has an exact 7-significant-digit expansion ending in 5 (values >= 1e15 would need
+    // 10^k to carry 2^26 or more; values < 1e-15 have long expansions), so they agree.
+    const e = Math.abs(Math.fround(v)).toExponential(5);
+    const eAt = e.indexOf('e');
+    const exp = Number(e.slice(eAt + 1));
+    const mant = e.slice(0, eAt).replace(/\.?0+$/, '');
+    s = `${v < 0 ? '-' : ''}${mant}e${exp < 0 ? '-' : ''}${String(Math.abs(exp)).padStart(2, '0')}`;
   } else {
     s = goFormatExp(v, 64).replace('+', '');
   }

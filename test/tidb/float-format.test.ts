@@ -42,6 +42,9 @@ describe('FLOAT column text (float32 shortest, bitSize 32)', () => {
     [1.2345678e20, '1.23457e20'],
     [1e-20, '1e-20'],
     [1.5e-16, '1.5e-16'],
+    [-3.4028234663852886e38, '-3.40282e38'],
+    [1.234567e20, '1.23457e20'],
+    [9.9999999e20, '1e21'],
   ];
   for (const [v, s] of cases) it(`${v} -> ${s}`, () => assert.equal(formatTidbFloat(v, 32), s));
 });
