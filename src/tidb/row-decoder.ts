@@ -12,6 +12,8 @@
  *                   3. origin_default (origin_default_bit for BIT)
  *                   4. NULL (a NOT NULL column with no origin default -> DataError, as TiKV)
  *   errors          any decode failure -> DataError carrying the key and value hex
+ * Cells never alias the input buffers (strings are copied), so callers may batch rows while the
+ * scanner reuses its buffers.
  */
 import { DataError, FormatError, hex } from '../errors.js';
 import { decodeDatums, type Datum } from './datum.js';

@@ -229,3 +229,13 @@ describe('RowDecoder on a real TiDB 7.1 schema (tpcc.order_line, _tidb_rowid han
     assert.deepEqual(cells(d.decode(intRecordKey(133, 42n), v)), ['3001', '10', '1', '5', '64321', '1', null, '5', '1234.56', 'abcdefghijklmnopqrstuvwx']);
   });
 });
+
+describe('RowDecoder: cells are owned copies', () => {
+  it('overwriting the value buffer after decode does not change string cells', () => {
+    const t = table(50, [col(1, 'id', TypeCode.Long, { ft: { Flag: Flag.PriKey | Flag.NotNull } }), col(2, 's', TypeCode.Varchar)], { pk_is_handle: true });
+    const v = rowV2([[2, utf8('abc')]]);
+    const row = new RowDecoder(t).decode(intRecordKey(50, 1n), v);
+    v.fill(0x7a);
+    assert.deepEqual(cells(row), ['1', 'abc']);
+  });
+});
