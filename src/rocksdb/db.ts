@@ -16,7 +16,7 @@
 import { FormatError, UserError, corruption } from '../errors.js';
 import { compareBytes } from './internal-key.js';
 import { listDbDir, tableFileName, type DbDirListing } from './db-files.js';
-import { readManifestOfDb, type ManifestState } from './manifest.js';
+import { parseManifest, readManifestOfDb, type ManifestState } from './manifest.js';
 import { replayWals } from './wal.js';
 import { Memtable } from './memtable.js';
 import { MergingCursor, type LazySource } from './merging-cursor.js';
@@ -52,6 +52,57 @@ interface CfInfo {
   logNumber: number;
   files: LiveFile[];
   memtable: Memtable | undefined;
+}
+
+/**
+ * CURRENT -> MANIFEST. When CURRENT is missing or unreadable (or names a MANIFEST that is not
+ * there), try the MANIFEST-* files newest first (RocksDB writes a new MANIFEST before it points
+ * CURRENT at it, so the newest complete one is the live one). A MANIFEST that exists but is
+ * damaged is not replaced by an older one (that would be a stale view): the caller falls back
+ * to the table files' properties.
+ */
+function loadManifest(
+  dbDir: string,
+  listing: DbDirListing,
+  opts: DbOpenOptions,
+  warn: (w: Warning) => void,
+): { state: ManifestState | null; manifest: string | null; fallbackReason?: string } {
+  const usable = (e: unknown): e is Error => {
+    if (e instanceof FormatError) return e.code !== 'unsupported';
+    return (e as NodeJS.ErrnoException).code !== undefined;
+  };
+  const currentPath = join(dbDir, 'CURRENT');
+  try {
+    const r = readManifestOfDb(dbDir);
+    for (const note of r.state.notes) warn({ code: 'manifest-note', message: note, file: r.manifest });
+    return { state: r.state, manifest: r.manifest };
+  } catch (e) {
+    if (!usable(e)) throw e; // a MANIFEST we can read but must not interpret (unsupported)
+    if (opts.manifest === 'require') {
+      if (e instanceof FormatError) throw e;
+      throw corruption('cannot read CURRENT/MANIFEST', { file: currentPath, found: e.message });
+    }
+    const errFile = e instanceof FormatError ? e.file : (e as NodeJS.ErrnoException).path;
+    const manifestDamaged = errFile !== undefined && errFile !== currentPath && !((e as NodeJS.ErrnoException).code === 'ENOENT');
+    if (manifestDamaged) return { state: null, manifest: null, fallbackReason: e.message };
+    const reasons: string[] = [e.message];
+    for (const m of [...listing.manifests].reverse()) {
+      try {
+        const state = parseManifest(readFileSync(m.path, { flag: 'r' }), m.path);
+        warn({
+          code: 'manifest-without-current',
+          message: `CURRENT is not usable (${e.message}); using the newest readable MANIFEST, ${m.name}`,
+          file: m.path,
+        });
+        for (const note of state.notes) warn({ code: 'manifest-note', message: note, file: m.path });
+        return { state, manifest: m.path };
+      } catch (e2) {
+        if (!usable(e2)) throw e2;
+        reasons.push(e2.message);
+      }
+    }
+    return { state: null, manifest: null, fallbackReason: reasons.join('; ') };
+  }
 }
 
 class EmptyCursor implements InternalCursor {
@@ -144,25 +195,13 @@ export class RocksDb {
       throw new UserError(`cannot list RocksDB directory ${dbDir}: ${code ?? String(e)}`);
     }
 
-    let state: ManifestState | null = null;
-    let manifestPath: string | null = null;
-    let fallbackReason: string | undefined;
-    try {
-      const r = readManifestOfDb(dbDir);
-      state = r.state;
-      manifestPath = r.manifest;
-      for (const note of state.notes) warn({ code: 'manifest-note', message: note, file: manifestPath });
-    } catch (e) {
-      const errno = (e as NodeJS.ErrnoException).code;
-      if (!(e instanceof FormatError) && errno === undefined) throw e;
-      if (e instanceof FormatError && e.code === 'unsupported') throw e; // readable, but not by us
-      fallbackReason =
-        (e as Error).message;
-      if (opts.manifest === 'require') {
-        if (e instanceof FormatError) throw e;
-        throw corruption('cannot read CURRENT/MANIFEST', { file: join(dbDir, 'CURRENT'), found: fallbackReason });
-      }
+    if (!listing.hasCurrent && listing.manifests.length === 0 && listing.tables.size === 0 && listing.wals.length === 0) {
+      throw new UserError(`${dbDir} does not look like a RocksDB directory (no CURRENT, MANIFEST-*, *.sst or *.log)`);
     }
+    const loaded = loadManifest(dbDir, listing, opts, warn);
+    const state = loaded.state;
+    const manifestPath = loaded.manifest;
+    const fallbackReason = loaded.fallbackReason;
 
     const cfs: CfInfo[] = [];
     if (state !== null) {

@@ -185,11 +185,12 @@ test('tikv-levels: manifestInfo, liveFiles and walFiles describe the directory',
 });
 
 for (const name of ['tikv-levels', 'wal-only', 'cf-drop', 'wal-fragmented']) {
-  test(`${name}: without CURRENT the properties fallback gives the same data and a warning`, () => {
+  test(`${name}: without CURRENT and MANIFEST the properties fallback gives the same data and a warning`, () => {
     const c = byName(name);
     const dir = copyCase(c);
     try {
       unlinkSync(join(dir, 'CURRENT'));
+      for (const f of readdirSync(dir)) if (f.startsWith('MANIFEST-')) unlinkSync(join(dir, f));
       assert.throws(() => RocksDb.open(dir, { manifest: 'require' }), FormatError);
       const warnings: Warning[] = [];
       const db = RocksDb.open(dir, { onWarning: (w) => warnings.push(w) });
@@ -314,17 +315,51 @@ test('a live SST missing from the directory: warning at open, corruption error w
   }
 });
 
-test('ingested: without CURRENT, the file whose seqno lives only in the MANIFEST is reported', () => {
+test('ingested: without a MANIFEST, the file whose seqno lives only in the MANIFEST is reported', () => {
   // NOTE.md of the fixture: s2 was ingested with no_write_global_seqno (seqno only in the MANIFEST).
   const c = byName('ingested');
   const dir = copyCase(c);
   try {
     unlinkSync(join(dir, 'CURRENT'));
+    unlinkSync(join(dir, 'MANIFEST-000005'));
     const warnings: Warning[] = [];
     RocksDb.open(dir, { onWarning: (w) => warnings.push(w) }).close();
     assert.equal(warnings.filter((w) => w.code === 'sst-seqno-unknown').length, 1);
     assert.ok(warnings.some((w) => w.code === 'manifest-fallback'));
   } finally {
     rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
+
+for (const name of ['tikv-levels', 'ingested', 'wal-only']) {
+  test(`${name}: without CURRENT the newest MANIFEST is used (exact levels and seqnos) with a warning`, () => {
+    const c = byName(name);
+    const dir = copyCase(c);
+    try {
+      unlinkSync(join(dir, 'CURRENT'));
+      const warnings: Warning[] = [];
+      const db = RocksDb.open(dir, { onWarning: (w) => warnings.push(w) });
+      try {
+        assert.deepEqual(warnings.map((w) => w.code), ['manifest-without-current']);
+        assert.equal(db.manifestInfo().fallback, false);
+        assert.ok(db.liveFiles().every((f) => f.level >= 0));
+        for (const cf of c.cfs) assertSameEntries(drain(db.cursor(cf)), expected(c, cf), `${name} ${cf}`);
+      } finally {
+        db.close();
+      }
+      assert.throws(() => RocksDb.open(dir, { manifest: 'require' }), FormatError);
+    } finally {
+      rmSync(join(dir, '..'), { recursive: true, force: true });
+    }
+  });
+}
+
+test('a directory with no RocksDB files is a user error', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tikv-export-empty-'));
+  try {
+    assert.throws(() => RocksDb.open(tmp), UserError);
+    assert.throws(() => RocksDb.open(join(tmp, 'missing')), UserError);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 });

@@ -135,7 +135,9 @@ for (const fx of fixtures) {
   test(`${name}: same with the directory and files chmod'ed read-only, and in fallback mode`, () => {
     const dir = tempCopy(fx);
     try {
-      fs.unlinkSync(join(dir, 'CURRENT')); // fallback path: lists SSTs, reads properties, OPTIONS
+      // Properties fallback path: lists SSTs, reads their properties and OPTIONS.
+      fs.unlinkSync(join(dir, 'CURRENT'));
+      for (const f of fs.readdirSync(dir)) if (f.startsWith('MANIFEST-')) fs.unlinkSync(join(dir, f));
       for (const f of fs.readdirSync(dir)) fs.chmodSync(join(dir, f), 0o444);
       fs.chmodSync(dir, 0o555);
       const before = snapshot(dir);
