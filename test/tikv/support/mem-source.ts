@@ -26,6 +26,8 @@ export interface CfCounters {
 
 class MemCursor implements KvCursor {
   private i: number;
+  private keyBuf = new Uint8Array(256);
+  private valBuf = new Uint8Array(256);
   constructor(
     private readonly entries: MemEntry[],
     private readonly range: KeyRange,
@@ -40,8 +42,14 @@ class MemCursor implements KvCursor {
   seekToFirst(): void {
     this.seek(this.range.start ?? new Uint8Array(0));
   }
+  /** Views handed out before a move become garbage, as with a real block cursor. */
+  private scribble(): void {
+    this.keyBuf.fill(0xee);
+    this.valBuf.fill(0xee);
+  }
   seek(target: Uint8Array): void {
     this.counters.seeks++;
+    this.scribble();
     let t = target;
     if (this.range.start !== undefined && cmp(t, this.range.start) < 0) t = this.range.start;
     // binary search for the first key >= t
@@ -60,6 +68,7 @@ class MemCursor implements KvCursor {
   }
   next(): void {
     this.counters.nexts++;
+    this.scribble();
     if (this.i < this.entries.length) this.i++;
     this.clamp();
   }
@@ -70,8 +79,6 @@ class MemCursor implements KvCursor {
   }
   // Hand out copies into a reused buffer to mimic the "valid until next" contract: callers
   // that keep a view past next() see garbage and fail.
-  private keyBuf = new Uint8Array(256);
-  private valBuf = new Uint8Array(256);
   userKey(): Uint8Array {
     const k = this.cur().key;
     if (this.keyBuf.length < k.length) this.keyBuf = new Uint8Array(k.length * 2);

@@ -1,0 +1,334 @@
+// MVCC semantics of LatestScanner, each scenario built by hand the way TiKV's percolator
+// commit leaves the CFs (support/mvcc-builder.ts, checked against the spec vectors), with the
+// expected rows written by hand from the rules in tikv-tidb-encoding.md §2.2 / point_getter.rs.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { FormatError } from '../../src/errors.js';
+import { ValueType } from '../../src/rocksdb/types.js';
+import { LatestScanner, scanLocks, type CfSource } from '../../src/tikv/mvcc-scan.js';
+import { MvccBuilder, encodeLock, encodeWrite, lockKey, te, toHex, u64be, zigzag, uvarint } from './support/mvcc-builder.js';
+
+/** TiDB record key t{table}_r{handle}: 't' + EncodeInt(table) + '_r' + EncodeInt(handle). */
+function rk(handle: bigint, table = 1n): Uint8Array {
+  const enc = (v: bigint) => u64be(BigInt.asUintN(64, v) ^ (1n << 63n));
+  return Uint8Array.from([0x74, ...enc(table), 0x5f, 0x72, ...enc(handle)]);
+}
+const tableRange = (table = 1n) => ({
+  start: Uint8Array.from([...rk(0n, table).subarray(0, 11)]),
+  end: Uint8Array.from([...rk(0n, table).subarray(0, 10), 0x73]), // '_s'
+});
+
+interface Row {
+  key: string;
+  value: string;
+  commitTs: bigint;
+  startTs: bigint;
+}
+
+function scan(src: CfSource, readTs?: bigint, range = tableRange()): { rows: Row[]; s: LatestScanner } {
+  const s = new LatestScanner(src, range, readTs === undefined ? {} : { readTs });
+  const rows: Row[] = [];
+  while (s.next()) {
+    rows.push({ key: toHex(s.rawKey()), value: new TextDecoder().decode(s.value()), commitTs: s.commitTs(), startTs: s.startTs() });
+  }
+  return { rows, s };
+}
+
+const K = rk(1n);
+const long = (c: string, n = 300) => c.repeat(n);
+
+describe('LatestScanner: MVCC semantics', () => {
+  it('update: the newest commit wins', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).put(K, te('v2'), 20n, 21n);
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows, [{ key: toHex(K), value: 'v2', commitTs: 21n, startTs: 20n }]);
+    assert.equal(s.stats.rows, 1);
+    assert.equal(s.stats.versionsSeen, 2);
+  });
+
+  it('delete hides the key', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).del(K, 20n, 21n);
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows, []);
+    assert.equal(s.stats.deletedRows, 1);
+    assert.equal(s.stats.rows, 0);
+  });
+
+  it('re-insert after delete shows the new value', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).del(K, 20n, 21n).put(K, te('v3'), 30n, 31n);
+    assert.deepEqual(scan(b.src).rows.map((r) => r.value), ['v3']);
+  });
+
+  it('Lock and Rollback records are skipped; the older Put shows', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).lockWrite(K, 20n, 21n).rollback(K, 30n).lockWrite(K, 40n, 41n);
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows.map((r) => [r.value, r.commitTs]), [['v1', 11n]]);
+    assert.equal(s.stats.lockRecordsSkipped, 2);
+    assert.equal(s.stats.rollbacksSkipped, 1);
+  });
+
+  it('Lock/Rollback on top of a Delete: still absent', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).del(K, 20n, 21n).lockWrite(K, 30n, 31n).rollback(K, 40n);
+    assert.deepEqual(scan(b.src).rows, []);
+  });
+
+  it('a key with only Lock/Rollback records is absent', () => {
+    const b = new MvccBuilder().lockWrite(K, 30n, 31n).rollback(K, 40n);
+    assert.deepEqual(scan(b.src).rows, []);
+  });
+
+  it('protected rollback (short value "p") is skipped, not taken as the value "p"', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).rollback(K, 40n, true);
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows.map((r) => r.value), ['v1']);
+    assert.equal(s.stats.rollbacksSkipped, 1);
+  });
+
+  it('a Put carrying the overlapped-rollback flag is still the value', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).put(K, te('v2'), 20n, 21n, { overlappedRollback: true });
+    assert.deepEqual(scan(b.src).rows.map((r) => r.value), ['v2']);
+  });
+
+  it('pessimistic ordering: commit_ts order decides, not start_ts (prior tool bug)', () => {
+    // txn A: start 10, commit 50; txn B: start 20, commit 30. A committed last -> A wins, even
+    // though B's default-CF entry (start 20) is the newest one in the default CF.
+    const b = new MvccBuilder().put(K, te(long('A')), 10n, 50n).put(K, te(long('B')), 20n, 30n);
+    const { rows } = scan(b.src);
+    assert.deepEqual(rows.map((r) => [r.value, r.commitTs, r.startTs]), [[long('A'), 50n, 10n]]);
+    // same with short values
+    const c = new MvccBuilder().put(K, te('A'), 10n, 50n).put(K, te('B'), 20n, 30n);
+    assert.deepEqual(scan(c.src).rows.map((r) => r.value), ['A']);
+  });
+
+  it('a newer short value beats an older default-CF value (prior tool bug)', () => {
+    const b = new MvccBuilder().put(K, te(long('L')), 10n, 11n).put(K, te('S'), 20n, 21n);
+    assert.deepEqual(scan(b.src).rows.map((r) => r.value), ['S']);
+  });
+
+  it('values moving between short and long across versions', () => {
+    const a = rk(1n);
+    const c = rk(2n);
+    const b = new MvccBuilder()
+      .put(a, te('a-short-1'), 10n, 11n)
+      .put(a, te(long('a')), 20n, 21n) // a: short -> long
+      .put(c, te(long('c')), 10n, 11n)
+      .put(c, te('c-short-2'), 20n, 21n) // c: long -> short
+      .put(c, te(long('d')), 30n, 31n); // c: -> long again
+    assert.deepEqual(scan(b.src).rows.map((r) => r.value), [long('a'), long('d')]);
+    assert.deepEqual(scan(b.src, 25n).rows.map((r) => r.value), [long('a'), 'c-short-2']);
+    assert.deepEqual(scan(b.src, 15n).rows.map((r) => r.value), ['a-short-1', long('c')]);
+  });
+
+  it('handle 0, negative handles and the extreme handles are all emitted, in order (prior sentinel bug)', () => {
+    const handles = [-(1n << 63n), -5n, -1n, 0n, 1n, (1n << 63n) - 1n];
+    const b = new MvccBuilder();
+    for (const h of handles) {
+      // handle 0 only as short values, others mixed short/long
+      if (h === 0n) b.put(rk(h), te('zero-old'), 5n, 6n).put(rk(h), te('zero'), 7n, 8n);
+      else if (h < 0n) b.put(rk(h), te(long(`n${h}`, 100)), 10n, 11n);
+      else b.put(rk(h), te(`p${h}`), 10n, 11n);
+    }
+    // neighbours outside the range: table 0 and table 2 rows, and a t1 index key
+    b.put(rk(0n, 0n), te('t0'), 1n, 2n).put(rk(0n, 2n), te('t2'), 1n, 2n);
+    b.put(Uint8Array.from([...rk(0n).subarray(0, 10), 0x69, 1, 2]), te('index'), 1n, 2n);
+    const { rows } = scan(b.src);
+    assert.deepEqual(
+      rows.map((r) => r.key),
+      handles.map((h) => toHex(rk(h))),
+    );
+    assert.deepEqual(rows.map((r) => r.value), [long('n-9223372036854775808', 100), long('n-5', 100), long('n-1', 100), 'zero', 'p1', 'p9223372036854775807']);
+  });
+
+  it('gc_fence: a newest visible record with a non-zero fence <= readTs hides the key', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).put(K, te('v2'), 20n, 21n, { gcFence: 30n });
+    const all = scan(b.src);
+    assert.deepEqual(all.rows, []);
+    assert.equal(all.s.stats.gcFenced, 1);
+    // fence 30 > readTs 25: the record is still valid at 25
+    assert.deepEqual(scan(b.src, 25n).rows.map((r) => r.value), ['v2']);
+    // fence exactly at readTs hides it
+    assert.deepEqual(scan(b.src, 30n).rows, []);
+  });
+
+  it('gc_fence = 0 does not hide', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n, { gcFence: 0n, overlappedRollback: true });
+    assert.deepEqual(scan(b.src).rows.map((r) => r.value), ['v1']);
+  });
+
+  it('gc_fence is checked on every visited record, also a skipped Lock (point_getter.rs)', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).lockWrite(K, 20n, 21n, { gcFence: 25n });
+    assert.deepEqual(scan(b.src).rows, []);
+    assert.deepEqual(scan(b.src, 24n).rows.map((r) => r.value), ['v1']);
+  });
+
+  it('--as-of readTs picks the older version; versions newer than readTs are invisible', () => {
+    const b = new MvccBuilder().put(K, te('v1'), 10n, 11n).put(K, te('v2'), 20n, 21n).del(K, 30n, 31n);
+    assert.deepEqual(scan(b.src, 15n).rows.map((r) => [r.value, r.commitTs]), [['v1', 11n]]);
+    assert.deepEqual(scan(b.src, 21n).rows.map((r) => r.value), ['v2']); // commit_ts == readTs is visible
+    assert.deepEqual(scan(b.src, 20n).rows.map((r) => r.value), ['v1']);
+    assert.deepEqual(scan(b.src, 10n).rows, []);
+    const { s } = scan(b.src, 15n);
+    assert.equal(s.stats.newerThanReadTs, 2);
+  });
+
+  it('a Put whose default value is missing is reported and not emitted; the scan goes on', () => {
+    const b = new MvccBuilder()
+      .rawWrite(rk(1n), 11n, encodeWrite('put', 10n)) // no short value, no default entry
+      .put(rk(2n), te(long('x')), 10n, 11n);
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows.map((r) => r.key), [toHex(rk(2n))]);
+    assert.equal(s.stats.missingDefault, 1);
+    assert.equal(s.stats.missingDefaultSamples.length, 1);
+    assert.equal(s.stats.missingDefaultSamples[0]!.rawKeyHex, toHex(rk(1n)));
+    assert.equal(s.stats.missingDefaultSamples[0]!.startTs, 10n);
+    assert.equal(s.stats.missingDefaultSamples[0]!.commitTs, 11n);
+  });
+
+  it('a default value at another start_ts is not used for a Put (no invented values)', () => {
+    const b = new MvccBuilder().rawWrite(K, 21n, encodeWrite('put', 20n)).rawDefault(K, 10n, te(long('old')));
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows, []);
+    assert.equal(s.stats.missingDefault, 1);
+  });
+
+  it('missing-value samples are capped at 10 (bounded memory)', () => {
+    const b = new MvccBuilder();
+    for (let h = 0n; h < 50n; h++) b.rawWrite(rk(h), 11n, encodeWrite('put', 10n));
+    const { s } = scan(b.src);
+    assert.equal(s.stats.missingDefault, 50);
+    assert.equal(s.stats.missingDefaultSamples.length, 10);
+  });
+
+  it('a Titan blob index in the default CF is counted and not emitted', () => {
+    const b = new MvccBuilder()
+      .rawWrite(rk(1n), 11n, encodeWrite('put', 10n))
+      .rawDefault(rk(1n), 10n, Uint8Array.of(0x01, 0x01, 0x02, 0x03), ValueType.BlobIndex)
+      .put(rk(2n), te('ok'), 10n, 11n);
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows.map((r) => r.value), ['ok']);
+    assert.equal(s.stats.blobIndex, 1);
+    assert.equal(s.stats.blobIndexSamples[0]!.rawKeyHex, toHex(rk(1n)));
+    assert.equal(s.stats.missingDefault, 0);
+  });
+
+  it('an uncommitted prewrite with a large value in the default CF is never emitted (prior tool bug)', () => {
+    const b = new MvccBuilder()
+      .put(rk(1n), te('committed'), 10n, 11n)
+      .prewrite(rk(1n), te(long('U')), 50n) // newer, uncommitted, big value in default CF
+      .prewrite(rk(2n), te(long('V')), 50n) // only uncommitted data
+      .prewrite(rk(3n), te('short-uncommitted'), 50n);
+    const { rows } = scan(b.src);
+    assert.deepEqual(rows.map((r) => [r.key, r.value]), [[toHex(rk(1n)), 'committed']]);
+  });
+});
+
+describe('LatestScanner: ranges, ownership, access pattern', () => {
+  it('start is inclusive, end exclusive', () => {
+    const b = new MvccBuilder();
+    for (let h = 1n; h <= 5n; h++) b.put(rk(h), te(`v${h}`), 10n, 11n);
+    const { rows } = scan(b.src, undefined, { start: rk(2n), end: rk(4n) });
+    assert.deepEqual(rows.map((r) => r.value), ['v2', 'v3']);
+  });
+
+  it('an empty or inverted range yields nothing and opens no cursor', () => {
+    const b = new MvccBuilder().put(K, te('v'), 1n, 2n);
+    assert.deepEqual(scan(b.src, undefined, { start: rk(3n), end: rk(3n) }).rows, []);
+    assert.deepEqual(scan(b.src, undefined, { start: rk(4n), end: rk(3n) }).rows, []);
+    assert.equal(b.src.counter('write').cursors, 0);
+  });
+
+  it('empty raw bounds cover every data key, and never local keys', () => {
+    const b = new MvccBuilder().put(te('a'), te('1'), 1n, 2n).put(te('zz'), te('2'), 1n, 2n);
+    b.src.put('write', Uint8Array.of(0x01, 0x01), te('not mvcc')); // local key in the write CF: outside 'z'
+    b.src.put('write', Uint8Array.of(0x7b, 0x00), te('past z')); // past DATA_MAX_KEY
+    const { rows } = scan(b.src, undefined, { start: new Uint8Array(0), end: new Uint8Array(0) });
+    assert.deepEqual(rows.map((r) => r.value), ['1', '2']);
+  });
+
+  it('rawKey() is an owned copy that survives next(); value() is valid until next()', () => {
+    const b = new MvccBuilder().put(rk(1n), te('one'), 1n, 2n).put(rk(2n), te(long('t')), 1n, 2n);
+    const s = new LatestScanner(b.src, tableRange());
+    assert.ok(s.next());
+    const k1 = s.rawKey();
+    const v1 = s.value().slice();
+    assert.ok(s.next());
+    assert.equal(toHex(k1), toHex(rk(1n)));
+    assert.equal(new TextDecoder().decode(v1), 'one');
+    assert.equal(new TextDecoder().decode(s.value()), long('t'));
+    assert.equal(s.next(), false);
+    assert.equal(s.next(), false);
+  });
+
+  it('default CF is merge-joined: one ascending cursor, no per-row point lookups', () => {
+    const b = new MvccBuilder();
+    const n = 300n;
+    for (let h = 0n; h < n; h++) {
+      // three big versions per row: two older default entries sit between the lookup targets
+      b.put(rk(h), te(long(`a${h}`, 100)), 10n, 11n).put(rk(h), te(long(`b${h}`, 100)), 20n, 21n).put(rk(h), te(long(`c${h}`, 100)), 30n, 31n);
+    }
+    const { rows } = scan(b.src);
+    assert.equal(rows.length, Number(n));
+    assert.equal(rows[7]!.value, long('c7', 100));
+    const d = b.src.counter('default');
+    assert.equal(d.cursors, 1);
+    assert.equal(d.seeks, 1);
+    assert.ok(d.nexts <= 3 * Number(n), `nexts ${d.nexts}`);
+  });
+
+  it('large gaps in the default CF are skipped with a forward seek, not a scan', () => {
+    const b = new MvccBuilder();
+    b.put(rk(1n), te(long('a')), 10n, 11n);
+    for (let h = 2n; h < 200n; h++) b.rawDefault(rk(h), 5n, te('orphan')); // default entries nothing points at
+    b.put(rk(500n), te(long('b')), 10n, 11n);
+    const { rows } = scan(b.src);
+    assert.deepEqual(rows.map((r) => r.value), [long('a'), long('b')]);
+    const d = b.src.counter('default');
+    assert.equal(d.seeks, 2);
+    assert.ok(d.nexts <= 8, `nexts ${d.nexts}`);
+  });
+
+  it('a corrupt write record fails with the key in the message', () => {
+    const b = new MvccBuilder().rawWrite(K, 11n, Uint8Array.of(0x58, 0x01));
+    assert.throws(() => scan(b.src), (e: unknown) => e instanceof FormatError && e.code === 'corruption' && e.message.includes(toHex(K).slice(0, 10)));
+  });
+
+  it('a write-CF key that is not z + memcomparable groups + ts is corruption', () => {
+    const b = new MvccBuilder();
+    b.src.put('write', Uint8Array.from([0x7a, 0x74, 0x80, 1, 2, 3]), encodeWrite('put', 1n, { shortValue: te('x') }));
+    assert.throws(() => scan(b.src, undefined, { start: te('t'), end: te('u') }), (e: unknown) => e instanceof FormatError && e.code === 'corruption');
+  });
+});
+
+describe('scanLocks', () => {
+  it('reports every lock in the range with samples; values are never exported', () => {
+    const b = new MvccBuilder().put(rk(1n), te('v'), 1n, 2n);
+    for (let h = 0n; h < 25n; h++) b.prewrite(rk(h), te(`u${h}`), 100n + h, rk(0n));
+    b.src.put('lock', lockKey(rk(30n)), encodeLock('pessimistic', rk(30n), 200n, 20000n, { forUpdateTs: 201n }));
+    b.src.put('lock', lockKey(rk(0n, 2n)), encodeLock('put', rk(0n, 2n), 1n, 1n)); // other table
+    const r = scanLocks(b.src, tableRange());
+    assert.equal(r.count, 26);
+    assert.deepEqual(r.byType, { put: 25, delete: 0, lock: 0, pessimistic: 1, shared: 0 });
+    assert.equal(r.samples.length, 20);
+    assert.deepEqual(
+      [toHex(r.samples[3]!.key), toHex(r.samples[3]!.primary), r.samples[3]!.startTs, r.samples[3]!.type, r.samples[3]!.ttl],
+      [toHex(rk(3n)), toHex(rk(0n)), 103n, 'put', 3000n],
+    );
+    // and the scanner ignores them: only the committed row
+    assert.deepEqual(scan(b.src).rows.map((x) => x.value), ['v']);
+  });
+
+  it('a shared-lock container counts once and reports its holders', () => {
+    const b = new MvccBuilder();
+    const l1 = encodeLock('lock', te('p1'), 100n, 10n);
+    const l2 = encodeLock('lock', te('p2'), 90n, 30n);
+    b.src.put('lock', lockKey(rk(1n)), Uint8Array.from([0x48, 0x68, ...uvarint(2n), ...zigzag(BigInt(l1.length)), ...l1, ...zigzag(BigInt(l2.length)), ...l2]));
+    const r = scanLocks(b.src, tableRange());
+    assert.equal(r.count, 1);
+    assert.equal(r.byType.shared, 1);
+    assert.deepEqual([r.samples[0]!.type, r.samples[0]!.startTs, r.samples[0]!.ttl, r.samples[0]!.sharedCount], ['shared', 90n, 30n, 2]);
+  });
+
+  it('no lock CF entries -> count 0', () => {
+    assert.equal(scanLocks(new MvccBuilder().put(K, te('v'), 1n, 2n).src, tableRange()).count, 0);
+  });
+});
