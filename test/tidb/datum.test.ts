@@ -51,6 +51,13 @@ describe('datum vectors', () => {
       assert.deepEqual([datum.precision, datum.frac], [14, 4]);
     }
   });
+  it('JSON datum (flag 0a) keeps type code + payload; its text is the JSON text', () => {
+    const [v] = vectorsMatching(/^binary JSON string "abc" as a datum/);
+    const { datum, end } = decodeDatum(fromHex(v!.hex), 0);
+    assert.equal(end, 6);
+    assert.equal(datum.kind, 'json');
+    if (datum.kind === 'json') assert.equal(Buffer.from(datum.value).toString('hex'), '0c03616263');
+  });
   it('splits the clustered-index handle vector into its two datums', () => {
     const [v] = vectorsMatching(/^clustered \(common handle\) record key/);
     const ds = decodeDatums(fromHex(v!.hex).subarray(11));

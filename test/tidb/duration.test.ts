@@ -4,7 +4,8 @@ import fc from 'fast-check';
 import { DataError } from '../../src/errors.js';
 import { decodeNarrowInt } from '../../src/tidb/codec-number.js';
 import { formatDuration } from '../../src/tidb/duration.js';
-import { narrowInt } from './support/codec-encoders.js';
+import { decodeDatum } from '../../src/tidb/datum.js';
+import { cmpInt, concat, narrowInt } from './support/codec-encoders.js';
 import { fromHex, label, vectorsMatching } from './support/codec-vectors.js';
 
 const S = 1_000_000_000n;
@@ -30,6 +31,17 @@ describe('TIME text', () => {
   it('rejects values beyond ±838:59:59', () => {
     assert.throws(() => formatDuration(hms(839, 0, 0), 0), DataError);
     assert.throws(() => formatDuration(-hms(838, 59, 59, 1), 6), DataError);
+  });
+  it('property: duration key datums (07 + EncodeInt) round trip and sort like the durations', () => {
+    const arb = fc.bigInt({ min: -hms(838, 59, 59), max: hms(838, 59, 59) });
+    fc.assert(
+      fc.property(arb, arb, (a, b) => {
+        const ka = concat([7], cmpInt(a));
+        const kb = concat([7], cmpInt(b));
+        assert.deepEqual(decodeDatum(ka, 0), { datum: { kind: 'duration', value: a }, end: 9 });
+        assert.equal(Math.sign(Buffer.compare(Buffer.from(ka), Buffer.from(kb))), a < b ? -1 : a > b ? 1 : 0);
+      }),
+    );
   });
   it('property: row-v2 narrow int round trip keeps the text', () => {
     fc.assert(
