@@ -233,6 +233,16 @@ class LevelCursor implements InternalCursor {
   }
 }
 
+/** True when the files' [smallest, largest] ranges are pairwise disjoint. */
+function disjoint(files: LazySource[]): boolean {
+  if (files.some((f) => f.unbounded === true)) return false;
+  const sorted = [...files].sort((a, b) => compareBytes(a.smallestKey, b.smallestKey));
+  for (let i = 1; i < sorted.length; i++) {
+    if (compareBytes(sorted[i - 1]!.largestKey, sorted[i]!.smallestKey) >= 0) return false;
+  }
+  return true;
+}
+
 function overlaps(s: LazySource, range: KeyRange | undefined): boolean {
   if (range === undefined || s.unbounded === true) return true;
   if (range.start !== undefined && compareBytes(s.largestKey, range.start) < 0) return false;
@@ -275,6 +285,14 @@ export class MergingCursor implements KvCursor {
     for (const level of inputs.levels) {
       const inRange = level.filter((s) => overlaps(s, inputs.range));
       if (inRange.length === 0) continue;
+      if (!disjoint(inRange)) {
+        // Not a proper level (files overlap): merge its files individually, which is always correct.
+        for (const s of inRange) {
+          this.children.push(new LazyCursor(s, this.tracker));
+          this.names.push(s.name);
+        }
+        continue;
+      }
       this.children.push(new LevelCursor(inRange, this.tracker, this.end));
       this.names.push('');
     }

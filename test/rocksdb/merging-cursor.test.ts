@@ -159,3 +159,10 @@ test('a merge hidden by a newer delete or tombstone does not matter', () => {
   const c = new MergingCursor({ overlapping: [s], levels: [] });
   assert.deepEqual(scan(c), []);
 });
+
+test('a "level" whose files overlap (damaged MANIFEST) is still merged correctly', () => {
+  const mk = (k: string, seq: number, v: string): E => ({ key: b(k), seq, kind: ValueType.Value, value: b(v) });
+  const level = [source('f1', [mk('a', 1, 'a1'), mk('m', 1, 'm1')], []), source('f2', [mk('c', 2, 'c2'), mk('m', 3, 'm3'), mk('z', 2, 'z2')], [])];
+  const c = new MergingCursor({ overlapping: [], levels: [level] });
+  assert.deepEqual(scan(c).map((x) => `${x[0]}=${x[1]}`), ['a=a1', 'c=c2', 'm=m3', 'z=z2']);
+});
