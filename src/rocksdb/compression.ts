@@ -20,13 +20,19 @@
  *   snappy, zstd        as above (zstd always had the varint32 prefix)
  *   bzip2               'unsupported' as for every version
  *
- * Decompressors are pluggable (`registerDecompressor`); each gets the compressed payload and
- * the expected output length, and its result length is checked.
+ * Compression dictionary: when the metaindex has `rocksdb.compression_dict`, that block (stored
+ * uncompressed) is the dictionary every compressed data block of the file was written with
+ * (zstd: raw-content or trained dictionary; lz4: stream dictionary; zlib: deflate dictionary;
+ * table/block_based/block_based_table_builder.cc `EnterUnbuffered`, util/compression.h).
+ * Index and meta blocks never use it.
+ *
+ * Decompressors are pluggable (`registerDecompressor`); each gets the compressed payload, the
+ * expected output length and the dictionary (if any), and its result length is checked.
  */
 import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
 import { uncompressSync as lz4Uncompress } from 'lz4-napi';
-import { decompress as zstdDecompress } from 'zstd-napi';
+import { Decompressor as ZstdDecompressor, decompress as zstdDecompress } from 'zstd-napi';
 import { FormatError, corruption, hex, unsupported } from '../errors.js';
 import { readFixed32, readVarint32 } from './varint.js';
 
@@ -70,26 +76,53 @@ export function compressionName(t: number): string {
   }
 }
 
+/** A file's compression dictionary; keeps the per-dictionary zstd decompressor. */
+export class CompressionDict {
+  readonly raw: Uint8Array;
+  private zstd: ZstdDecompressor | undefined;
+  constructor(raw: Uint8Array) {
+    this.raw = raw;
+  }
+  zstdDecompressor(): ZstdDecompressor {
+    if (this.zstd === undefined) {
+      const d = new ZstdDecompressor();
+      d.loadDictionary(this.raw);
+      this.zstd = d;
+    }
+    return this.zstd;
+  }
+}
+
 /** Decompress `input` into exactly `expectedLength` bytes (the caller checks the length too). */
-export type Decompressor = (input: Uint8Array, expectedLength: number) => Uint8Array;
+export type Decompressor = (input: Uint8Array, expectedLength: number, dict?: CompressionDict) => Uint8Array;
 
 /** Refuse absurd sizes before allocating (a block is at most a few MB in practice). */
 export const MAX_BLOCK_SIZE = 1 << 30;
 
-function lz4Block(input: Uint8Array, expectedLength: number): Uint8Array {
+function lz4Block(input: Uint8Array, expectedLength: number, dict?: CompressionDict): Uint8Array {
   // lz4-napi expects lz4_flex's framing: 4-byte LE uncompressed size, then the raw block.
   const framed = Buffer.allocUnsafe(input.length + 4);
   framed.writeUInt32LE(expectedLength, 0);
   framed.set(input, 4);
-  return lz4Uncompress(framed);
+  return dict === undefined ? lz4Uncompress(framed) : lz4Uncompress(framed, dict.raw);
+}
+
+function zlibBlock(input: Uint8Array, _n: number, dict?: CompressionDict): Uint8Array {
+  return dict === undefined
+    ? inflateRawSync(input, { maxOutputLength: MAX_BLOCK_SIZE })
+    : inflateRawSync(input, { maxOutputLength: MAX_BLOCK_SIZE, dictionary: dict.raw });
+}
+
+function zstdBlock(input: Uint8Array, _n: number, dict?: CompressionDict): Uint8Array {
+  return dict === undefined ? zstdDecompress(input) : dict.zstdDecompressor().decompress(input);
 }
 
 const registry = new Map<number, Decompressor>([
-  [CompressionType.Zlib, (input) => inflateRawSync(input)],
+  [CompressionType.Zlib, zlibBlock],
   [CompressionType.LZ4, lz4Block],
   [CompressionType.LZ4HC, lz4Block],
-  [CompressionType.ZSTD, (input) => zstdDecompress(input)],
-  [CompressionType.ZSTDNotFinal, (input) => zstdDecompress(input)],
+  [CompressionType.ZSTD, zstdBlock],
+  [CompressionType.ZSTDNotFinal, zstdBlock],
 ]);
 
 /** Install or replace the decompressor for a compression type (not snappy/none). */
@@ -102,6 +135,8 @@ export interface DecompressContext {
   /** File offset of the block. */
   offset?: number;
   what?: string;
+  /** The file's compression dictionary, for data blocks only. */
+  dict?: CompressionDict;
 }
 
 /**
@@ -128,7 +163,7 @@ export function decompressBlock(
   let expectedLength: number;
   let payload: Uint8Array;
   if (formatVersion < 2 && type === CompressionType.Zlib) {
-    return legacyZlib(data, detail);
+    return legacyZlib(data, detail, ctx.dict);
   } else if (formatVersion < 2 && (type === CompressionType.LZ4 || type === CompressionType.LZ4HC)) {
     if (data.length < 8 || data[4] !== 0 || data[5] !== 0 || data[6] !== 0 || data[7] !== 0) {
       throw corruption(`bad format_version ${formatVersion} ${compressionName(type)} size header`, {
@@ -154,7 +189,7 @@ export function decompressBlock(
   }
   let out: Uint8Array;
   try {
-    out = fn(payload, expectedLength);
+    out = fn(payload, expectedLength, ctx.dict);
   } catch (e) {
     throw corruption(`${compressionName(type)} data does not decompress`, {
       ...detail,
@@ -172,9 +207,13 @@ export function decompressBlock(
 }
 
 /** format_version 0/1 zlib: raw deflate, no size prefix; the size is whatever inflates. */
-function legacyZlib(data: Uint8Array, detail: { file?: string; offset?: number; context: string }): Uint8Array {
+function legacyZlib(
+  data: Uint8Array,
+  detail: { file?: string; offset?: number; context: string },
+  dict: CompressionDict | undefined,
+): Uint8Array {
   try {
-    return inflateRawSync(data, { maxOutputLength: MAX_BLOCK_SIZE });
+    return zlibBlock(data, 0, dict);
   } catch (e) {
     throw corruption('zlib data does not decompress', { ...detail, found: e instanceof Error ? e.message : String(e) });
   }

@@ -20,7 +20,7 @@ import { FormatError, corruption, hex, truncated } from '../errors.js';
 import { BLOCK_TRAILER_SIZE, BlockIter, type BlockLocation } from './block.js';
 import { type BlockHandle, decodeBlockHandle } from './block-handle.js';
 import { verifyBlockChecksum } from './checksum.js';
-import { decompressBlock } from './compression.js';
+import { CompressionDict, decompressBlock } from './compression.js';
 import { FileReader } from './file-reader.js';
 import { TRAILER_SIZE, compareBytes, trailerSeq } from './internal-key.js';
 import { BLOCK_BASED_MAGIC, LEGACY_BLOCK_BASED_MAGIC, MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
@@ -51,6 +51,8 @@ export class SstReader {
   readonly metaBlocks: Map<string, BlockHandle>;
   /** Seq to report for every key (ingested files), or undefined to use the stored seq. */
   readonly globalSeqno: number | undefined;
+  /** The file's compression dictionary (meta block `rocksdb.compression_dict`), if any. */
+  readonly compressionDict: CompressionDict | undefined;
   private readonly file: FileReader;
   private readonly indexHandle: BlockHandle;
   private readonly indexBlock: Uint8Array;
@@ -98,6 +100,17 @@ export class SstReader {
     this.indexBlock = this.readBlock(idx, 'index block');
 
     this.globalSeqno = resolveGlobalSeqno(this.properties, opts.fallbackGlobalSeqno, this.path);
+
+    const dictHandle = this.metaBlocks.get('rocksdb.compression_dict');
+    if (dictHandle !== undefined) {
+      // Stored uncompressed; copied so the dictionary does not pin a larger read buffer.
+      this.compressionDict = new CompressionDict(this.readBlock(dictHandle, 'compression dictionary block').slice());
+    }
+  }
+
+  /** A data block: verified, decompressed with the file's dictionary if it has one. */
+  readDataBlock(handle: BlockHandle): Uint8Array {
+    return this.readBlock(handle, 'data block', this.compressionDict);
   }
 
   static open(path: string, opts: SstOpenOptions = {}): SstReader {
@@ -114,7 +127,7 @@ export class SstReader {
    * Read one block by handle: bounds check, checksum of block + type byte, decompression.
    * The result is the uncompressed block contents.
    */
-  readBlock(handle: BlockHandle, what: string): Uint8Array {
+  readBlock(handle: BlockHandle, what: string, dict?: CompressionDict): Uint8Array {
     const end = handle.offset + handle.size + BLOCK_TRAILER_SIZE;
     if (end > this.footer.footerOffset) {
       throw corruption(`${what} handle points past the end of the table`, {
@@ -134,7 +147,7 @@ export class SstReader {
       baseContextChecksum: this.footer.baseContextChecksum,
       what,
     });
-    return decompressBlock(type, raw.subarray(0, n), this.formatVersion, { file: this.path, offset: handle.offset, what });
+    return decompressBlock(type, raw.subarray(0, n), this.formatVersion, { file: this.path, offset: handle.offset, what, dict });
   }
 
   /**
@@ -301,7 +314,7 @@ export class SstCursor implements InternalCursor {
       return;
     }
     const h = { offset: this.index.handleOffset(), size: this.index.handleSize() };
-    const block = this.reader.readBlock(h, 'data block');
+    const block = this.reader.readDataBlock(h);
     this.dataOffset = h.offset;
     this.data = new BlockIter(block, { file: this.reader.path, offset: h.offset, what: 'data block' });
   }

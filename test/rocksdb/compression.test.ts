@@ -4,9 +4,9 @@ import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { deflateRawSync } from 'node:zlib';
 import { compressSync as lz4Compress } from 'lz4-napi';
-import { compress as zstdCompress } from 'zstd-napi';
+import { Compressor as ZstdCompressor, compress as zstdCompress } from 'zstd-napi';
 import { FormatError } from '../../src/errors.js';
-import { CompressionType, decompressBlock, registerDecompressor } from '../../src/rocksdb/compression.js';
+import { CompressionDict, CompressionType, decompressBlock, registerDecompressor } from '../../src/rocksdb/compression.js';
 import { encodeVarint } from '../../src/rocksdb/varint.js';
 
 const require = createRequire(import.meta.url);
@@ -95,4 +95,17 @@ test('decompressors are pluggable and their output length is checked', () => {
   assert.deepEqual([...decompressBlock(0x80, Uint8Array.of(4, 7, 8), 2)], [7, 8, 7, 8]);
   registerDecompressor(0x81, () => Uint8Array.of(1));
   assert.equal(code(() => decompressBlock(0x81, Uint8Array.of(4, 7), 2)), 'corruption');
+});
+
+test('dictionary streams from other encoders (zlib deflate dictionary, zstd raw-content dictionary)', () => {
+  const dictBytes = Buffer.from('alpha bravo charlie key00001 '.repeat(8), 'latin1');
+  const dict = new CompressionDict(dictBytes);
+  const z = deflateRawSync(text, { dictionary: dictBytes });
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.Zlib, withSize(text.length, z), 5, { dict })), text);
+  assert.equal(code(() => decompressBlock(CompressionType.Zlib, withSize(text.length, z), 5)), 'corruption');
+  const c = new ZstdCompressor();
+  c.loadDictionary(dictBytes);
+  const zs = withSize(text.length, c.compress(text));
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTD, zs, 5, { dict })), text);
+  assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTD, zs, 5, { dict })), text); // cached decompressor
 });

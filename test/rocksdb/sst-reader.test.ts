@@ -28,7 +28,7 @@ function meta(name: string): Map<string, string> {
 }
 
 test('fixture set covers every checksum, format_version 0..5, compression and index type', () => {
-  assert.equal(cases.length, 17);
+  assert.equal(cases.length, 20);
   const seen = { fv: new Set<number>(), ck: new Set<number>(), comp: new Set<string>(), idx: new Set<number>() };
   for (const name of cases) {
     const r = SstReader.open(`${dir}${name}.sst`);
@@ -181,6 +181,20 @@ test('range tombstones equal sst_dump raw; seqs from the DeleteRange calls', () 
     assert.deepEqual(none.rangeTombstones(), []);
   } finally {
     none.close();
+  }
+});
+
+test('compression dictionaries (zstd, lz4, zlib) are used for data blocks', () => {
+  for (const name of ['fv5-crc32c-zstd-dict', 'fv5-crc32c-lz4-dict', 'fv4-crc32c-zlib-dict']) {
+    const r = SstReader.open(`${dir}${name}.sst`);
+    try {
+      assert.ok(r.metaBlocks.has('rocksdb.compression_dict'), name);
+      assert.ok(r.compressionDict !== undefined && r.compressionDict.raw.length > 0, name);
+      const raw = readFileSync(`${dir}${name}.props.txt`, 'utf8');
+      assert.match(raw, /max_dict_bytes=4096/);
+    } finally {
+      r.close();
+    }
   }
 });
 

@@ -41,6 +41,7 @@ struct Case {
   bool range_dels;
   bool blob_files;
   Mode mode;
+  uint32_t max_dict_bytes = 0;  // compression dictionary (meta block rocksdb.compression_dict)
 };
 
 static const Case kCases[] = {
@@ -60,6 +61,9 @@ static const Case kCases[] = {
     {"fv5-crc32c-none-blobindex", 5, kCRC32c, kNoCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, true, Mode::Flush},
     {"fv5-crc32c-zstd-sstwriter", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, true, false, Mode::SstWriter},
     {"fv5-crc32c-zstd-ingested", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Ingest},
+    {"fv5-crc32c-zstd-dict", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
+    {"fv5-crc32c-lz4-dict", 5, kCRC32c, kLZ4Compression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
+    {"fv4-crc32c-zlib-dict", 4, kCRC32c, kZlibCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
     {"fv5-crc32c-lz4-ingested-noglobal", 5, kCRC32c, kLZ4Compression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::IngestNoWrite},
 };
 
@@ -100,6 +104,11 @@ static Options makeOptions(const Case& c) {
   o.write_buffer_size = 64 << 20;
   o.enable_blob_files = c.blob_files;
   o.min_blob_size = 200;
+  if (c.max_dict_bytes > 0) {
+    o.compression_opts.max_dict_bytes = c.max_dict_bytes;
+    o.bottommost_compression_opts.max_dict_bytes = c.max_dict_bytes;
+    o.bottommost_compression_opts.enabled = true;
+  }
   BlockBasedTableOptions t;
   t.format_version = c.format_version;
   t.checksum = c.checksum;
