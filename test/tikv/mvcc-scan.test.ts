@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { FormatError } from '../../src/errors.js';
 import { ValueType } from '../../src/rocksdb/types.js';
 import { LatestScanner, scanLocks, type CfSource } from '../../src/tikv/mvcc-scan.js';
+import type { RawRange } from '../../src/tikv/mvcc-key.js';
 import { MvccBuilder, encodeLock, encodeWrite, lockKey, te, toHex, u64be, zigzag, uvarint } from './support/mvcc-builder.js';
 
 /** TiDB record key t{table}_r{handle}: 't' + EncodeInt(table) + '_r' + EncodeInt(handle). */
@@ -25,7 +26,7 @@ interface Row {
   startTs: bigint;
 }
 
-function scan(src: CfSource, readTs?: bigint, range = tableRange()): { rows: Row[]; s: LatestScanner } {
+function scan(src: CfSource, readTs?: bigint, range: RawRange = tableRange()): { rows: Row[]; s: LatestScanner } {
   const s = new LatestScanner(src, range, readTs === undefined ? {} : { readTs });
   const rows: Row[] = [];
   while (s.next()) {
