@@ -73,7 +73,7 @@ export class SstReader {
     }
     const tailLen = Math.min(MAX_FOOTER_SIZE, file.size);
     const tail = file.read(file.size - tailLen, tailLen, 'footer');
-    this.footer = parseFooterExplained(tail, file.size, this.path);
+    this.footer = parseFooterExplained(tail, file.size, this.path, opts.expectedSize);
     this.formatVersion = this.footer.formatVersion;
     this.checksumType = this.footer.checksumType;
 
@@ -395,10 +395,11 @@ function parseMetaindex(block: Uint8Array, loc: BlockLocation): Map<string, Bloc
 
 /**
  * parseFooter, with a bad magic classified: when the last 8 bytes are close to a known magic
- * (at most 3 bytes differ) the footer was damaged ('corruption'); otherwise the file most
- * likely lost its end ('truncated') or is not an SST at all.
+ * (at most 3 bytes differ) the footer was damaged ('corruption'); when the file has the size
+ * the MANIFEST recorded it is not truncated, so it was overwritten or encrypted
+ * ('corruption'); otherwise the file most likely lost its end ('truncated').
  */
-function parseFooterExplained(tail: Uint8Array, size: number, file: string): Footer {
+function parseFooterExplained(tail: Uint8Array, size: number, file: string, expectedSize?: number): Footer {
   try {
     return parseFooter(tail, size, file);
   } catch (e) {
@@ -410,7 +411,15 @@ function parseFooterExplained(tail: Uint8Array, size: number, file: string): Foo
       return diff <= 3;
     };
     if (near(BLOCK_BASED_MAGIC) || near(LEGACY_BLOCK_BASED_MAGIC)) throw e;
-    throw truncated('no SST footer at the end of the file (file truncated, or not a block-based SST)', {
+    if (expectedSize !== undefined && size === expectedSize) {
+      throw corruption('no SST footer magic although the file has its full size (encrypted at rest, or overwritten)', {
+        file,
+        offset: size - 8,
+        expected: `footer magic 0x${BLOCK_BASED_MAGIC.toString(16)}`,
+        found: hex(m),
+      });
+    }
+    throw truncated('no SST footer at the end of the file (file truncated; or encrypted at rest, or not a block-based SST)', {
       file,
       offset: size,
       expected: `footer magic 0x${BLOCK_BASED_MAGIC.toString(16)} in the last 8 bytes`,

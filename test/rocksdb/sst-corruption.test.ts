@@ -149,6 +149,16 @@ test('truncated SSTs -> truncated, offset = the file size', () => {
   const e = formatError(() => SstReader.open(p, { expectedSize: size + 4096 }));
   assert.equal(e.code, 'truncated');
   assert.equal(e.offset, size);
+  // ...and a full-size file whose tail is garbage (e.g. encrypted at rest) is not "truncated".
+  const q = copyOf(name);
+  const buf = readFileSync(q);
+  for (let i = buf.length - 60; i < buf.length; i++) buf[i] = (i * 37) & 0xff;
+  writeFileSync(q, buf);
+  assert.equal(formatError(() => SstReader.open(q)).code, 'truncated');
+  const e2 = formatError(() => SstReader.open(q, { expectedSize: size }));
+  assert.equal(e2.code, 'corruption');
+  assert.equal(e2.offset, size - 8);
+  assert.match(e2.message, /encrypted/);
 });
 
 test('damaged footer magic -> corruption at the magic offset', () => {
