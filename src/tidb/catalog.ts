@@ -171,7 +171,7 @@ export class Catalog {
           problems.push({ kind: 'meta-key', message: e.message, keyHex: hex(rawKey, 256), ...ctx });
           continue;
         }
-        rows.push({ field, value: s.value().slice(), commitTs: s.commitTs(), rawKey });
+        rows.push({ field, value: new Uint8Array(s.value()), commitTs: s.commitTs(), rawKey }); // copy: cursor views are reused
       }
       addStats(s.stats, ctx);
       return rows;

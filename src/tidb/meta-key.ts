@@ -84,7 +84,7 @@ export function encodeHashMetaKey(key: string | Uint8Array): Uint8Array {
 /** Raw range [start, end) holding exactly the data fields of hash `key`. */
 export function hashRange(key: string | Uint8Array): { start: Uint8Array; end: Uint8Array } {
   const start = hashDataPrefix(key);
-  const end = start.slice();
+  const end = new Uint8Array(start);
   end[end.length - 1] = HASH_DATA + 1;
   return { start, end };
 }

@@ -45,7 +45,7 @@ const utf8Encoder = new TextEncoder();
 function toText(input: Uint8Array | string, what: string): { text: string; bytes: Uint8Array } {
   if (typeof input === 'string') return { text: input, bytes: utf8Encoder.encode(input) };
   try {
-    return { text: utf8.decode(input), bytes: input.slice() };
+    return { text: utf8.decode(input), bytes: new Uint8Array(input) }; // a copy (Buffer.slice would be a view)
   } catch {
     throw new DataError(`${what}: not valid UTF-8`);
   }
