@@ -363,3 +363,23 @@ test('a directory with no RocksDB files is a user error', () => {
     rmSync(tmp, { recursive: true, force: true });
   }
 });
+
+test('merge (real RocksDB WAL): the merge record is refused with the WAL path and record offset', () => {
+  const dir = join(root, 'fixtures/rocksdb-log/merge/db');
+  // dump_wal: "2,1,17,24,MERGE(0) : 0x61 : 0x32"
+  assert.match(readFileSync(join(root, 'fixtures/rocksdb-log/merge/expected/000004.log.dump_wal.txt'), 'utf8'), /^2,1,17,24,MERGE\(0\)/m);
+  assert.throws(
+    () => RocksDb.open(dir),
+    (e: unknown) => e instanceof FormatError && e.code === 'unsupported' && e.file === join(dir, '000004.log') && e.offset === 24,
+  );
+});
+
+test('wal-zstd (real RocksDB WAL with wal_compression): refused as unsupported at the type-9 record', () => {
+  const dir = join(root, 'fixtures/rocksdb-log/wal-zstd/db');
+  // dump_wal shows the first batch at physical offset 11: bytes 0..10 are the set-compression record.
+  assert.match(readFileSync(join(root, 'fixtures/rocksdb-log/wal-zstd/expected/000004.log.dump_wal.txt'), 'utf8'), /^1,1,17,11,PUT/m);
+  assert.throws(
+    () => RocksDb.open(dir),
+    (e: unknown) => e instanceof FormatError && e.code === 'unsupported' && e.file === join(dir, '000004.log') && e.offset === 0,
+  );
+});

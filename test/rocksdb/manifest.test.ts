@@ -5,7 +5,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCurrent, parseManifest, readManifestOfDb, type ManifestState } from '../../src/rocksdb/manifest.js';
@@ -24,7 +24,7 @@ const cases: string[] = [
     'large-values',
     'partitioned-index',
   ].map((c) => join(root, 'fixtures/rocksdb', c)),
-  join(root, 'fixtures/rocksdb-log/cf-drop'),
+  ...readdirSync(join(root, 'fixtures/rocksdb-log')).map((c) => join(root, 'fixtures/rocksdb-log', c)),
 ].filter((d) => existsSync(join(d, 'expected/manifest.txt')));
 
 interface DumpCf {
@@ -190,4 +190,18 @@ test('atomic group interrupted by an ordinary edit is corruption', () => {
     () => parseManifest(logFile([first, [...group(1), ...addFile(6)], addFile(7)]), 'M'),
     (e: unknown) => e instanceof FormatError && e.code === 'corruption' && e.file === 'M',
   );
+});
+
+test('atomic-flush (real RocksDB MANIFEST): atomic groups, a dropped CF, WAL addition/deletion records', () => {
+  const dir = join(root, 'fixtures/rocksdb-log/atomic-flush');
+  const dump = readFileSync(join(dir, 'expected/manifest.txt'), 'utf8');
+  // The ground truth really contains what this test is about.
+  assert.match(dump, /AtomicGroup: 3 entries remains/);
+  assert.match(dump, /ColumnFamilyDrop/);
+  assert.match(dump, /WalAddition: log_number: 4 synced_size_in_bytes: 2380/);
+  assert.match(dump, /WalDeletion: log_number: 14/);
+  const { state } = readManifestOfDb(join(dir, 'db'));
+  const tmp = [...state.cfs.values()].find((c) => c.name === 'tmp')!;
+  assert.equal(tmp.dropped, true);
+  assert.equal(state.notes.length, 0);
 });
