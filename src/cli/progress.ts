@@ -47,7 +47,7 @@ export function makeProgress(stderr: { write(s: string): unknown; isTTY?: boolea
       },
     };
   }
-  let last = 0;
+  let last = Date.now(); // first heartbeat after 10 s: short runs stay quiet
   return {
     update(p) {
       const now = Date.now();

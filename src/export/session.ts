@@ -106,7 +106,7 @@ class ChainedScan implements RowScan {
         return true;
       }
       const st = this.cur.stats;
-      this.done.deleted += st.deletedRows;
+      this.done.deleted += st.deletedRows + st.gcFenced;
       this.done.valuesMissing += st.missingDefault + st.blobIndex;
       if (st.blobIndex > 0) this.onBlob(st.blobIndex, st.blobIndexSamples[0]?.rawKeyHex);
       this.cur = undefined;
@@ -124,7 +124,7 @@ class ChainedScan implements RowScan {
   counters(): ScanCounters {
     const st = this.cur?.stats;
     return {
-      deleted: this.done.deleted + (st?.deletedRows ?? 0),
+      deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
       valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
     };
   }

@@ -18,7 +18,9 @@ export interface RowScan {
 }
 
 export interface ScanCounters {
+  /** Keys whose newest visible record is a Delete, or hidden by a gc_fence. */
   deleted: number;
+  /** Committed Puts whose value cannot be read (default-CF entry missing, or in Titan). */
   valuesMissing: number;
 }
 
