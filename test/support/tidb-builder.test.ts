@@ -368,9 +368,9 @@ test('expected.json: catalogs written by hand are what the fixtures claim', () =
   const rows = sample.databases.flatMap((d) => d.tables).reduce((n, t) => n + t.rows.length, 0);
   assert.ok(rows >= 40 && rows <= 200, `sample has ${rows} rows`);
   assert.equal(sample.pendingLocks.length, 1);
-  const mvcc = JSON.parse(readRepo('fixtures/tidb/mvcc/expected.json')) as { missingValues: { label: string }[]; pendingLocks: { label: string; valueInDefaultCf: boolean }[] };
+  const mvcc = JSON.parse(readRepo('fixtures/tidb/mvcc/expected.json')) as { missingValues: { label: string }[]; pendingLocks: { label?: string; type: string; valueInDefaultCf: boolean }[] };
   assert.deepEqual(mvcc.missingValues.map((m) => m.label), ['h9-missing']);
-  assert.deepEqual(mvcc.pendingLocks.map((l) => [l.label, l.valueInDefaultCf]), [['h7-pending', false], ['h8-pending', true]]);
+  assert.deepEqual(mvcc.pendingLocks.map((l) => [l.label ?? l.type, l.valueInDefaultCf]), [['h7-pending', false], ['h8-pending', true], ['Pessimistic', false]]);
 });
 
 // ---------------------------------------------------------------------------------------------

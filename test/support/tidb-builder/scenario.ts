@@ -161,6 +161,8 @@ export type RowOp =
   | { op: 'put'; label: string; ref: RowRef; values: Record<string, Cell>; missingDefault?: boolean; gcFence?: bigint; overlappedRollback?: boolean }
   | { op: 'delete'; ref: RowRef; gcFence?: bigint }
   | { op: 'lock'; ref: RowRef }
+  /** A pessimistic lock (lock type 'S', no value) of an in-flight pessimistic txn: pending txns only. */
+  | { op: 'pessimisticLock'; ref: RowRef; forUpdateTs: bigint }
   | { op: 'createDb'; db: DbDef }
   | { op: 'dropDb'; db: DbDef }
   | { op: 'createTable'; db: DbDef; table: Table }
@@ -205,6 +207,7 @@ const isTxn = (e: TimelineEntry): e is Txn => 'ops' in e;
 interface Mutation {
   raw: Bytes;
   kind: 'Put' | 'Delete' | 'Lock';
+  pessimistic?: { forUpdateTs: bigint };
   value?: Bytes;
   label?: string;
   missingDefault?: boolean;
@@ -355,6 +358,10 @@ export function buildScenario(sc: Scenario): BuildResult {
         case 'lock':
           ms.push({ raw: rowKey(op.ref), kind: 'Lock' });
           break;
+        case 'pessimisticLock':
+          if (txn.status !== 'pending') throw new Error('pessimisticLock is only valid in a pending transaction');
+          ms.push({ raw: rowKey(op.ref), kind: 'Lock', pessimistic: { forUpdateTs: op.forUpdateTs } });
+          break;
         case 'createDb':
           ddl = true;
           ms.push({ raw: metaHashKey('DBs', `DB:${op.db.id}`), kind: 'Put', value: utf8(dbInfoJson(op.db.id, op.db.name)) });
@@ -404,13 +411,15 @@ export function buildScenario(sc: Scenario): BuildResult {
     for (const m of ms) {
       const long = m.value !== undefined && m.value.length > 255;
       if (long && !m.missingDefault) out(`put default ${toHex(mvccKey(m.raw, e.start))} ${toHex(m.value!)}`);
-      const lockType: LockType = m.kind;
-      const lock = encodeLock({ type: lockType, primary, startTs: e.start, ttl: 3000, ...(m.value !== undefined && !long ? { shortValue: m.value } : {}), txnSize: ms.length });
+      const lockType: LockType = m.pessimistic ? 'Pessimistic' : m.kind;
+      const lock = m.pessimistic
+        ? encodeLock({ type: lockType, primary, startTs: e.start, ttl: 3000, forUpdateTs: m.pessimistic.forUpdateTs })
+        : encodeLock({ type: lockType, primary, startTs: e.start, ttl: 3000, ...(m.value !== undefined && !long ? { shortValue: m.value } : {}), txnSize: ms.length });
       out(`put lock ${toHex(dataKey(m.raw))} ${toHex(lock)}`);
       if (status === 'pending') {
         pendingLocks.push({
           keyHex: toHex(m.raw),
-          type: m.kind,
+          type: lockType,
           startTs: e.start.toString(),
           primaryHex: toHex(primary),
           valueInDefaultCf: long,

@@ -177,12 +177,18 @@ export const mvccScenario: Scenario = {
       note: 'pending txn: h7 short value in the lock, h8 big value in the default CF — never exported',
       ops: [pi('h7-pending', 7, 'pending short', 70), pi('h8-pending', 8, LONG('h8-pending'), 80)],
     },
+    {
+      start: T(61),
+      status: 'pending',
+      note: 'in-flight pessimistic txn: pessimistic lock (type S, no value) on h12 — ignored for data, reported as a lock',
+      ops: [{ op: 'pessimisticLock', ref: { table: tInt, pk: { id: 12 } }, forUpdateTs: T(62) }],
+    },
   ],
   notes: [
     't_int h9: the newest committed Put has no default-CF entry; expected: reported in missingValues, the row is not emitted (not even an older version).',
     't_int h10: newest Put has gc_fence != 0: treated as absent (counted in deletedRows).',
     't_int h6: commit order differs from start_ts order; the version with the newest commit_ts (txn A) wins.',
-    'pendingLocks: h7 (short value inside the lock) and h8 (value in default CF at start_ts); neither may appear in output.',
+    'pendingLocks: h7 (short value inside the lock) and h8 (value in default CF at start_ts); neither may appear in output. h12 carries a pessimistic lock (type Pessimistic): h12 is still exported (committed version).',
     't_uint: handles are the int64 bit patterns, so 2^63 and 2^64-1 sort before 0.',
   ],
 };
