@@ -417,14 +417,16 @@ export function createTableSql(t: TableInfo, opts: CreateTableOptions = {}): str
   let pkCol: ColumnInfo | undefined;
   let hasAutoInc = false;
   for (const col of t.cols) {
-    if (col.hidden) continue;
+    // TableInfo.Cols(): public columns only (a column being added/dropped/modified is not shown).
+    if (col.hidden || col.state !== StatePublic) continue;
     lines.push(columnLine(t, col, tblCharset, tblCollate, strict));
     if (has(col.type.Flag, Flag.AutoIncrement)) hasAutoInc = true;
     if (t.pk_is_handle && has(col.type.Flag, Flag.PriKey)) pkCol = col;
   }
   if (pkCol !== undefined) lines.push(`  PRIMARY KEY (${quoteIdent(pkCol.name.O)}) /*T![clustered_index] CLUSTERED */`);
   for (const idx of t.index_info ?? []) {
-    if (idx.state === StatePublic) lines.push(indexLine(t, idx));
+    // A pk_is_handle table's PK is the column above; never print it twice.
+    if (idx.state === StatePublic && !(pkCol !== undefined && idx.is_primary)) lines.push(indexLine(t, idx));
   }
   let s = `${head} ${quoteIdent(t.name.O)} (\n${lines.join(',\n')}${foreignKeys(t, opts.dbName)}\n) ENGINE=InnoDB`;
   s += tblCollate === '' || tblCollate === 'binary' ? ` DEFAULT CHARSET=${tblCharset}` : ` DEFAULT CHARSET=${tblCharset} COLLATE=${tblCollate}`;

@@ -296,3 +296,30 @@ test('views and sequences are not tables; schema file wrapper', () => {
   const w = tpcc('table-139-warehouse.json');
   assert.equal(tableSchemaFileSql(w), `/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n/*!40101 SET NAMES binary*/;\n${createTableSql(w)};\n`);
 });
+
+test('non-public columns (ADD/MODIFY COLUMN in flight) are not shown; pk_is_handle PK printed once', () => {
+  const t = parseTableInfo(
+    JSON.stringify(
+      tableJson({
+        id: 97,
+        name: 'ddl',
+        pkIsHandle: true,
+        cols: [
+          { name: 'id', tp: T.Long, flen: 11, flag: F.NotNull | F.PriKey },
+          { name: 'adding', tp: T.Long, flen: 11, state: 3 },
+          { name: '_Col$_v_0', tp: T.Longlong, flen: 20, state: 1 },
+          { name: 'v', tp: T.Long, flen: 11 },
+        ],
+        indexes: [{ name: 'PRIMARY', primary: true, cols: [['id', -1]] }],
+      }),
+    ),
+  );
+  assert.equal(
+    createTableSql(t),
+    'CREATE TABLE `ddl` (\n' +
+      '  `id` int(11) NOT NULL,\n' +
+      '  `v` int(11) DEFAULT NULL,\n' +
+      '  PRIMARY KEY (`id`) /*T![clustered_index] CLUSTERED */\n' +
+      ') ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin',
+  );
+});
