@@ -16,7 +16,7 @@
  * seq is the `global_seqno` property if non-zero, else the MANIFEST's largest seqno for the
  * file (`fallbackGlobalSeqno`), as in BlockBasedTable::GetGlobalSequenceNumber.
  */
-import { FormatError, corruption, hex, truncated } from '../errors.js';
+import { FormatError, corruption, hex, truncated, unsupported } from '../errors.js';
 import { BLOCK_TRAILER_SIZE, BlockIter, type BlockLocation } from './block.js';
 import { type BlockHandle, decodeBlockHandle } from './block-handle.js';
 import { verifyBlockChecksum } from './checksum.js';
@@ -86,6 +86,17 @@ export class SstReader {
     }
     const props = this.readPropertiesBlock(propsHandle);
     this.properties = parseProperties(props, { file: this.path, offset: propsHandle.offset, what: 'properties block' });
+
+    const cmp = this.properties.comparator;
+    if (cmp !== '' && cmp !== 'leveldb.BytewiseComparator') {
+      // Key order (and so seek, merge and range tombstones) would be wrong under any other.
+      throw unsupported(`SST uses comparator "${cmp}"`, {
+        file: this.path,
+        offset: propsHandle.offset,
+        expected: 'leveldb.BytewiseComparator (what TiKV uses)',
+        found: cmp,
+      });
+    }
 
     const idx = this.footer.indexHandle ?? this.metaBlocks.get('rocksdb.index');
     if (idx === undefined) {

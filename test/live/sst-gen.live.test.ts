@@ -37,6 +37,10 @@ test('regenerate SSTs with RocksDB and compare SstReader with fresh sst_dump out
     .sort();
   assert.deepEqual(cases, committed);
   for (const name of cases) {
+    if (name.endsWith('-reversecmp')) {
+      assert.throws(() => SstReader.open(join(out, `${name}.sst`)), /unsupported: SST uses comparator/);
+      continue;
+    }
     const want = readScanFile(join(out, `${name}.scan.txt`));
     assert.ok(want.length >= 200, name);
     const reader = SstReader.open(join(out, `${name}.sst`));

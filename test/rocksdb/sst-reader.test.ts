@@ -7,14 +7,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { FormatError } from '../../src/errors.js';
 import { SstReader } from '../../src/rocksdb/sst-reader.js';
 import { ValueType } from '../../src/rocksdb/types.js';
 import { compareBytes } from '../../src/rocksdb/internal-key.js';
 import { dumpCursor, firstMismatch, fromHex, parsePropsText, readScanFile, toHex, type ScanEntry } from './sst-scan-text.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/rocksdb-sst/', import.meta.url));
+/** Written with rocksdb.ReverseBytewiseComparator: must be refused, not misread. */
+const REVERSE = 'fv5-crc32c-none-reversecmp';
 const cases = readdirSync(dir)
-  .filter((f) => f.endsWith('.sst'))
+  .filter((f) => f.endsWith('.sst') && !f.startsWith(REVERSE))
   .map((f) => f.slice(0, -4))
   .sort();
 
@@ -182,6 +185,16 @@ test('range tombstones equal sst_dump raw; seqs from the DeleteRange calls', () 
   } finally {
     none.close();
   }
+});
+
+test('a table with another comparator is refused with unsupported, naming it', () => {
+  const scan = readFileSync(`${dir}${REVERSE}.props.txt`, 'utf8');
+  assert.match(scan, /comparator name: rocksdb.ReverseBytewiseComparator/);
+  assert.throws(
+    () => SstReader.open(`${dir}${REVERSE}.sst`),
+    (e: unknown) =>
+      e instanceof FormatError && e.code === 'unsupported' && e.file === `${dir}${REVERSE}.sst` && /ReverseBytewiseComparator/.test(e.message),
+  );
 });
 
 test('compression dictionaries (zstd, lz4, zlib) are used for data blocks', () => {

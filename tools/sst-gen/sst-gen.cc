@@ -7,6 +7,7 @@
 // For each case it writes <out-dir>/<case>.sst and <out-dir>/<case>.meta.txt (the file's
 // smallest/largest seqno from the DB's metadata, and the generator settings).
 // tools/sst-gen/regen.sh then prints the ground truth with sst_dump.
+#include <rocksdb/comparator.h>
 #include <rocksdb/db.h>
 #include <rocksdb/filter_policy.h>
 #include <rocksdb/metadata.h>
@@ -42,6 +43,7 @@ struct Case {
   bool blob_files;
   Mode mode;
   uint32_t max_dict_bytes = 0;  // compression dictionary (meta block rocksdb.compression_dict)
+  bool reverse_comparator = false;  // rocksdb.ReverseBytewiseComparator (must be refused)
 };
 
 static const Case kCases[] = {
@@ -64,6 +66,7 @@ static const Case kCases[] = {
     {"fv5-crc32c-zstd-dict", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
     {"fv5-crc32c-lz4-dict", 5, kCRC32c, kLZ4Compression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
     {"fv4-crc32c-zlib-dict", 4, kCRC32c, kZlibCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
+    {"fv5-crc32c-none-reversecmp", 5, kCRC32c, kNoCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 0, true},
     {"fv5-crc32c-lz4-ingested-noglobal", 5, kCRC32c, kLZ4Compression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::IngestNoWrite},
 };
 
@@ -104,6 +107,7 @@ static Options makeOptions(const Case& c) {
   o.write_buffer_size = 64 << 20;
   o.enable_blob_files = c.blob_files;
   o.min_blob_size = 200;
+  if (c.reverse_comparator) o.comparator = ReverseBytewiseComparator();
   if (c.max_dict_bytes > 0) {
     o.compression_opts.max_dict_bytes = c.max_dict_bytes;
     o.bottommost_compression_opts.max_dict_bytes = c.max_dict_bytes;
