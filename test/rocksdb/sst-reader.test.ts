@@ -248,6 +248,23 @@ test('ingested file without the property: seq comes from fallbackGlobalSeqno (MA
   }
 });
 
+test('SstFileWriter output opened with a MANIFEST seqno: points and range tombstones get it', () => {
+  const name = 'fv5-crc32c-zstd-sstwriter';
+  const want = readScanFile(`${dir}${name}.scan.txt`);
+  assert.ok(want.some((e) => e.type === 0) && want.every((e) => e.seq === 0));
+  const r = SstReader.open(`${dir}${name}.sst`, { fallbackGlobalSeqno: 77 });
+  try {
+    const got = dumpCursor(r.cursor());
+    assert.equal(firstMismatch(got, want.map((e) => ({ ...e, seq: 77 }))), -1);
+    assert.deepEqual(
+      r.rangeTombstones().map((t) => t.seq),
+      [77],
+    );
+  } finally {
+    r.close();
+  }
+});
+
 test('blob index entries (type 0x11) come out unchanged', () => {
   const name = 'fv5-crc32c-none-blobindex';
   const want = readScanFile(`${dir}${name}.scan.txt`).filter((e) => e.type === 0x11);
