@@ -357,6 +357,7 @@ export class RocksDb {
 
   private fileSource(f: LiveFile): LazySource {
     const unknownBounds = f.level < 0;
+    let reader: SstReader | undefined;
     return {
       name: f.path,
       smallestKey: f.smallestKey,
@@ -374,9 +375,17 @@ export class RocksDb {
           throw e;
         }
         this.open.add(r);
+        reader = r;
         // A file of only range tombstones has no data blocks (and an empty index): nothing to iterate.
         const cursor = r.properties.numDataBlocks === 0 ? new EmptyCursor() : r.cursor();
         return { cursor, tombstones: r.rangeTombstones() };
+      },
+      close: () => {
+        if (reader !== undefined) {
+          reader.close();
+          this.open.delete(reader);
+          reader = undefined;
+        }
       },
     };
   }

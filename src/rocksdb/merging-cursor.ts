@@ -27,8 +27,13 @@ export interface LazySource {
   largestKey: Uint8Array;
   /** Key bounds unknown (fallback without MANIFEST): always treated as overlapping. */
   unbounded?: boolean;
-  /** Open the input: its entry cursor and its range tombstones. Called at most once. */
+  /**
+   * Open the input: its entry cursor and its range tombstones. Called again after close() when
+   * a seek comes back to the input (its tombstones are registered only the first time).
+   */
   open(): { cursor: InternalCursor; tombstones: RangeTombstone[] };
+  /** Release what open() holds (file descriptors); the cursor is not used afterwards. */
+  close?(): void;
 }
 
 export interface MergeInputs {
@@ -114,6 +119,7 @@ class TombstoneTracker {
 /** Opens a LazySource on first use and registers its tombstones. */
 class LazyCursor implements InternalCursor {
   private c: InternalCursor | null = null;
+  private registered = false;
   constructor(
     readonly source: LazySource,
     private readonly tracker: TombstoneTracker,
@@ -121,10 +127,20 @@ class LazyCursor implements InternalCursor {
   private get(): InternalCursor {
     if (this.c === null) {
       const o = this.source.open();
-      this.tracker.add(o.tombstones);
+      if (!this.registered) {
+        this.tracker.add(o.tombstones);
+        this.registered = true;
+      }
       this.c = o.cursor;
     }
     return this.c;
+  }
+  /** Close the input (an exhausted file need not hold a descriptor); reopened on the next seek. */
+  release(): void {
+    if (this.c !== null) {
+      this.c = null;
+      this.source.close?.();
+    }
   }
   seekToFirst(): void {
     this.get().seekToFirst();
@@ -169,9 +185,14 @@ class LevelCursor implements InternalCursor {
     const f = this.files[this.idx];
     return f === undefined ? 'level' : f.source.name;
   }
+  /** Close the file the cursor is in (at most one file of a level is open at a time). */
+  release(): void {
+    this.files[this.idx]?.release();
+  }
   private settle(): void {
     // Move to following files while the current one is exhausted.
     while (this.idx < this.files.length && !this.files[this.idx]!.valid()) {
+      this.files[this.idx]!.release();
       this.idx++;
       const f = this.files[this.idx];
       if (f === undefined) return;
@@ -183,6 +204,7 @@ class LevelCursor implements InternalCursor {
     }
   }
   seekToFirst(): void {
+    this.release();
     this.idx = 0;
     const f = this.files[0];
     if (f === undefined) return;
@@ -202,6 +224,7 @@ class LevelCursor implements InternalCursor {
       if (compareBytes(this.files[mid]!.source.largestKey, target) < 0) lo = mid + 1;
       else hi = mid;
     }
+    if (lo !== this.idx) this.release();
     this.idx = lo;
     const f = this.files[lo];
     if (f === undefined) return;
@@ -256,7 +279,7 @@ function overlaps(s: LazySource, range: KeyRange | undefined): boolean {
  * the current key outgrows the reused key buffer.
  */
 export class MergingCursor implements KvCursor {
-  private readonly children: InternalCursor[];
+  private readonly children: (LazyCursor | LevelCursor)[];
   private readonly names: string[];
   private readonly keys: Uint8Array[];
   private readonly seqs: number[];
@@ -355,6 +378,8 @@ export class MergingCursor implements KvCursor {
       if (this.load(i)) {
         this.heap.push(i);
         this.siftUp(this.heap.length - 1);
+      } else {
+        this.children[i]!.release();
       }
     }
   }
@@ -366,6 +391,7 @@ export class MergingCursor implements KvCursor {
     if (this.load(i)) {
       this.siftDown(0);
     } else {
+      this.children[i]!.release();
       const last = this.heap.pop()!;
       if (this.heap.length > 0 && last !== i) {
         this.heap[0] = last;

@@ -383,3 +383,38 @@ test('wal-zstd (real RocksDB WAL with wal_compression): refused as unsupported a
     (e: unknown) => e instanceof FormatError && e.code === 'unsupported' && e.file === join(dir, '000004.log') && e.offset === 0,
   );
 });
+
+test('tikv-levels: a scan keeps at most one file per level (plus L0 files) open and closes all at the end', () => {
+  const c = byName('tikv-levels');
+  const db = RocksDb.open(join(c.dir, 'db'));
+  const origOpen = SstReader.open;
+  const origClose = SstReader.prototype.close;
+  let open = 0;
+  let maxOpen = 0;
+  let opens = 0;
+  SstReader.open = (p, o) => {
+    const r = origOpen.call(SstReader, p, o);
+    open++;
+    opens++;
+    maxOpen = Math.max(maxOpen, open);
+    return r;
+  };
+  SstReader.prototype.close = function (this: SstReader) {
+    open--;
+    return origClose.call(this);
+  };
+  try {
+    const files = db.liveFiles('write');
+    const l0 = files.filter((f) => f.level === 0).length;
+    const levels = new Set(files.filter((f) => f.level > 0).map((f) => f.level)).size;
+    assertSameEntries(drain(db.cursor('write')), expected(c, 'write'), 'write');
+    assert.equal(opens, files.length, 'every file opened once');
+    assert.ok(maxOpen <= l0 + levels, `max ${maxOpen} open, bound ${l0 + levels}`);
+    assert.ok(files.length > l0 + levels, 'the bound is below the file count');
+    assert.equal(open, 0, 'all closed after the scan');
+  } finally {
+    SstReader.open = origOpen;
+    SstReader.prototype.close = origClose;
+    db.close();
+  }
+});
