@@ -56,7 +56,7 @@ export function parseFooter(tail: Uint8Array, fileSize: number, file?: string): 
   if (tail.length < LEGACY_FOOTER_SIZE) {
     throw truncated('file too short to be an SST', {
       file,
-      offset: 0,
+      offset: fileSize,
       expected: `>= ${LEGACY_FOOTER_SIZE} bytes`,
       found: `${fileSize} bytes`,
     });
@@ -87,7 +87,7 @@ export function parseFooter(tail: Uint8Array, fileSize: number, file?: string): 
   if (tail.length < NEW_FOOTER_SIZE) {
     throw truncated('file too short for a format_version >= 1 footer', {
       file,
-      offset: 0,
+      offset: fileSize,
       expected: `>= ${NEW_FOOTER_SIZE} bytes`,
       found: `${fileSize} bytes`,
     });
