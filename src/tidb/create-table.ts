@@ -266,9 +266,12 @@ function autoRandomClause(t: TableInfo, col: ColumnInfo): string {
 function columnLine(t: TableInfo, col: ColumnInfo, tblCharset: string, tblCollate: string, strict: boolean): string {
   const ft = col.type;
   let s = `  ${quoteIdent(col.name.O)} ${columnTypeDesc(col, strict)}`;
+  // (Very old metadata may carry an empty charset/collate: print nothing rather than broken SQL.)
   if (hasCharset(ft)) {
-    if (ft.Charset !== tblCharset) s += ` CHARACTER SET ${ft.Charset}`;
-    if (ft.Collate !== tblCollate) s += ` COLLATE ${ft.Collate}`;
+    if (ft.Charset !== tblCharset && ft.Charset !== '') s += ` CHARACTER SET ${ft.Charset}`;
+    if (ft.Collate === '') {
+      // nothing to say
+    } else if (ft.Collate !== tblCollate) s += ` COLLATE ${ft.Collate}`;
     else {
       const dc = DEFAULT_COLLATION[ft.Charset];
       if (dc !== undefined && dc !== ft.Collate) s += ` COLLATE ${ft.Collate}`;

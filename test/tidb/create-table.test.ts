@@ -1,6 +1,8 @@
 // CREATE TABLE / CREATE DATABASE rebuilt from schema JSON. Expected texts are written by hand
 // from the JSON and TiDB's SHOW CREATE TABLE rules (pkg/executor/show.go, FieldType.CompactStr);
-// the TPC-C ones also match the widely published TiDB `SHOW CREATE TABLE` output for go-tpc.
+// warehouse and order_line are also byte-identical to real TiDB output found in public BR test
+// data (files starting `/*from(br)*/CREATE TABLE \`warehouse\``, `… \`order_line\``, in the
+// stored GitHub index), i.e. ground truth produced by TiDB itself.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';

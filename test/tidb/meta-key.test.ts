@@ -112,3 +112,23 @@ test('strict decode rejects malformed keys', () => {
     assert.throws(() => decodeMetaKey(k), FormatError, name);
   }
 });
+
+test('property: hash keys round-trip and hashRange(DB:a) never holds a field of DB:b', async () => {
+  const fc = (await import('fast-check')).default;
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 40 }), fc.uint8Array({ maxLength: 40 }), (key, field) => {
+      const k = decodeMetaKey(encodeHashDataKey(key, field));
+      return k.kind === 'hash' && Buffer.from(k.key).equals(Buffer.from(key)) && Buffer.from(k.field).equals(Buffer.from(field));
+    }),
+    { numRuns: 300 },
+  );
+  fc.assert(
+    fc.property(fc.nat(1_000_000), fc.nat(1_000_000), fc.string({ maxLength: 20 }), (a, b, field) => {
+      const r = hashRange(`DB:${a}`);
+      const k = encodeHashDataKey(`DB:${b}`, field);
+      const inside = Buffer.compare(k, r.start) >= 0 && Buffer.compare(k, r.end) < 0;
+      return inside === (a === b);
+    }),
+    { numRuns: 500 },
+  );
+});
