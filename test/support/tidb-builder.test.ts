@@ -28,7 +28,7 @@ import { encodeKeyDatum, encodeValueDatum, indexKey, metaHashKey, metaStringKey,
 import { encodeRowV1, encodeRowV2 } from './tidb-builder/row.js';
 import { binaryJson, bitBytes, coreTime, decimalBin, decimalWithPrecFrac, durationNanos, packTime, vectorF32 } from './tidb-builder/values.js';
 import { parseLdbScanHex } from './ldb-output.js';
-import { Table, buildScenario } from './tidb-builder/scenario.js';
+import { ABSENT, Table, buildScenario, rowKey, rowValue, type RowOp, type Scenario } from './tidb-builder/scenario.js';
 import { dbInfoJson } from './tidb-builder/schema.js';
 import { allScenarios } from './tidb-builder/scenarios/index.js';
 import { applyStateKey, raftApplyState, regionLocalState, regionStateKey, storeIdent, STORE_IDENT_KEY } from './tidb-builder/raft.js';
@@ -402,4 +402,53 @@ test('write CF keys/values match real TiKV import-service SSTs (realdata/tidb-li
   assert.equal(toHex(encodeWrite({ type: 'Put', startTs: 404411537129996288n, shortValue: utf8('1') })), '508080d0ede7c4b0ce05760131');
   // 3-write: empty short value is kept as 76 00
   assert.equal(toHex(encodeWrite({ type: 'Put', startTs: 1, shortValue: new Uint8Array(0) })), '50017600');
+});
+
+// ---------------------------------------------------------------------------------------------
+// The scenario DSL refuses expectations that disagree with its own MVCC walk, and leaves the
+// right columns out of row values.
+// ---------------------------------------------------------------------------------------------
+function tinyScenario(rows: string[], deletedRows?: number): Scenario {
+  const db = { id: 5, name: 'd' };
+  const t = new Table({ id: 50, name: 't', pk: 'int', columns: [{ name: 'id', type: 'int' }, { name: 'v', type: 'varchar(5)' }] });
+  const put = (label: string, id: number, v: string): RowOp => ({ op: 'put', label, ref: { table: t }, values: { id: [id, String(id)], v: [v, v] } });
+  return {
+    name: 'tiny',
+    description: 'tiny',
+    clusterId: 1n,
+    storeId: 1,
+    catalog: [{ db, tables: [t] }],
+    expect: { 'd.t': deletedRows === undefined ? { rows } : { rows, deletedRows } },
+    timeline: [
+      { start: 10n, commit: 11n, ops: [{ op: 'createDb', db }, { op: 'createTable', db, table: t }] },
+      { start: 20n, commit: 21n, ops: [put('a1', 1, 'a'), put('b1', 2, 'b')] },
+      { start: 30n, commit: 32n, ops: [put('a2', 1, 'A')] },
+      { start: 31n, commit: 33n, ops: [{ op: 'delete', ref: { table: t, pk: { id: 2 } } }] },
+      { start: 40n, status: 'rollback', ops: [put('a3', 1, 'x')] },
+    ],
+  };
+}
+
+test('scenario DSL: hand-written rows must agree with the builder MVCC walk', () => {
+  const ok = buildScenario(tinyScenario(['a2'], 1));
+  const t = (ok.expected.databases as { tables: { rows: unknown[][]; deletedRows: number }[] }[])[0]!.tables[0]!;
+  assert.deepEqual(t.rows, [['1', 'A']]);
+  assert.equal(t.deletedRows, 1);
+  assert.throws(() => buildScenario(tinyScenario(['a1'])), /differ from the builder's MVCC resolution/);
+  assert.throws(() => buildScenario(tinyScenario(['a3'])), /differ/);
+  assert.throws(() => buildScenario(tinyScenario(['a2', 'b1'])), /differ/);
+  assert.throws(() => buildScenario(tinyScenario(['a2'], 0)), /deletedRows/);
+  // the rollback wrote a Rollback record at start_ts 40 and removed its lock
+  assert.match(ok.ops, new RegExp(`put write ${toHex(mvccKey(recordKeyInt(50, 1), 40))} 5228\\n`));
+});
+
+test('scenario DSL: int-handle PK never in the value; clustered VARCHAR PK kept (restored data), INT part not; ABSENT not stored', () => {
+  const ti = new Table({ id: 1, name: 'a', pk: 'int', columns: [{ name: 'id', type: 'int' }, { name: 'v', type: 'int' }] });
+  assert.equal(toHex(rowValue(ti, { id: [7, '7'], v: [1, '1'] })), toHex(encodeRowV2([{ id: 2, value: new Uint8Array([1]) }])));
+  const tc = new Table({ id: 2, name: 'b', pk: { common: ['s', 'n'] }, columns: [{ name: 's', type: 'varchar(5)' }, { name: 'n', type: 'int' }, { name: 'x', type: 'int' }] });
+  assert.equal(toHex(rowValue(tc, { s: ['ab', 'ab'], n: [3, '3'], x: [ABSENT, null] })), toHex(encodeRowV2([{ id: 1, value: utf8('ab') }])));
+  assert.equal(toHex(rowKey({ table: tc }, { s: ['ab', 'ab'], n: [3, '3'], x: [ABSENT, null] })), toHex(recordKeyCommon(2, [{ k: 'bytes', v: utf8('ab') }, { k: 'int', v: 3 }])));
+  // unsigned PK: the handle is the int64 with the same bits
+  const tu = new Table({ id: 3, name: 'c', pk: 'int', columns: [{ name: 'id', type: 'bigint unsigned' }] });
+  assert.equal(toHex(rowKey({ table: tu }, { id: [(1n << 64n) - 1n, '18446744073709551615'] })), toHex(recordKeyInt(3, -1)));
 });
