@@ -51,6 +51,8 @@ export interface BlockOptions {
   valueDeltaEncoded?: boolean;
   /** Index type 3: each IndexValue carries a length-prefixed first internal key. */
   indexHasFirstKey?: boolean;
+  /** A key buffer to reuse (e.g. the previous block's), so a cursor allocates none per block. */
+  keyBuf?: Uint8Array;
 }
 
 /** Layout of a block's tail: where entries end and where the restart array is. */
@@ -148,6 +150,7 @@ export class BlockIter {
     this.isIndex = opts.index === true;
     this.deltaValues = this.isIndex && opts.valueDeltaEncoded === true;
     this.hasFirstKey = this.isIndex && opts.indexHasFirstKey === true;
+    if (opts.keyBuf !== undefined) this.keyBuf = opts.keyBuf;
     const tail = parseBlockTail(data, loc);
     this.numRestarts = tail.numRestarts;
     this.restartsOffset = tail.restartsOffset;

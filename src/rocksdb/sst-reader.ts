@@ -327,7 +327,8 @@ export class SstCursor implements InternalCursor {
     const h = { offset: this.index.handleOffset(), size: this.index.handleSize() };
     const block = this.reader.readDataBlock(h);
     this.dataOffset = h.offset;
-    this.data = new BlockIter(block, { file: this.reader.path, offset: h.offset, what: 'data block' });
+    const keyBuf = this.data?.keyBuf;
+    this.data = new BlockIter(block, { file: this.reader.path, offset: h.offset, what: 'data block' }, { keyBuf });
   }
 
   /** Move past exhausted blocks; check the entry at the new position. */
