@@ -237,6 +237,18 @@ export class RocksDb {
         files.sort((a, b) => a.level - b.level || compareBytes(a.smallestKey, b.smallestKey) || a.fileNumber - b.fileNumber);
         cfs.push({ id: cf.id, name: cf.name, logNumber: cf.logNumber, files, memtable: undefined });
       }
+      cfs.sort((a, b) => a.id - b.id);
+      const live = new Set(cfs.flatMap((c) => c.files.map((f) => f.fileNumber)));
+      const unlisted = [...listing.tables.values()].filter((t) => !live.has(t.fileNumber));
+      if (unlisted.length > 0) {
+        warn({
+          code: 'unlisted-sst',
+          message:
+            `${unlisted.length} table file(s) in the directory are not in the MANIFEST (obsolete, or output of an ` +
+            `unfinished flush/compaction) and were ignored: ${unlisted.map((t) => t.name).join(', ')}`,
+          file: dbDir,
+        });
+      }
     } else {
       warn({
         code: 'manifest-fallback',
@@ -249,7 +261,16 @@ export class RocksDb {
       const byId = new Map<number, CfInfo>();
       const tables = [...listing.tables.values()].sort((a, b) => a.fileNumber - b.fileNumber);
       for (const t of tables) {
-        const r = SstReader.open(t.path);
+        let r: SstReader;
+        try {
+          r = SstReader.open(t.path);
+        } catch (e) {
+          if (!(e instanceof FormatError)) throw e;
+          // Without a MANIFEST we cannot tell a damaged live file from an unfinished flush or
+          // compaction output (whose data is still elsewhere): skip it, loudly.
+          warn({ code: 'sst-unreadable', message: `table file skipped: ${e.message}`, file: t.path });
+          continue;
+        }
         let cfId: number;
         let cfName: string;
         try {
