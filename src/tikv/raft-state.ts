@@ -363,3 +363,82 @@ export function readRegions(source: CfSource): RegionInfo[] {
   }
   return out;
 }
+
+// ---------------------------------------------------------------- which ranges hold data
+
+export interface SkippedRegion {
+  regionId: bigint;
+  reason: string;
+}
+
+export interface LiveRegions {
+  /** Regions whose data on this store is readable: state Normal or Merging, a non-witness peer here. */
+  live: RegionInfo[];
+  /** Every other region, with the reason (reported, never silently dropped). */
+  skipped: SkippedRegion[];
+}
+
+/**
+ * Spec §10: valid data on this node = regions with state Normal (or Merging) whose peers include
+ * this store's id as a non-witness peer. Data outside them can be leftovers awaiting deletion.
+ * A region whose boundary keys are not memcomparable cannot be mapped to raw keys and is skipped
+ * with that reason.
+ */
+export function liveRegions(regions: RegionInfo[], storeId: bigint): LiveRegions {
+  const out: LiveRegions = { live: [], skipped: [] };
+  for (const r of regions) {
+    const skip = (reason: string): void => {
+      out.skipped.push({ regionId: r.regionId, reason });
+    };
+    if (r.state !== 'Normal' && r.state !== 'Merging') {
+      skip(`state ${r.state}`);
+      continue;
+    }
+    const peer = r.peers.find((p) => p.storeId === storeId);
+    if (peer === undefined) {
+      skip(`no peer on store ${storeId}`);
+      continue;
+    }
+    if (peer.isWitness) {
+      skip('witness peer (holds no data)');
+      continue;
+    }
+    if (r.startKey === undefined || r.endKey === undefined) {
+      skip('region boundary keys are not memcomparable-encoded');
+      continue;
+    }
+    out.live.push(r);
+  }
+  return out;
+}
+
+/**
+ * Intersect a raw range with the live regions' raw ranges: the pieces to scan, ascending,
+ * adjacent pieces merged. Empty end = +inf on both sides.
+ */
+export function clipRawRange(range: { start: Uint8Array; end: Uint8Array }, regions: RegionInfo[]): { start: Uint8Array; end: Uint8Array }[] {
+  const endCmp = (a: Uint8Array, b: Uint8Array): number => {
+    if (a.length === 0) return b.length === 0 ? 0 : 1;
+    if (b.length === 0) return -1;
+    return compareBytes(a, b);
+  };
+  const pieces: { start: Uint8Array; end: Uint8Array }[] = [];
+  for (const r of regions) {
+    if (r.startKey === undefined || r.endKey === undefined) continue;
+    const start = compareBytes(r.startKey, range.start) > 0 ? r.startKey : range.start;
+    const end = endCmp(r.endKey, range.end) < 0 ? r.endKey : range.end;
+    if (end.length !== 0 && compareBytes(start, end) >= 0) continue;
+    pieces.push({ start, end });
+  }
+  pieces.sort((a, b) => compareBytes(a.start, b.start));
+  const merged: { start: Uint8Array; end: Uint8Array }[] = [];
+  for (const p of pieces) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && (last.end.length === 0 || compareBytes(p.start, last.end) <= 0)) {
+      if (endCmp(p.end, last.end) > 0) last.end = p.end;
+    } else {
+      merged.push({ start: p.start, end: p.end });
+    }
+  }
+  return merged;
+}
