@@ -86,20 +86,33 @@ export function readVarint32(buf: Uint8Array, offset: number): NumRead {
 export function readVarint64Into(buf: Uint8Array, offset: number, out: NumRead): NumRead {
   const len = buf.length;
   let p = offset;
-  let result = 0;
-  for (let shift = 0; shift <= 63; shift += 7) {
+  if (p < len) {
+    const b0 = buf[p]!;
+    if (b0 < 0x80) {
+      out.value = b0;
+      out.next = p + 1;
+      return out;
+    }
+  }
+  // Two halves: lo = bits 0..27 (bytes 1-4), hi = bits 28..55 (bytes 5-8), top = bits 56..63.
+  let lo = 0;
+  let hi = 0;
+  let top = 0;
+  for (let i = 0; i < 10; i++) {
     if (p >= len) throw truncatedVarint('varint64', offset, len);
     const b = buf[p++]!;
-    if (shift === 63 && b > 0x01) {
-      throw overflow('varint64 does not fit in 64 bits', offset, len, `byte 0x${b.toString(16)} in 10th position`);
+    const g = b & 0x7f;
+    if (i < 4) lo |= g << (7 * i);
+    else if (i < 8) hi |= g << (7 * (i - 4));
+    else if (i === 8) top = g;
+    else {
+      if (b > 0x01) throw overflow('varint64 does not fit in 64 bits', offset, len, `byte 0x${b.toString(16)} in 10th position`);
+      top |= g << 7;
     }
-    // Each term is exact; the float sum is >= 2^53 exactly when the true value is.
-    result += (b & 0x7f) * 2 ** shift;
     if (b < 0x80) {
-      if (result > Number.MAX_SAFE_INTEGER) {
-        throw overflow('varint64 value above 2^53-1', offset, len);
-      }
-      out.value = result;
+      // value = top * 2^56 + hi * 2^28 + lo; safe only when top = 0 and hi < 2^25.
+      if (top !== 0 || hi >= 0x2000000) throw overflow('varint64 value above 2^53-1', offset, len);
+      out.value = hi * 0x10000000 + lo;
       out.next = p;
       return out;
     }
