@@ -1,6 +1,7 @@
 /** Block parsing on blocks written by hand from rocksdb-format.md §4.4 / §4.7. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { FormatError } from '../../src/errors.js';
 import { BlockIter, parseBlockTail } from '../../src/rocksdb/block.js';
 
@@ -152,4 +153,37 @@ test('index block without delta encoding (format_version < 4) and with first key
 
 test('parseBlockTail reports the restart array bounds', () => {
   assert.deepEqual(parseBlockTail(sample, loc), { numRestarts: 2, restartsOffset: 31, hasHashIndex: false });
+});
+
+test('arbitrary bytes: a FormatError or entries inside the block, never another exception or a hang', () => {
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), fc.boolean(), (bytes, index, delta) => {
+      try {
+        const it = new BlockIter(bytes, loc, { index, valueDeltaEncoded: delta });
+        let n = 0;
+        for (it.seekToFirst(); it.valid(); it.next()) {
+          assert.ok(it.valueStart <= it.valueEnd && it.valueEnd <= it.restartsOffset);
+          assert.ok(++n <= bytes.length);
+        }
+        it.seek(Uint8Array.of(0x61), false);
+      } catch (e) {
+        if (!(e instanceof FormatError)) throw e;
+      }
+    }),
+    { numRuns: 2000 },
+  );
+  // single-byte mutations of a valid block
+  for (let i = 0; i < sample.length; i++) {
+    for (const x of [0x01, 0x80, 0xff]) {
+      const m = Uint8Array.from(sample);
+      m[i] = m[i]! ^ x;
+      try {
+        const it = new BlockIter(m, loc);
+        for (it.seekToFirst(); it.valid(); it.next()) assert.ok(it.valueEnd <= it.restartsOffset);
+        it.seek(Uint8Array.from(a('b')), false);
+      } catch (e) {
+        assert.ok(e instanceof FormatError, String(e));
+      }
+    }
+  }
 });
