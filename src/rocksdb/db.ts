@@ -33,6 +33,11 @@ export interface DbOpenOptions extends OpenOptions {
    * 'require': a missing or damaged MANIFEST is an error.
    */
   manifest?: 'auto' | 'require';
+  /**
+   * 'error' (default): a WAL damaged in the middle (not a torn tail) is a FormatError.
+   * 'stop': salvage — use the records before the damage and warn ('wal-corruption').
+   */
+  walCorruption?: 'error' | 'stop';
 }
 
 export interface ManifestInfo {
@@ -330,7 +335,7 @@ export class RocksDb {
 
     const cfLogNumbers = new Map<number, number>();
     for (const cf of cfs) cfLogNumbers.set(cf.id, cf.logNumber);
-    const replay = replayWals(listing.wals, { cfLogNumbers, onWarning: warn });
+    const replay = replayWals(listing.wals, { cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? 'error' });
     for (const cf of cfs) cf.memtable = replay.memtables.get(cf.id);
 
     const info: ManifestInfo = {

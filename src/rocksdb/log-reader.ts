@@ -24,7 +24,7 @@
  *   - damage followed by more non-zero bytes is *mid-file corruption*: FormatError 'corruption'
  *     with the file and byte offset. We never skip over it silently.
  */
-import { corruption, unsupported } from '../errors.js';
+import { FormatError, corruption, unsupported } from '../errors.js';
 import { crc32c, unmaskCrc } from './checksum.js';
 
 export const LOG_BLOCK_SIZE = 32768;
@@ -62,6 +62,11 @@ export interface LogTail {
 
 export interface LogReadResult {
   records: LogRecord[];
+  /**
+   * Only with `stopAtCorruption`: mid-file damage where reading stopped (RocksDB's
+   * point-in-time recovery behaviour); `records` holds what came before it.
+   */
+  corruption?: { offset: number; error: FormatError };
   /** Set when the file ends in an incomplete or damaged record followed only by zeros/EOF. */
   tornTail: LogTail | null;
   /** Set when a recyclable record from an older incarnation of the file ended the log. */
@@ -73,6 +78,8 @@ export interface LogReadOptions {
   file?: string;
   /** The file's own number (needed for recyclable records). */
   logNumber?: number;
+  /** Return the records before mid-file corruption instead of throwing (salvage). */
+  stopAtCorruption?: boolean;
 }
 
 function isRecyclable(type: number): boolean {
@@ -89,8 +96,19 @@ function allZero(buf: Uint8Array, from: number): boolean {
  * fresh buffers for reassembled ones). Checksums are always verified.
  */
 export function readLogRecords(buf: Uint8Array, opts: LogReadOptions = {}): LogReadResult {
-  const file = opts.file;
   const records: LogRecord[] = [];
+  try {
+    return readInto(buf, opts, records);
+  } catch (e) {
+    if (opts.stopAtCorruption === true && e instanceof FormatError && e.code === 'corruption') {
+      return { records, tornTail: null, staleTail: null, corruption: { offset: e.offset ?? 0, error: e } };
+    }
+    throw e;
+  }
+}
+
+function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): LogReadResult {
+  const file = opts.file;
   let pos = 0;
   let fragments: Uint8Array[] | null = null; // non-null while inside first..last
   let fragmentStart = 0;

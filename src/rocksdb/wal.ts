@@ -39,6 +39,11 @@ export interface WalReplayOptions {
   /** Log number per live CF id. CFs not in the map are dropped/unknown: their entries are skipped. */
   cfLogNumbers: Map<number, number>;
   onWarning?: (w: Warning) => void;
+  /**
+   * 'error' (default): mid-file WAL damage is a FormatError. 'stop': use the records before it,
+   * skip the rest of that WAL and warn ('wal-corruption'), like RocksDB's point-in-time recovery.
+   */
+  walCorruption?: 'error' | 'stop';
   /** Override file reading (tests). */
   readFile?: (path: string) => Uint8Array;
 }
@@ -56,7 +61,20 @@ export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayR
   sorted.forEach((wal, idx) => {
     if (wal.fileNumber < minLog) return; // obsolete: every CF flushed past it
     const buf = read(wal.path);
-    const log = readLogRecords(buf, { file: wal.path, logNumber: wal.fileNumber });
+    const log = readLogRecords(buf, {
+      file: wal.path,
+      logNumber: wal.fileNumber,
+      stopAtCorruption: opts.walCorruption === 'stop',
+    });
+    if (log.corruption !== undefined) {
+      warn({
+        code: 'wal-corruption',
+        message:
+          `WAL damaged at byte ${log.corruption.offset} (${log.corruption.error.message}); ` +
+          `the ${log.records.length} record(s) before it were used, the rest of this WAL was not read`,
+        file: wal.path,
+      });
+    }
     for (const rec of log.records) {
       parseWriteBatch(
         rec.data,

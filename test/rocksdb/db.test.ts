@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, appendFileSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, truncateSync, unlinkSync, appendFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -447,6 +447,37 @@ test('table files not in the MANIFEST are ignored with a warning; unreadable one
       for (const cf of c.cfs) assertSameEntries(drain(db2.cursor(cf)), expected(c, cf), `fallback ${cf}`);
     } finally {
       db2.close();
+    }
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
+
+test('wal-fragmented: mid-file WAL damage is an error by default, salvage with walCorruption=stop', () => {
+  const c = byName('wal-fragmented');
+  const dir = copyCase(c);
+  try {
+    // dump_wal: record 3 (put write 0x7731, delete default 0x6B31, ...) starts at 40059; damage a
+    // byte of its payload. Record 4 (put write 0x7733) follows, so this is not a torn tail.
+    const wal = join(dir, '000004.log');
+    const buf = readFileSync(wal);
+    buf[40059 + 7 + 50] = buf[40059 + 7 + 50]! ^ 0xff;
+    writeFileSync(wal, buf);
+    assert.throws(
+      () => RocksDb.open(dir),
+      (e: unknown) => e instanceof FormatError && e.code === 'corruption' && e.file === wal && e.offset === 40059,
+    );
+    const warnings: Warning[] = [];
+    const db = RocksDb.open(dir, { walCorruption: 'stop', onWarning: (w) => warnings.push(w) });
+    try {
+      const w = warnings.filter((x) => x.code === 'wal-corruption');
+      assert.equal(w.length, 1);
+      assert.match(w[0]!.message, /byte 40059\b/);
+      // Records 1 and 2 only: default has k1 (not yet deleted) and k2; write has nothing.
+      assert.deepEqual(drain(db.cursor('default')).map((e) => H(e.key)), ['6b31', '6b32']);
+      assert.deepEqual(drain(db.cursor('write')), []);
+    } finally {
+      db.close();
     }
   } finally {
     rmSync(join(dir, '..'), { recursive: true, force: true });
