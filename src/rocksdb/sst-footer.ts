@@ -15,7 +15,7 @@
  *   the context modifier for the footer's file offset. The metaindex block ends right before
  *   the footer (offset = footer offset - 5 - size); the index handle is the metaindex entry
  *   `rocksdb.index`.
- * format_version 7+ (RocksDB 10.4+) and other magics (plain/cuckoo tables) are refused.
+ * format_version 7+ (RocksDB 10.4+) and plain/cuckoo tables are refused ('unsupported').
  */
 import { FormatError, corruption, truncated, unsupported, hex } from '../errors.js';
 import { type BlockHandle, decodeBlockHandle } from './block-handle.js';
@@ -24,6 +24,12 @@ import { readFixed32 } from './varint.js';
 
 export const BLOCK_BASED_MAGIC = 0x88e241b785f4cff7n;
 export const LEGACY_BLOCK_BASED_MAGIC = 0xdb4775248b80fb57n;
+/** Other RocksDB table formats (table/plain/plain_table_builder.cc, table/cuckoo/cuckoo_table_builder.cc). */
+const OTHER_TABLE_MAGICS = new Map<bigint, string>([
+  [0x8242229663bf9564n, 'PlainTable'],
+  [0x4f3418eb7a8f13b8n, 'legacy PlainTable'],
+  [0x926789d0c5f17873n, 'CuckooTable'],
+]);
 export const LEGACY_FOOTER_SIZE = 48;
 export const NEW_FOOTER_SIZE = 53;
 /** Read this many bytes from the end of the file to be sure to hold any footer. */
@@ -75,6 +81,15 @@ export function parseFooter(tail: Uint8Array, fileSize: number, file?: string): 
       baseContextChecksum: 0,
       footerOffset: at(start),
     };
+  }
+  const other = OTHER_TABLE_MAGICS.get(magic);
+  if (other !== undefined) {
+    throw unsupported(`${other} files are not supported (TiKV writes block-based tables)`, {
+      file,
+      offset: at(magicPos),
+      expected: `magic 0x${BLOCK_BASED_MAGIC.toString(16)}`,
+      found: `0x${magic.toString(16)} (${other})`,
+    });
   }
   if (magic !== BLOCK_BASED_MAGIC) {
     throw corruption('not a block-based SST: bad footer magic', {

@@ -105,3 +105,15 @@ test('unsupported versions, wrong magic, short files', () => {
   assert.equal(fail(() => parseFooter(ck, 100)).code, 'corruption');
   assert.equal(fail(() => parseFooter(Uint8Array.of(1, 2, 3), 3)).code, 'truncated');
 });
+
+test('plain and cuckoo tables are named and refused', () => {
+  const le = (m: bigint): number[] => [...Array(8).keys()].map((i) => Number((m >> BigInt(8 * i)) & 0xffn));
+  for (const [m, what] of [
+    [0x8242229663bf9564n, 'PlainTable'],
+    [0x926789d0c5f17873n, 'CuckooTable'],
+  ] as const) {
+    const e = fail(() => parseFooter(Uint8Array.from([...new Array<number>(45).fill(0), ...le(m)]), 53, 'p.sst'));
+    assert.equal(e.code, 'unsupported');
+    assert.match(e.message, new RegExp(what));
+  }
+});
