@@ -217,7 +217,12 @@ export class Catalog {
     const dbs: DbEntry[] = [];
     for (const row of scan(hashRange(MetaName.DBs), {})) {
       const m = FIELD_DB.exec(row.field);
-      if (m === null) continue; // not a DB field
+      if (m === null) {
+        if (row.field.startsWith('DB:')) {
+          problems.push({ kind: 'meta-key', message: `malformed database field ${JSON.stringify(row.field)} in hash DBs`, keyHex: hex(row.rawKey, 256) });
+        }
+        continue; // not a DB field
+      }
       const fieldId = Number(m[1]);
       let info: DbInfo;
       try {

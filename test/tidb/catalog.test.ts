@@ -189,6 +189,21 @@ test('missing default-CF value and pending meta locks are reported, not fatal', 
   assert.equal(cat.metaLocks, 1);
 });
 
+test('malformed DB/Table fields are reported; other hash fields ignored', () => {
+  const m = scenario();
+  m.put(hashKey('DBs', 'DB:x1'), J(dbJson(7, 'x')), 64n, 65n);
+  m.put(hashKey('DBs', 'Other:1'), 'whatever', 64n, 65n);
+  m.put(hashKey('DB:10', 'Table:1a'), simple(46, 'x'), 66n, 67n);
+  m.put(hashKey('DB:10', 'SequenceCycle:3'), '1', 66n, 67n);
+  const cat = Catalog.load(m.src);
+  assert.deepEqual(
+    cat.problems.filter((p) => p.kind === 'meta-key').map((p) => p.message),
+    ['malformed database field "DB:x1" in hash DBs', 'malformed table field "Table:1a" in hash DB:10'],
+  );
+  assert.deepEqual(ids(cat.databases()), [1, 2, 3, 10, 11, 100]);
+  assert.deepEqual(ids(cat.tables(10)), [40]);
+});
+
 test('duplicate public table names are reported and the lookup refuses to guess', () => {
   const m = scenario();
   m.put(hashKey('DB:10', 'Table:45'), simple(45, 'IN10'), 62n, 63n);
