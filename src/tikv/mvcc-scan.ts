@@ -57,7 +57,7 @@ export interface MvccStats {
   rows: number;
   /** Keys whose latest visible version is a Delete. */
   deletedRows: number;
-  /** Write-CF entries examined (all versions, visible or not). */
+  /** Write-CF entries stepped over (older versions of a decided key may be skipped by a seek). */
   versionsSeen: number;
   /** Versions with commit_ts > readTs. */
   newerThanReadTs: number;
@@ -89,7 +89,11 @@ export function emptyStats(): MvccStats {
   };
 }
 
-/** After this many next() calls without reaching the target, the default cursor seeks. */
+/**
+ * After this many next() calls without reaching the target, the default cursor seeks; likewise
+ * the write cursor seeks past the older versions of a decided key (hot rows without GC can have
+ * thousands).
+ */
 const NEXT_BEFORE_SEEK = 8;
 
 export class LatestScanner {
@@ -144,9 +148,14 @@ export class LatestScanner {
       this.setKey(first, userLen);
       let decided = false;
       let emitted = false;
+      let afterDecision = 0;
       while (w.valid()) {
         const k = w.userKey();
         if (!this.isCurrentKey(k)) break;
+        if (decided && ++afterDecision > NEXT_BEFORE_SEEK) {
+          this.seekPastCurrentKey(w);
+          break;
+        }
         this.stats.versionsSeen++;
         if (!decided) {
           const commitTs = decodeTs(k, userLen);
@@ -208,6 +217,16 @@ export class LatestScanner {
 
   startTs(): bigint {
     return this.curStartTs;
+  }
+
+  /** Skip the remaining (older) versions of the current key with one seek. */
+  private seekPastCurrentKey(w: KvCursor): void {
+    const n = this.keyLen;
+    const target = new Uint8Array(n + TS_LEN);
+    target.set(this.keyBuf.subarray(0, n), 0);
+    target.fill(0xff, n); // NOT(ts 0): the oldest possible version of this key
+    w.seek(target);
+    if (w.valid() && this.isCurrentKey(w.userKey())) w.next();
   }
 
   private setKey(k: Uint8Array, userLen: number): void {
