@@ -38,6 +38,8 @@ export interface DbOpenOptions extends OpenOptions {
    * 'stop': salvage — use the records before the damage and warn ('wal-corruption').
    */
   walCorruption?: 'error' | 'stop';
+  /** Directory of the WAL files when TiKV's `rocksdb.wal-dir` put them outside dbDir. */
+  walDir?: string;
 }
 
 export interface ManifestInfo {
@@ -333,9 +335,31 @@ export class RocksDb {
       cfs.push(...[...byId.values()].sort((a, b) => a.id - b.id));
     }
 
+    let walList = listing.wals;
+    if (opts.walDir !== undefined) {
+      try {
+        walList = listDbDir(opts.walDir).wals;
+      } catch (e) {
+        throw new UserError(`cannot list WAL directory ${opts.walDir}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      }
+    }
     const cfLogNumbers = new Map<number, number>();
     for (const cf of cfs) cfLogNumbers.set(cf.id, cf.logNumber);
-    const replay = replayWals(listing.wals, { cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? 'error' });
+    if (state !== null && cfs.length > 0) {
+      // RocksDB always keeps the WAL it is writing (numbered >= every CF's log number), even
+      // when empty. None at all means the WALs are elsewhere (wal-dir) or were not copied.
+      const minLog = Math.min(...cfs.map((c) => c.logNumber));
+      if (!walList.some((w) => w.fileNumber >= minLog)) {
+        warn({
+          code: 'wal-missing',
+          message:
+            `no WAL file numbered >= ${minLog} in ${opts.walDir ?? dbDir}: writes not yet flushed to SST files, ` +
+            `if there were any, cannot be read (if TiKV's rocksdb.wal-dir was set, give that directory)`,
+          file: opts.walDir ?? dbDir,
+        });
+      }
+    }
+    const replay = replayWals(walList, { cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? 'error' });
     for (const cf of cfs) cf.memtable = replay.memtables.get(cf.id);
 
     const info: ManifestInfo = {
@@ -346,7 +370,7 @@ export class RocksDb {
       walLastSequence: replay.lastSequence,
     };
     if (fallbackReason !== undefined) info.fallbackReason = fallbackReason;
-    const wals = listing.wals.map((w) => ({ fileNumber: w.fileNumber, path: w.path, size: w.size }));
+    const wals = walList.map((w) => ({ fileNumber: w.fileNumber, path: w.path, size: w.size }));
     return new RocksDb(dbDir, cfs, info, wals);
   }
 

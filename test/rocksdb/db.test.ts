@@ -483,3 +483,32 @@ test('wal-fragmented: mid-file WAL damage is an error by default, salvage with w
     rmSync(join(dir, '..'), { recursive: true, force: true });
   }
 });
+
+test('WALs moved to a separate wal-dir: a warning without walDir, the same data with it', () => {
+  const c = byName('wal-only');
+  const dir = copyCase(c);
+  const walDir = join(dir, '..', 'wal');
+  try {
+    cpSync(join(dir, '000004.log'), join(walDir, '000004.log'), { recursive: true });
+    unlinkSync(join(dir, '000004.log'));
+    const warnings: Warning[] = [];
+    const db = RocksDb.open(dir, { onWarning: (w) => warnings.push(w) });
+    try {
+      assert.deepEqual(warnings.map((w) => w.code), ['wal-missing']);
+      assert.deepEqual(drain(db.cursor('write')), []);
+    } finally {
+      db.close();
+    }
+    const w2: Warning[] = [];
+    const db2 = RocksDb.open(dir, { walDir, onWarning: (w) => w2.push(w) });
+    try {
+      assert.deepEqual(w2, []);
+      assert.deepEqual(db2.walFiles().map((w) => w.path), [join(walDir, '000004.log')]);
+      for (const cf of c.cfs) assertSameEntries(drain(db2.cursor(cf)), expected(c, cf), cf);
+    } finally {
+      db2.close();
+    }
+  } finally {
+    rmSync(join(dir, '..'), { recursive: true, force: true });
+  }
+});
