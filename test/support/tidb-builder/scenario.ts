@@ -52,6 +52,10 @@ export interface ColumnDef {
   originDefault?: string | null;
   originDefaultBit?: string | null;
   defaultBit?: string | null;
+  /** SchemaState (default 5 public); non-public columns are not output columns. */
+  state?: number;
+  /** Hidden helper column (expression index); not an output column. */
+  hidden?: boolean;
 }
 
 export type PkKind = 'int' | 'rowid' | { common: string[] };
@@ -115,6 +119,8 @@ export class Table {
         defaultValue: c.default ?? null,
         originDefaultBit: c.originDefaultBit ?? null,
         defaultBit: c.defaultBit ?? null,
+        ...(c.state !== undefined ? { state: c.state } : {}),
+        ...(c.hidden !== undefined ? { hidden: c.hidden } : {}),
       });
     });
     const common = typeof this.def.pk === 'object';
@@ -179,7 +185,11 @@ export interface Txn {
   note?: string;
 }
 
-export type TimelineEntry = Txn | { flush: string } | { compact: string; level: number } | { compactFiles: string; from: number; to: number } | { comment: string };
+export type TimelineEntry =
+  | Txn
+  /** A non-transactional RocksDB put (e.g. an orphan default-CF value whose write record was GC'd). */
+  | { rawCf: string; key: Bytes; value: Bytes; note: string }
+  | { flush: string } | { compact: string; level: number } | { compactFiles: string; from: number; to: number } | { comment: string };
 
 export interface TableExpectation {
   /** Labels of the surviving puts, in key order (partitioned: partition order, then key order). */
@@ -393,7 +403,10 @@ export function buildScenario(sc: Scenario): BuildResult {
 
   sc.timeline.forEach((e, idx) => {
     if (!isTxn(e)) {
-      if ('flush' in e) {
+      if ('rawCf' in e) {
+        out(`# raw: ${e.note}`);
+        out(`put ${e.rawCf} ${toHex(e.key)} ${toHex(e.value)}`);
+      } else if ('flush' in e) {
         out(`flush ${e.flush}`);
         lastFlushIdx = idx;
       } else if ('compactFiles' in e) out(`compact_files ${e.compactFiles} ${e.from} ${e.to}`);
@@ -508,7 +521,7 @@ export function buildScenario(sc: Scenario): BuildResult {
         throw new Error(`${key}: hand-written rows ${JSON.stringify(ex.rows)} differ from the builder's MVCC resolution ${JSON.stringify(got)}`);
       }
       if (ex.deletedRows !== undefined && ex.deletedRows !== deleted) throw new Error(`${key}: deletedRows ${ex.deletedRows} but builder counts ${deleted}`);
-      const outCols = t.cols;
+      const outCols = t.cols.filter((c) => (c.state ?? 5) === 5 && c.hidden !== true);
       return {
         id: t.id,
         name: t.name,

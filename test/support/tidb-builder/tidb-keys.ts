@@ -100,5 +100,10 @@ export function metaHashKey(key: string, field: string): Bytes {
   return concat(utf8('m'), mcBytes(utf8(key)), u64BE(0x68), mcBytes(utf8(field)));
 }
 
+/** Legacy (TiDB <= 5.1) hash meta key 'm'+mc(key)+u64BE('H'); value u64BE field count. Readers ignore it. */
+export function metaHashMetaKey(key: string): Bytes {
+  return concat(utf8('m'), mcBytes(utf8(key)), u64BE(0x48));
+}
+
 export const dbsField = (dbId: number): [string, string] => ['DBs', `DB:${dbId}`];
 export const tableField = (dbId: number, tableId: number): [string, string] => [`DB:${dbId}`, `Table:${tableId}`];

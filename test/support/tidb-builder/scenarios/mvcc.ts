@@ -3,7 +3,9 @@
  * point getter (tikv-tidb-encoding.md §2.2). Each put below says, next to its inputs, what TiDB
  * prints; the `expect` block states by hand which version of each row survives.
  */
-import { Table, type DbDef, type RowOp, type Scenario } from '../scenario.js';
+import { Table, rowValue, type DbDef, type RowOp, type Scenario } from '../scenario.js';
+import { mvccKey } from '../mvcc.js';
+import { recordKeyInt } from '../tidb-keys.js';
 import { T, int, nul, same } from './common.js';
 
 const db: DbDef = { id: 2, name: 'mvcc' };
@@ -102,9 +104,10 @@ export const mvccScenario: Scenario = {
   expect: {
     'mvcc.t_int': {
       // key order = int64 handle order
-      rows: ['min', 'm5v2', 'zero', 'h1v3', 'h2v2', 'h3v3', 'h4v1', 'h5v1', 'h6a', 'h7v1', 'h8v1', 'h11', 'h12', 'h20v2', 'h21', 'max'],
-      // deleted: -1 (Delete), 10 (newest Put carries gc_fence). h9 (missing default) is neither.
-      deletedRows: 2,
+      rows: ['min', 'm5v2', 'zero-v2', 'h1v3', 'h2v2', 'h3v3', 'h4v1', 'h5v1', 'h6a', 'h7v1', 'h8v1', 'h11', 'h12', 'h20v2', 'h21', 'h65535v3', 'max'],
+      // deleted: -1 and 65534 (Delete), 10 (newest Put carries gc_fence). Neither deleted nor rows: h9 (missing
+      // default), h13 (only a Rollback), h14 (only a Lock record), h30 (orphan default-CF value, no write record).
+      deletedRows: 3,
     },
     'mvcc.t_uint': { rows: ['u2p63', 'umax', 'u0', 'u1', 'u2p63m1'], deletedRows: 0 },
     'mvcc.t_str': { rows: ['s-empty', 's-a', 's-8', 's-9v2', 's-e'], deletedRows: 1 },
@@ -121,7 +124,9 @@ export const mvccScenario: Scenario = {
         pi('min', I64_MIN, 'i64 min', 1),
         pi('m5v1', -5, 'minus five', -5),
         pi('m1v1', -1, 'minus one', -1),
-        pi('zero', 0, 'handle zero', 0),
+        pi('zero-v1', 0, LONG('handle zero v1'), 0),
+        pi('h65534', 65534, 'deleted later (handle mod 65536 = 65534)', 1),
+        pi('h65535v1', 65535, 'deleted then re-inserted', 1),
         pi('h1v1', 1, 'short v1', 1),
         pi('h2v1', 2, 'short v1', 2),
         pi('h3v1', 3, 'first insert', 3),
@@ -151,14 +156,20 @@ export const mvccScenario: Scenario = {
         pr('r1000', 1000, null, 'rowid 1000'),
       ],
     },
+    {
+      rawCf: 'default',
+      key: mvccKey(recordKeyInt(10, 30), T(5)),
+      value: rowValue(tInt, { id: int(30), v: same('orphan default value'), n: int(30) }),
+      note: 'orphan default-CF value for h30 (its write record was GC\'d): must not be exported',
+    },
     { flush: '*' },
     { compactFiles: 'write', from: 0, to: 6 },
     { compactFiles: 'default', from: 0, to: 6 },
-    { start: T(20), commit: T(20, 1), note: 'h1 short -> long; h2 short -> long; h3 deleted; -1 deleted', ops: [pi('h1v2', 1, LONG('h1v2'), 1), pi('h2v2', 2, LONG('h2v2'), 2), delInt(3), delInt(-1)] },
-    { start: T(21), status: 'rollback', note: 'rolled back update of h4 (Rollback record at start_ts)', ops: [pi('h4-rb', 4, 'rolled back', 0)] },
+    { start: T(20), commit: T(20, 1), note: 'h1 short -> long; h2 short -> long; h3, -1, 65534, 65535 deleted', ops: [pi('h1v2', 1, LONG('h1v2'), 1), pi('h2v2', 2, LONG('h2v2'), 2), delInt(3), delInt(-1), delInt(65534), delInt(65535)] },
+    { start: T(21), status: 'rollback', note: 'rolled back update of h4 and insert of h13 (Rollback records at start_ts)', ops: [pi('h4-rb', 4, 'rolled back', 0), pi('h13-rb', 13, 'never committed', 13)] },
     { start: T(22), status: 'protected-rollback', note: 'protected rollback of a big update of h4 (default value removed)', ops: [pi('h4-prb', 4, LONG('h4-prb'), 0)] },
-    { start: T(23), commit: T(23, 1), note: 'SELECT ... FOR UPDATE on h5: Lock write record, no data', ops: [{ op: 'lock', ref: { table: tInt, pk: { id: 5 } } }] },
-    { start: T(24), commit: T(24, 2), note: 'h1 long -> short again; h3 re-inserted; -5 updated', ops: [pi('h1v3', 1, 'short v3', 1), pi('h3v3', 3, 're-inserted', 33), pi('m5v2', -5, 'minus five v2', -55)] },
+    { start: T(23), commit: T(23, 1), note: 'SELECT ... FOR UPDATE on h5 and on the missing h14: Lock write records, no data', ops: [{ op: 'lock', ref: { table: tInt, pk: { id: 5 } } }, { op: 'lock', ref: { table: tInt, pk: { id: 14 } } }] },
+    { start: T(24), commit: T(24, 2), note: 'h1 long -> short again; h3, 65535 re-inserted; -5 updated; handle 0 long -> short', ops: [pi('h1v3', 1, 'short v3', 1), pi('h3v3', 3, 're-inserted', 33), pi('h65535v3', 65535, 're-inserted', 3), pi('m5v2', -5, 'minus five v2', -55), pi('zero-v2', 0, 'handle zero v2', 0)] },
     { start: T(25), commit: T(25, 1), note: 'h9: committed Put whose default-CF value is missing (must be reported, not emitted)', ops: [pi('h9-missing', 9, LONG('h9'), 9, { missingDefault: true })] },
     { start: T(26), commit: T(26, 1), note: 'h10: newest Put carries a non-zero gc_fence -> key is absent', ops: [pi('h10-fenced', 10, 'fenced', 10, { gcFence: T(27) })] },
     { start: T(28), commit: T(28, 1), note: 'h11: gc_fence = 0 (present but zero) -> visible; h12: overlapped-rollback flag -> visible', ops: [pi('h11', 11, 'fence zero', 11, { gcFence: 0n }), pi('h12', 12, 'overlapped rollback flag', 12, { overlappedRollback: true })] },
@@ -190,5 +201,8 @@ export const mvccScenario: Scenario = {
     't_int h6: commit order differs from start_ts order; the version with the newest commit_ts (txn A) wins.',
     'pendingLocks: h7 (short value inside the lock) and h8 (value in default CF at start_ts); neither may appear in output. h12 carries a pessimistic lock (type Pessimistic): h12 is still exported (committed version).',
     't_uint: handles are the int64 bit patterns, so 2^63 and 2^64-1 sort before 0.',
+    't_int h65534/h65535: deletes on handles whose low 16 bits are high (prior-art append_ts bug); h65535 is re-inserted and must come back.',
+    't_int handle 0: first version in the default CF, newest version short (prior-art sentinel bug).',
+    't_int h13 has only a Rollback record, h14 only a Lock record, h30 only an orphan default-CF value: none of them is a row or a delete.',
   ],
 };

@@ -4,7 +4,8 @@
  * DB ids (1, 10, 11, 100), truncated and dropped tables, a DBInfo > 255 bytes.
  * Every input value sits next to the text TiDB prints for it (written by hand).
  */
-import { fromHex, utf8 } from '../codec.js';
+import { fromHex, u64BE, utf8 } from '../codec.js';
+import { metaHashMetaKey } from '../tidb-keys.js';
 import { ABSENT, Table, hexCell, type Cell, type DbDef, type RowOp, type Scenario, type TableDef } from '../scenario.js';
 import { T, cell, int, nul, same } from './common.js';
 
@@ -191,6 +192,18 @@ const checksummed = new Table({
   ],
 });
 
+/** Non-public and hidden columns: stored in rows, never output columns. */
+const nonpublic = new Table({
+  id: 354,
+  name: 'nonpublic',
+  pk: 'rowid',
+  columns: [
+    { name: 'a', type: 'int' },
+    { name: 'b', type: 'int', state: 3 }, // ADD COLUMN in progress (write-reorganization)
+    { name: '_V$_idx_a_0', type: 'varchar(10)', hidden: true }, // expression-index helper column
+  ],
+});
+
 // ------------------------------------------------------------------------------- parts.*
 const prange = new Table({
   id: 330,
@@ -241,6 +254,9 @@ const wide = new Table({
   comment: 'a table whose TableInfo JSON is well over 255 bytes (it always is in TiDB 7.x): stored in the default CF',
   columns: [{ name: 'id', type: 'int' }, ...Array.from({ length: 12 }, (_, i) => ({ name: `col_${i}`, type: 'varchar(8)' }))],
 });
+/** RENAME TABLE catalog.moved TO parts.moved2: same id 352, moves between DB hashes. */
+const movedOld = new Table({ id: 352, name: 'moved', pk: 'rowid', columns: [{ name: 'v', type: 'varchar(20)' }] });
+const movedNew = new Table({ id: 352, name: 'moved2', pk: 'rowid', columns: [{ name: 'v', type: 'varchar(20)' }] });
 const notes = new Table({ id: 350, name: '备注', pk: 'rowid', columns: [{ name: '内容', type: 'varchar(20)' }] });
 
 export const typesScenario: Scenario = {
@@ -250,8 +266,8 @@ export const typesScenario: Scenario = {
   storeId: 7,
   catalog: [
     { db: dbTypes, tables: [ints, floats, decimals, strings, times, enums, jsons, vectors] },
-    { db: dbEvo, tables: [addedV2, droppedV2, v1rows, large, checksummed] },
-    { db: dbParts, tables: [prange, phash] },
+    { db: dbEvo, tables: [addedV2, droppedV2, v1rows, large, checksummed, nonpublic] },
+    { db: dbParts, tables: [prange, phash, movedNew] },
     { db: dbCat, tables: [trNew, wide] },
     { db: dbLong, tables: [notes] },
   ],
@@ -273,6 +289,8 @@ export const typesScenario: Scenario = {
     'evolution.row_v1': { rows: ['v1-neg', 'v1-a'] },
     'evolution.large_ids': { rows: ['lg1', 'lg2'] },
     'evolution.checksummed': { rows: ['ck1', 'ck2'] },
+    'evolution.nonpublic': { rows: ['np1', 'np2'] },
+    'parts.moved2': { rows: ['moved-1'] },
     'parts.prange': { rows: ['prange-1', 'prange-9', 'prange-10', 'prange-25', 'prange-1000'] },
     'parts.phash': { rows: ['phash-3', 'phash-6', 'phash-1', 'phash-4', 'phash-2'] },
     'catalog.tr': { rows: ['tr-new-1'] },
@@ -291,10 +309,13 @@ export const typesScenario: Scenario = {
         { op: 'createDb', db: dbCat },
         { op: 'createDb', db: dbLong },
         ...[ints, floats, decimals, strings, times, enums, jsons, vectors].map((table): RowOp => ({ op: 'createTable', db: dbTypes, table })),
-        ...[addedV1, droppedV1, v1rows, large, checksummed].map((table): RowOp => ({ op: 'createTable', db: dbEvo, table })),
+        ...[addedV1, droppedV1, v1rows, large, checksummed, nonpublic].map((table): RowOp => ({ op: 'createTable', db: dbEvo, table })),
         ...[prange, phash].map((table): RowOp => ({ op: 'createTable', db: dbParts, table })),
-        ...[trOld, gone, wide].map((table): RowOp => ({ op: 'createTable', db: dbCat, table })),
+        ...[trOld, gone, wide, movedOld].map((table): RowOp => ({ op: 'createTable', db: dbCat, table })),
         { op: 'createTable', db: dbLong, table: notes },
+        // legacy (TiDB <= 5.1) hash-meta keys 'm'+mc(key)+u64BE('H'): must be ignored
+        { op: 'rawPut', key: metaHashMetaKey('DBs'), value: u64BE(5) },
+        { op: 'rawPut', key: metaHashMetaKey('DB:1'), value: u64BE(8) },
       ],
     },
     {
@@ -472,6 +493,9 @@ export const typesScenario: Scenario = {
         rowid(gone, 1, 'gone-1', { v: same('dropped table row') }),
         { op: 'put', label: 'wide-1', ref: { table: wide }, values: { id: int(1), ...Object.fromEntries(wide.cols.slice(1).map((c, i) => [c.name, same(`v${i}`)])) } },
         rowid(notes, 1, 'note-1', { 内容: same('ok') }),
+        rowid(nonpublic, 1, 'np1', { a: int(1), b: [11, null], _V$_idx_a_0: ['x1', null] }),
+        rowid(nonpublic, 2, 'np2', { a: nul, b: [22, null], _V$_idx_a_0: ['x2', null] }),
+        rowid(movedOld, 1, 'moved-1', { v: same('moved row') }),
       ],
     },
     { flush: '*' },
@@ -479,13 +503,15 @@ export const typesScenario: Scenario = {
     {
       start: T(30),
       commit: T(30, 1),
-      note: 'DDL: ADD COLUMN c, d; DROP COLUMN b; TRUNCATE tr (340 -> 342); DROP TABLE gone',
+      note: 'DDL: ADD COLUMN c, d; DROP COLUMN b; TRUNCATE tr (340 -> 342); DROP TABLE gone; RENAME catalog.moved TO parts.moved2',
       ops: [
         { op: 'alterTable', db: dbEvo, table: addedV2 },
         { op: 'alterTable', db: dbEvo, table: droppedV2 },
         { op: 'dropTable', db: dbCat, table: trOld },
         { op: 'createTable', db: dbCat, table: trNew },
         { op: 'dropTable', db: dbCat, table: gone },
+        { op: 'dropTable', db: dbCat, table: movedOld },
+        { op: 'createTable', db: dbParts, table: movedNew },
       ],
     },
     { flush: '*' },
@@ -510,5 +536,8 @@ export const typesScenario: Scenario = {
     'evolution.checksummed rows carry a row-v2 checksum trailer (flag 0x02; placeholder CRC32 value, readers should skip it).',
     'BIT cells are the big-endian bytes of length (flen+7)/8, as hex. BINARY/VARBINARY/BLOB cells are hex.',
     'catalog: table 340 (truncated) and 344 (dropped) still have rows; they are listed in droppedTables and must not be exported.',
+    'catalog.moved (id 352) was renamed to parts.moved2: list it once, under parts.',
+    'evolution.nonpublic: column b (state 3) and hidden column _V$_idx_a_0 are stored in rows but are not output columns.',
+    'Legacy hash-meta keys (m + mc(DBs) + u64BE(H)) exist in the meta range and must be ignored.',
   ],
 };
