@@ -31,7 +31,7 @@ function meta(name: string): Map<string, string> {
 }
 
 test('fixture set covers every checksum, format_version 0..5, compression and index type', () => {
-  assert.equal(cases.length, 20);
+  assert.equal(cases.length, 22);
   const seen = { fv: new Set<number>(), ck: new Set<number>(), comp: new Set<string>(), idx: new Set<number>() };
   for (const name of cases) {
     const r = SstReader.open(`${dir}${name}.sst`);

@@ -62,6 +62,8 @@ static const Case kCases[] = {
     {"fv4-crc32c-lz4-rangedel", 4, kCRC32c, kLZ4Compression, BlockBasedTableOptions::kBinarySearch, false, 1, true, false, Mode::Flush},
     {"fv5-crc32c-none-blobindex", 5, kCRC32c, kNoCompression, BlockBasedTableOptions::kBinarySearch, false, 1, false, true, Mode::Flush},
     {"fv5-crc32c-zstd-sstwriter", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, true, false, Mode::SstWriter},
+    {"fv5-crc32c-zstd-sstwriter-partitioned", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kTwoLevelIndexSearch, false, 1, false, false, Mode::SstWriter},
+    {"fv5-xxh3-none-sstwriter-firstkey", 5, kXXH3, kNoCompression, BlockBasedTableOptions::kBinarySearchWithFirstKey, false, 4, false, false, Mode::SstWriter},
     {"fv5-crc32c-zstd-ingested", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Ingest},
     {"fv5-crc32c-zstd-dict", 5, kCRC32c, kZSTD, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
     {"fv5-crc32c-lz4-dict", 5, kCRC32c, kLZ4Compression, BlockBasedTableOptions::kBinarySearch, false, 1, false, false, Mode::Flush, 4096},
