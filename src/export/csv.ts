@@ -159,29 +159,51 @@ export class CsvFormatter {
     if (cells.length !== this.columns.length) {
       throw new Error(`internal: row has ${cells.length} cells, table has ${this.columns.length} columns`);
     }
+    // one capacity check for the worst case (every byte escaped or hex-encoded)
+    let worst = opt.lineTerminator.length;
     for (let i = 0; i < cells.length; i++) {
-      if (i > 0) o.push(opt.separator);
+      const c = cells[i];
+      worst += opt.separator.length + 2 * this.quote.length + opt.nullValue.length + (c == null ? 0 : c.length * 2 + 4);
+    }
+    o.ensure(worst);
+    for (let i = 0; i < cells.length; i++) {
+      if (i > 0) this.put(opt.separator);
       const cell = cells[i]!;
       if (cell === null) {
-        o.push(opt.nullValue);
+        this.put(opt.nullValue);
         continue;
       }
       const kind = kinds !== undefined ? kinds[i]! : this.columns[i]!.kind;
       if (kind === 'number') {
-        o.push(cell);
+        this.put(cell);
       } else if (kind === 'bytes' && opt.binaryFormat !== 'raw') {
-        o.push(this.quote);
+        this.put(this.quote);
         this.pushEncodedBinary(cell);
-        o.push(this.quote);
+        this.put(this.quote);
       } else {
-        o.push(this.quote);
+        this.put(this.quote);
         if (opt.dialect === 'rfc4180') this.pushDoubled(cell);
         else this.pushBackslashed(cell);
-        o.push(this.quote);
+        this.put(this.quote);
       }
     }
-    o.push(opt.lineTerminator);
+    this.put(opt.lineTerminator);
     return o.buf.subarray(0, o.len);
+  }
+
+  /** Copy without a capacity check (row() reserved the worst case); short inputs by loop. */
+  private put(bytes: Uint8Array): void {
+    const o = this.out;
+    const n = bytes.length;
+    if (n < 16) {
+      const b = o.buf;
+      let p = o.len;
+      for (let i = 0; i < n; i++) b[p++] = bytes[i]!;
+      o.len = p;
+    } else {
+      o.buf.set(bytes, o.len);
+      o.len += n;
+    }
   }
 
   private pushBackslashed(cell: Uint8Array): void {
