@@ -41,7 +41,7 @@ test('regenerate SSTs with RocksDB and compare SstReader with fresh sst_dump out
       assert.throws(() => SstReader.open(join(out, `${name}.sst`)), /unsupported: SST uses comparator/);
       continue;
     }
-    const want = readScanFile(join(out, `${name}.scan.txt`));
+    const want = readScanFile(join(out, `${name}.scan.txt.gz`));
     assert.ok(want.length >= 200, name);
     const reader = SstReader.open(join(out, `${name}.sst`));
     try {
@@ -58,7 +58,7 @@ test('regenerate SSTs with RocksDB and compare SstReader with fresh sst_dump out
       reader.close();
     }
     // content is deterministic: the committed ground truth equals the fresh one
-    const committedScan = readScanFile(join(root, 'fixtures/rocksdb-sst', `${name}.scan.txt`));
+    const committedScan = readScanFile(join(root, 'fixtures/rocksdb-sst', `${name}.scan.txt.gz`));
     assert.equal(firstMismatch(committedScan, want), -1, `${name}: committed scan differs from a fresh run`);
   }
 });

@@ -60,7 +60,7 @@ for (const name of ['fv5-crc32c-none-datahash', 'fv5-xxh3-lz4-binary', 'fv4-xxha
     const victim = hs[5]!;
     const p = copyOf(name);
     patch(p, victim.offset + Math.floor(victim.size / 2), (b) => b ^ 0x10);
-    const want = readScanFile(`${dir}${name}.scan.txt`);
+    const want = readScanFile(`${dir}${name}.scan.txt.gz`);
     const r = SstReader.open(p); // footer, metaindex, properties, index are intact
     try {
       const c = r.cursor();
@@ -89,7 +89,7 @@ for (const name of ['fv5-crc32c-none-datahash', 'fv5-xxh3-lz4-binary', 'fv4-xxha
 test('seek into a damaged block fails; seeks elsewhere still read right', () => {
   const name = 'fv5-crc32c-zstd-partitioned';
   const hs = handles(name);
-  const want = readScanFile(`${dir}${name}.scan.txt`);
+  const want = readScanFile(`${dir}${name}.scan.txt.gz`);
   const p = copyOf(name);
   const last = hs[hs.length - 1]!;
   patch(p, last.offset + 3, (b) => b ^ 0xff);
@@ -121,7 +121,7 @@ test('damaged index / properties / metaindex blocks fail at open', () => {
     patch(p, off, (b) => b ^ 0x01);
     try {
       const got = scanAll(p);
-      assert.equal(firstMismatch(got, readScanFile(`${dir}${name}.scan.txt`)), -1, `flip at ${off} changed data`);
+      assert.equal(firstMismatch(got, readScanFile(`${dir}${name}.scan.txt.gz`)), -1, `flip at ${off} changed data`);
     } catch (e) {
       assert.ok(e instanceof FormatError, `flip at ${off}: ${String(e)}`);
       assert.equal(e.code, 'corruption', `flip at ${off}: ${e.message}`);
@@ -210,7 +210,7 @@ test('random single-byte flips: either the exact RocksDB entries or a FormatErro
     return seed % m;
   };
   for (const name of ['fv5-crc32c-none-datahash', 'fv5-crc32c-zstd-partitioned']) {
-    const want = readScanFile(`${dir}${name}.scan.txt`);
+    const want = readScanFile(`${dir}${name}.scan.txt.gz`);
     const orig = readFileSync(`${dir}${name}.sst`);
     const p = join(tmp, `${n++}-${name}-fuzz.sst`);
     for (let k = 0; k < 40; k++) {

@@ -83,7 +83,7 @@ test('a format_version 6 table (context checksums, rocksdb.index in the metainde
     assert.equal(r.footer.indexHandle, undefined);
     assert.ok(r.metaBlocks.has('rocksdb.index'));
     const got = dumpCursor(r.cursor());
-    assert.equal(firstMismatch(got, readScanFile(`${dir}${NAME}.scan.txt`)), -1);
+    assert.equal(firstMismatch(got, readScanFile(`${dir}${NAME}.scan.txt.gz`)), -1);
   } finally {
     r.close();
   }

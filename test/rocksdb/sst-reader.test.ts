@@ -52,7 +52,7 @@ test('fixture set covers every checksum, format_version 0..5, compression and in
 
 for (const name of cases) {
   test(`${name}: every entry equals sst_dump scan`, () => {
-    const want = readScanFile(`${dir}${name}.scan.txt`);
+    const want = readScanFile(`${dir}${name}.scan.txt.gz`);
     assert.ok(want.length >= 200, 'ground truth has entries');
     const r = SstReader.open(`${dir}${name}.sst`);
     try {
@@ -106,7 +106,7 @@ for (const name of cases) {
   });
 
   test(`${name}: seek(userKey) lands where sst_dump's order says`, () => {
-    const want = readScanFile(`${dir}${name}.scan.txt`);
+    const want = readScanFile(`${dir}${name}.scan.txt.gz`);
     const r = SstReader.open(`${dir}${name}.sst`);
     try {
       const c = r.cursor();
@@ -236,7 +236,7 @@ test('ingested file without the property: seq comes from fallbackGlobalSeqno (MA
   const m = meta(name);
   const largest = Number(m.get('largest_seqno'));
   assert.equal(largest, 53);
-  const want: ScanEntry[] = readScanFile(`${dir}${name}.scan.txt`);
+  const want: ScanEntry[] = readScanFile(`${dir}${name}.scan.txt.gz`);
   assert.ok(want.every((e) => e.seq === 0)); // sst_dump has no MANIFEST: it shows 0
   const r = SstReader.open(`${dir}${name}.sst`, { fallbackGlobalSeqno: largest });
   try {
@@ -250,7 +250,7 @@ test('ingested file without the property: seq comes from fallbackGlobalSeqno (MA
 
 test('SstFileWriter output opened with a MANIFEST seqno: points and range tombstones get it', () => {
   const name = 'fv5-crc32c-zstd-sstwriter';
-  const want = readScanFile(`${dir}${name}.scan.txt`);
+  const want = readScanFile(`${dir}${name}.scan.txt.gz`);
   assert.ok(want.some((e) => e.type === 0) && want.every((e) => e.seq === 0));
   const r = SstReader.open(`${dir}${name}.sst`, { fallbackGlobalSeqno: 77 });
   try {
@@ -267,7 +267,7 @@ test('SstFileWriter output opened with a MANIFEST seqno: points and range tombst
 
 test('blob index entries (type 0x11) come out unchanged', () => {
   const name = 'fv5-crc32c-none-blobindex';
-  const want = readScanFile(`${dir}${name}.scan.txt`).filter((e) => e.type === 0x11);
+  const want = readScanFile(`${dir}${name}.scan.txt.gz`).filter((e) => e.type === 0x11);
   assert.ok(want.length >= 5);
   const r = SstReader.open(`${dir}${name}.sst`);
   try {
@@ -284,7 +284,7 @@ test('userKey() view is stable only until the cursor moves; copies stay right', 
     const c = r.cursor();
     const keys: string[] = [];
     for (c.seekToFirst(); c.valid(); c.next()) keys.push(toHex(c.userKey().slice()));
-    const want = readScanFile(`${dir}fv5-crc32c-zstd-partitioned.scan.txt`).map((e) => e.key);
+    const want = readScanFile(`${dir}fv5-crc32c-zstd-partitioned.scan.txt.gz`).map((e) => e.key);
     assert.deepEqual(keys, want);
   } finally {
     r.close();

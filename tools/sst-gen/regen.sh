@@ -12,7 +12,8 @@ g++ -O1 -std=c++17 "$here/sst-gen.cc" -o "$bin" -lrocksdb
 for sst in "$out"/*.sst; do
   base=${sst%.sst}
   # scan: every internal entry, hex; drop the "options.env is 0x..." line (a pointer value).
-  sst_dump --file="$sst" --command=scan --output_hex | grep -v '^options.env is' > "$base.scan.txt"
+  # (gzip -n: no name/time in the header, so the output is reproducible)
+  sst_dump --file="$sst" --command=scan --output_hex | grep -v '^options.env is' | gzip -9n > "$base.scan.txt.gz"
   # properties as RocksDB prints them
   sst_dump --file="$sst" --command=check --show_properties | grep -v '^options.env is' > "$base.props.txt"
   # range tombstones (user keys) from the raw dump
