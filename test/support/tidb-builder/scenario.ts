@@ -13,7 +13,7 @@
  * The builder double-checks the author: it resolves MVCC itself (simple newest-first walk, §2.2)
  * and refuses to build when its winner differs from the hand-written label list.
  */
-import { type Bytes, toHex, utf8 } from './codec.js';
+import { type Bytes, mcBytes, toHex, utf8 } from './codec.js';
 import { dataKey, encodeLock, encodeWrite, mvccKey, type LockType } from './mvcc.js';
 import { type Datum, metaHashKey, metaStringKey, recordKeyCommon, recordKeyInt } from './tidb-keys.js';
 import { encodeRowV1, encodeRowV2, type V2Column } from './row.js';
@@ -31,7 +31,7 @@ import {
   toDatum,
   toV2,
 } from './schema.js';
-import { STORE_IDENT_KEY, applyStateKey, raftApplyState, regionLocalState, regionStateKey, storeIdent } from './raft.js';
+import { type PeerSpec, STORE_IDENT_KEY, applyStateKey, raftApplyState, regionLocalState, regionStateKey, storeIdent } from './raft.js';
 
 export const ABSENT = Symbol('absent: column not stored in this row');
 export type Expected = string | null | { hex: string };
@@ -198,6 +198,19 @@ export interface TableExpectation {
   deletedRows?: number;
 }
 
+export interface RegionDef {
+  id: number;
+  /** Raw (TiDB) key bounds; null = unbounded. Stored mc-encoded, as in metapb.Region. */
+  startRaw: Bytes | null;
+  endRaw: Bytes | null;
+  /** PeerState: 0 Normal, 1 Applying, 2 Tombstone, 3 Merging. */
+  state: number;
+  peers: PeerSpec[];
+  note?: string;
+}
+
+const PEER_STATE = ['Normal', 'Applying', 'Tombstone', 'Merging', 'Unavailable'];
+
 export interface Scenario {
   name: string;
   description: string;
@@ -210,6 +223,8 @@ export interface Scenario {
   expect: Record<string, TableExpectation>; // key: table name as `db.table`
   timeline: TimelineEntry[];
   notes?: string[];
+  /** RegionLocalStates in the raft CF; default: one Normal region covering everything with this store as a peer. */
+  regions?: RegionDef[];
 }
 
 const isTxn = (e: TimelineEntry): e is Txn => 'ops' in e;
@@ -329,9 +344,12 @@ export function buildScenario(sc: Scenario): BuildResult {
   out('# bootstrap: STORE_IDENT_KEY in default CF; region 1 [-inf, +inf) Normal with this store as a peer');
   out('batch_begin');
   out(`put default ${toHex(STORE_IDENT_KEY)} ${toHex(storeIdent(sc.clusterId, sc.storeId))}`);
-  const reg = { id: 1, startKey: new Uint8Array(0), endKey: new Uint8Array(0), confVer: 1, version: 1, peers: [{ id: 2, storeId: sc.storeId }] };
-  out(`put raft ${toHex(regionStateKey(1))} ${toHex(regionLocalState(0, reg))}`);
-  out(`put raft ${toHex(applyStateKey(1))} ${toHex(raftApplyState(1000, 990, 6, 1000, 6))}`);
+  const regions: RegionDef[] = sc.regions ?? [{ id: 1, startRaw: null, endRaw: null, state: 0, peers: [{ id: 2, storeId: sc.storeId }] }];
+  for (const r of regions) {
+    const spec = { id: r.id, startKey: r.startRaw ? mcBytes(r.startRaw) : new Uint8Array(0), endKey: r.endRaw ? mcBytes(r.endRaw) : new Uint8Array(0), confVer: 1, version: 1, peers: r.peers };
+    out(`put raft ${toHex(regionStateKey(r.id))} ${toHex(regionLocalState(r.state, spec))}`);
+    out(`put raft ${toHex(applyStateKey(r.id))} ${toHex(raftApplyState(1000, 990, 6, 1000, 6))}`);
+  }
   out('batch_end');
 
   const history = new Map<string, WriteVersion[]>(); // raw key hex -> versions (any order)
@@ -548,7 +566,19 @@ export function buildScenario(sc: Scenario): BuildResult {
     cellEncoding:
       'each cell: null (SQL NULL), a string (the exact text TiDB prints; TIMESTAMP in UTC), or {"hex": ...} for bytes (binary/BLOB/BIT columns and non-UTF-8 text)',
     rowOrder: 'key order of the record keys; partitioned tables: partition definition order, then key order',
-    store: { clusterId: sc.clusterId.toString(), storeId: sc.storeId, regions: [{ id: 1, startKey: '', endKey: '', state: 'Normal' }] },
+    store: {
+      clusterId: sc.clusterId.toString(),
+      storeId: sc.storeId,
+      regions: regions.map((r) => ({
+        id: r.id,
+        // encoded (mc) keys as in metapb.Region, hex; '' = unbounded
+        startKey: r.startRaw ? toHex(mcBytes(r.startRaw)) : '',
+        endKey: r.endRaw ? toHex(mcBytes(r.endRaw)) : '',
+        state: PEER_STATE[r.state],
+        storeIsPeer: r.peers.some((p) => p.storeId === sc.storeId && p.isWitness !== true),
+        ...(r.note ? { note: r.note } : {}),
+      })),
+    },
     schemaVersion,
     databases,
     droppedTables: (sc.dropped ?? []).map((d) => ({ db: d.db.name, dbId: d.db.id, id: d.table.id, name: d.table.name, reason: d.reason, physicalIds: d.table.physicalIds() })),
