@@ -41,7 +41,48 @@ export function checkIndexType(indexType: number, file: string | undefined): voi
   }
 }
 
-export class IndexCursor {
+/** What an SST cursor needs from an index: data-block handles in order, and a seek. */
+export interface BlockSource {
+  seekToFirst(): void;
+  /** Position at the first data block that may hold a user key >= target. */
+  seek(target: Uint8Array): void;
+  next(): void;
+  valid(): boolean;
+  handleOffset(): number;
+  handleSize(): number;
+}
+
+/**
+ * A fixed list of data-block handles (a chunk of `SstReader.dataBlockHandles()`), for cursors
+ * over part of a file. Without index keys, seek() starts at the first block; the SST cursor then
+ * seeks inside each block and moves on while a block holds only smaller keys.
+ */
+export class HandleListSource implements BlockSource {
+  private i = 0;
+  constructor(private readonly handles: readonly BlockHandle[]) {
+    this.i = handles.length;
+  }
+  seekToFirst(): void {
+    this.i = 0;
+  }
+  seek(_target: Uint8Array): void {
+    this.i = 0;
+  }
+  next(): void {
+    if (this.i < this.handles.length) this.i++;
+  }
+  valid(): boolean {
+    return this.i < this.handles.length;
+  }
+  handleOffset(): number {
+    return this.handles[this.i]!.offset;
+  }
+  handleSize(): number {
+    return this.handles[this.i]!.size;
+  }
+}
+
+export class IndexCursor implements BlockSource {
   private readonly top: BlockIter;
   private part: BlockIter | undefined;
   private readonly twoLevel: boolean;

@@ -24,7 +24,7 @@ import { CompressionDict, decompressBlock } from './compression.js';
 import { FileReader } from './file-reader.js';
 import { TRAILER_SIZE, compareBytes, trailerSeq } from './internal-key.js';
 import { BLOCK_BASED_MAGIC, LEGACY_BLOCK_BASED_MAGIC, MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
-import { IndexCursor, type IndexSettings } from './sst-index.js';
+import { HandleListSource, IndexCursor, type BlockSource, type IndexSettings } from './sst-index.js';
 import { parseProperties, type TableProperties } from './sst-properties.js';
 import { parseRangeDelBlock } from './sst-range-del.js';
 import type { InternalCursor, RangeTombstone } from './types.js';
@@ -235,7 +235,15 @@ export class SstReader {
   }
 
   cursor(): SstCursor {
-    return new SstCursor(this, this.newIndexCursor());
+    return new SstCursor(this, this.newIndexCursor(), true);
+  }
+
+  /**
+   * A cursor over some of this file's data blocks only (e.g. a chunk of `dataBlockHandles()`,
+   * for parallel scans), in the given order. `seek` scans forward from the first of them.
+   */
+  blocksCursor(handles: readonly BlockHandle[]): SstCursor {
+    return new SstCursor(this, new HandleListSource(handles), false);
   }
 
   close(): void {
@@ -249,15 +257,18 @@ export class SstReader {
  */
 export class SstCursor implements InternalCursor {
   private readonly reader: SstReader;
-  private readonly index: IndexCursor;
+  private readonly index: BlockSource;
+  /** The index positions seek() at the right block; a plain handle list does not. */
+  private readonly indexed: boolean;
   private data: BlockIter | undefined;
   private dataOffset = 0;
   private readonly globalSeqno: number | undefined;
   private ukView: Uint8Array | undefined;
 
-  constructor(reader: SstReader, index: IndexCursor) {
+  constructor(reader: SstReader, index: BlockSource, indexed: boolean) {
     this.reader = reader;
     this.index = index;
+    this.indexed = indexed;
     this.globalSeqno = reader.globalSeqno;
   }
 
@@ -272,6 +283,14 @@ export class SstCursor implements InternalCursor {
     this.index.seek(target);
     this.loadBlock();
     if (this.data !== undefined) this.data.seek(target, true);
+    if (!this.indexed) {
+      // No index keys: move block by block until one holds a key >= target.
+      while (this.data !== undefined && !this.data.valid()) {
+        this.index.next();
+        this.loadBlock();
+        if (this.data !== undefined) this.data.seek(target, true);
+      }
+    }
     this.settle();
   }
 

@@ -278,6 +278,31 @@ test('blob index entries (type 0x11) come out unchanged', () => {
   }
 });
 
+test('blocksCursor over chunks of dataBlockHandles() concatenates to the full scan; seeks inside a chunk', () => {
+  for (const name of ['fv5-crc32c-zstd-partitioned', 'fv5-crc32c-zstd-sstwriter']) {
+    const want = readScanFile(`${dir}${name}.scan.txt.gz`);
+    const r = SstReader.open(`${dir}${name}.sst`);
+    try {
+      const hs = r.dataBlockHandles();
+      const chunks = [hs.slice(0, 5), hs.slice(5, 6), hs.slice(6, 17), hs.slice(17)];
+      const got = chunks.flatMap((c) => dumpCursor(r.blocksCursor(c)));
+      assert.equal(firstMismatch(got, want), -1, name);
+      // seek inside the third chunk: first entry >= target among that chunk's entries
+      const third = dumpCursor(r.blocksCursor(chunks[2]!));
+      const target = fromHex(third[Math.floor(third.length / 2)]!.key);
+      const c = r.blocksCursor(chunks[2]!);
+      const rest = dumpCursor(c, target);
+      const from = third.findIndex((e) => compareBytes(fromHex(e.key), target) >= 0);
+      assert.equal(firstMismatch(rest, third.slice(from)), -1);
+      c.seek(fromHex('FFFF'));
+      assert.equal(c.valid(), false);
+      assert.equal(dumpCursor(r.blocksCursor([])).length, 0);
+    } finally {
+      r.close();
+    }
+  }
+});
+
 test('userKey() view is stable only until the cursor moves; copies stay right', () => {
   const r = SstReader.open(`${dir}fv5-crc32c-zstd-partitioned.sst`);
   try {
