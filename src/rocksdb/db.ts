@@ -42,6 +42,14 @@ export interface DbOpenOptions extends OpenOptions {
   walDir?: string;
 }
 
+/**
+ * A KvCursor that can release its open SST files early. A cursor run to its end (or its range
+ * end) has already released them; one abandoned midway keeps them until close() or db.close().
+ */
+export interface DbCursor extends KvCursor {
+  close(): void;
+}
+
 export interface ManifestInfo {
   manifest: string | null;
   lastSequence: number;
@@ -440,7 +448,7 @@ export class RocksDb {
     };
   }
 
-  cursor(cfName: string, range?: KeyRange): KvCursor {
+  cursor(cfName: string, range?: KeyRange): DbCursor {
     if (this.closed) throw new Error('RocksDb is closed');
     const cf = this.cf(cfName);
     const overlapping: LazySource[] = [];
@@ -472,9 +480,13 @@ export class RocksDb {
     const end = new Uint8Array(key.length + 1);
     end.set(key, 0);
     const c = this.cursor(cfName, { start: key, end });
-    c.seek(key);
-    if (!c.valid() || compareBytes(c.userKey(), key) !== 0) return undefined;
-    return { value: c.value().slice(), kind: c.kind() };
+    try {
+      c.seek(key);
+      if (!c.valid() || compareBytes(c.userKey(), key) !== 0) return undefined;
+      return { value: c.value().slice(), kind: c.kind() };
+    } finally {
+      c.close();
+    }
   }
 
   close(): void {

@@ -511,4 +511,14 @@ export class MergingCursor implements KvCursor {
   kind(): number {
     return this.curKind;
   }
+
+  /**
+   * Release every input's resources (SST file descriptors). The cursor becomes invalid; a later
+   * seek reopens what it needs. Call it when abandoning a cursor before its end.
+   */
+  close(): void {
+    for (const c of this.children) c.release();
+    this.heap.length = 0;
+    this.cur = -1;
+  }
 }

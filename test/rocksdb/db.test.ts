@@ -512,3 +512,42 @@ test('WALs moved to a separate wal-dir: a warning without walDir, the same data 
     rmSync(join(dir, '..'), { recursive: true, force: true });
   }
 });
+
+test('get() and close() of an abandoned cursor leave no SST file open', () => {
+  const c = byName('tikv-levels');
+  const db = RocksDb.open(join(c.dir, 'db'));
+  const origOpen = SstReader.open;
+  const origClose = SstReader.prototype.close;
+  let open = 0;
+  SstReader.open = (p, o) => {
+    const r = origOpen.call(SstReader, p, o);
+    open++;
+    return r;
+  };
+  SstReader.prototype.close = function (this: SstReader) {
+    open--;
+    return origClose.call(this);
+  };
+  try {
+    const all = expected(c, 'write');
+    const k = all[Math.floor(all.length / 2)]!;
+    assert.equal(H(db.get('write', k.key)!.value), H(k.value));
+    assert.equal(open, 0, 'get closed its files');
+    const cur = db.cursor('write');
+    cur.seekToFirst();
+    cur.next();
+    assert.ok(open > 0);
+    cur.close();
+    assert.equal(open, 0, 'close() released the files');
+    assert.equal(cur.valid(), false);
+    // Reusable after close: a seek reopens what it needs.
+    cur.seek(k.key);
+    assert.equal(H(cur.value()), H(k.value));
+    cur.close();
+    assert.equal(open, 0);
+  } finally {
+    SstReader.open = origOpen;
+    SstReader.prototype.close = origClose;
+    db.close();
+  }
+});
