@@ -109,6 +109,7 @@ export class SstReader {
       valueDeltaEncoded: this.properties.indexValueIsDeltaEncoded,
     };
     this.indexBlock = this.readBlock(idx, 'index block');
+    this.newIndexCursor(); // index type and the index block's tail checked at open
 
     this.globalSeqno = resolveGlobalSeqno(this.properties, opts.fallbackGlobalSeqno, this.path);
 
