@@ -65,7 +65,7 @@ function checkLayout(dbDir: string, ops: string): void {
     if (cf === 'write' && algo !== undefined) writeAlgos.add(algo);
     for (const m of sstDump(join(dbDir, n), ['--command=scan', '--output_hex']).matchAll(/^'([0-9A-F]*)' seq:/gm)) sstKeys.add(m[1]!.toLowerCase());
   }
-  assert.ok(sstKeys.size > 100, 'sst_dump scans returned keys');
+  assert.ok(sstKeys.size > 10, 'sst_dump scans returned keys');
   assert.deepEqual([...writeAlgos].sort(), ['LZ4', 'NoCompression', 'ZSTD']);
   const lines = ops.split('\n');
   const lastFlush = lines.map((l) => l.startsWith('flush')).lastIndexOf(true);

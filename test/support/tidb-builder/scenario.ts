@@ -194,8 +194,10 @@ export type TimelineEntry =
 export interface TableExpectation {
   /** Labels of the surviving puts, in key order (partitioned: partition order, then key order). */
   rows: string[];
-  /** Keys whose newest committed version is a Delete (or hidden by gc_fence). */
+  /** Keys whose newest committed version is a Delete (or hidden by gc_fence), inside live regions. */
   deletedRows?: number;
+  /** Rows whose key lies outside every live region of this store (leftovers: must not be exported). */
+  outsideRegionRows?: number;
 }
 
 export interface RegionDef {
@@ -514,6 +516,11 @@ export function buildScenario(sc: Scenario): BuildResult {
     }
     return { kind: 'none' };
   };
+  // Live ranges (§10): regions in state Normal (0) or Merging (3) with this store as a non-witness peer.
+  const live = regions
+    .filter((r) => (r.state === 0 || r.state === 3) && r.peers.some((p) => p.storeId === sc.storeId && p.isWitness !== true))
+    .map((r) => ({ start: r.startRaw ? toHex(r.startRaw) : '', end: r.endRaw ? toHex(r.endRaw) : null }));
+  const isLive = (rawHex: string): boolean => live.some((r) => rawHex >= r.start && (r.end === null || rawHex < r.end));
   const tablePrefixHex = (pid: number): string => toHex(recordKeyInt(pid, 0)).slice(0, 18); // 't' + EncodeInt(pid)
 
   const databases = sc.catalog.map(({ db, tables }) => ({
@@ -527,14 +534,20 @@ export function buildScenario(sc: Scenario): BuildResult {
       // builder's own view: per physical id, keys in order
       const got: string[] = [];
       let deleted = 0;
+      let outside = 0;
       for (const pid of t.physicalIds()) {
         const keys = [...history.keys()].filter((k) => k.startsWith(tablePrefixHex(pid)) && k.slice(18, 22) === '5f72').sort();
         for (const k of keys) {
           const w = winner(k);
+          if (!isLive(k)) {
+            if (w.kind === 'row') outside++;
+            continue;
+          }
           if (w.kind === 'row') got.push(w.label);
           if (w.kind === 'deleted') deleted++;
         }
       }
+      if (ex.outsideRegionRows !== undefined && ex.outsideRegionRows !== outside) throw new Error(`${key}: outsideRegionRows ${ex.outsideRegionRows} but builder counts ${outside}`);
       if (JSON.stringify(got) !== JSON.stringify(ex.rows)) {
         throw new Error(`${key}: hand-written rows ${JSON.stringify(ex.rows)} differ from the builder's MVCC resolution ${JSON.stringify(got)}`);
       }
@@ -555,6 +568,7 @@ export function buildScenario(sc: Scenario): BuildResult {
         }),
         rowLabels: ex.rows,
         deletedRows: deleted,
+        ...(sc.regions ? { outsideRegionRows: outside } : {}),
       };
     }),
   }));

@@ -3,6 +3,7 @@ import type { Scenario } from '../scenario.js';
 import { sampleScenario } from './sample.js';
 import { mvccScenario } from './mvcc.js';
 import { typesScenario } from './types.js';
+import { regionsScenario } from './regions.js';
 
 export interface ScenarioTarget {
   scenario: Scenario;
@@ -18,4 +19,5 @@ export const allScenarios: ScenarioTarget[] = [
   { scenario: sampleScenario, fixtureDir: 'fixtures/sample/node1', dbSubdir: 'db', dataDirHint: '.' },
   { scenario: mvccScenario, fixtureDir: 'fixtures/tidb/mvcc', dbSubdir: 'data/db', dataDirHint: 'data' },
   { scenario: typesScenario, fixtureDir: 'fixtures/tidb/types', dbSubdir: 'data/db', dataDirHint: 'data' },
+  { scenario: regionsScenario, fixtureDir: 'fixtures/tidb/regions', dbSubdir: 'data/db', dataDirHint: 'data' },
 ];
