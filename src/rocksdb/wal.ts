@@ -76,7 +76,7 @@ export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayR
       });
     }
     for (const rec of log.records) {
-      parseWriteBatch(
+      const header = parseWriteBatch(
         rec.data,
         (e) => {
           const cfLog = opts.cfLogNumbers.get(e.cfId);
@@ -125,6 +125,14 @@ export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayR
         },
         { file: wal.path, offset: rec.offset },
       );
+      if ((header.twoPhaseMarkers ?? 0) > 0) {
+        // Data between prepare and commit markers is not committed until a later commit record;
+        // replaying it as plain writes could show uncommitted data. TiKV never writes these.
+        throw unsupported('two-phase-commit (transaction) markers in the WAL are not supported', {
+          file: wal.path,
+          offset: rec.offset,
+        });
+      }
     }
     if (log.tornTail !== null) {
       const last = idx === sorted.length - 1;

@@ -48,6 +48,8 @@ export interface BatchEntry {
 export interface WriteBatchHeader {
   sequence: number;
   count: number;
+  /** Two-phase-commit markers seen (begin/end prepare, commit, rollback); 0 for TiKV. */
+  twoPhaseMarkers?: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -107,6 +109,7 @@ export function parseWriteBatch(
   const entry: BatchEntry = { kind: 0, cfId: 0, key: EMPTY, value: EMPTY, seq: 0, offset: 0 };
   let p = WRITE_BATCH_HEADER_SIZE;
   let k = 0;
+  let markers = 0;
   try {
     while (p < data.length) {
       const at = p;
@@ -188,17 +191,21 @@ export function parseWriteBatch(
           p = tmp.next;
           continue;
         case 0x0d: // noop
+          continue;
         case 0x09: // begin prepare
         case 0x12: // begin persisted prepare
         case 0x13: // begin unprepare
+          markers++;
           continue;
         case 0x0a: // end prepare (xid)
         case 0x0b: // commit (xid)
         case 0x0c: // rollback (xid)
+          markers++;
           slice(data, p, tmp, 'xid', ctx);
           p = tmp.next;
           continue;
         case 0x15: // commit with timestamp: timestamp, xid
+          markers++;
           slice(data, p, tmp, 'commit timestamp', ctx);
           slice(data, tmp.next, tmp, 'xid', ctx);
           p = tmp.next;
@@ -237,6 +244,7 @@ export function parseWriteBatch(
   } catch (e) {
     throw e instanceof FormatError ? e.withLocation(ctx.file, ctx.offset) : e;
   }
+  header.twoPhaseMarkers = markers;
   if (k !== header.count) {
     throw corruption('WriteBatch has wrong count', {
       file: ctx.file,

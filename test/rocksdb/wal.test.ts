@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { replayWals } from '../../src/rocksdb/wal.js';
 import type { Warning } from '../../src/rocksdb/types.js';
+import { FormatError } from '../../src/errors.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const walPath = join(root, 'fixtures/rocksdb/wal-only/db/000004.log');
@@ -63,4 +64,22 @@ test('entries of a CF id not among the live CFs are skipped with one warning', (
 test('WALs older than every CF log number are not even read', () => {
   const r = replayWals([{ fileNumber: 4, path: '/nonexistent/000004.log' }], { cfLogNumbers: new Map([[0, 9]]) });
   assert.equal(r.applied, 0);
+});
+
+test('a batch with two-phase-commit markers is refused as unsupported (uncommitted data must not show)', async () => {
+  const { crc32c, maskCrc } = await import('../../src/rocksdb/checksum.js');
+  const h12 = Buffer.alloc(12);
+  h12.writeUInt32LE(7, 0);
+  h12.writeUInt32LE(1, 8);
+  // begin prepare, put "k"="v", end prepare "x"
+  const body = Buffer.concat([h12, Buffer.from([0x09, 0x01, 1, 0x6b, 1, 0x76, 0x0a, 1, 0x78])]);
+  const h = Buffer.alloc(7);
+  h.writeUInt16LE(body.length, 4);
+  h[6] = 1;
+  h.writeUInt32LE(maskCrc(crc32c(Buffer.concat([h.subarray(6), body]))), 0);
+  const file = Buffer.concat([h, body]);
+  assert.throws(
+    () => replayWals([{ fileNumber: 9, path: '9.log' }], { cfLogNumbers: new Map([[0, 0]]), readFile: () => file }),
+    (e: unknown) => e instanceof FormatError && e.code === 'unsupported' && e.file === '9.log' && e.offset === 0,
+  );
 });

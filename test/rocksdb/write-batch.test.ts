@@ -113,6 +113,13 @@ test('every data record kind, default and CF forms; sequence = start + k for dat
   ]);
 });
 
+test('2PC markers are counted (the WAL replay refuses them), log data and noop are not', () => {
+  const h = parseWriteBatch(batch(1, 1, [0x03, ...s('blob'), 0x0d, 0x09, 0x01, ...s('k'), ...s('v'), 0x0a, ...s('x')]), () => {});
+  assert.equal(h.twoPhaseMarkers, 2);
+  const h2 = parseWriteBatch(batch(1, 1, [0x03, ...s('blob'), 0x0d, 0x01, ...s('k'), ...s('v')]), () => {});
+  assert.equal(h2.twoPhaseMarkers, 0);
+});
+
 test('a count that disagrees with the records is corruption', () => {
   assert.throws(
     () => collect(batch(1, 2, [0x01, ...s('k'), ...s('v')])),
