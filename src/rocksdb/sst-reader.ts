@@ -159,7 +159,9 @@ export class SstReader {
       baseContextChecksum: this.footer.baseContextChecksum,
       what,
     });
-    return decompressBlock(type, raw.subarray(0, n), this.formatVersion, { file: this.path, offset: handle.offset, what, dict });
+    const out = decompressBlock(type, raw.subarray(0, n), this.formatVersion, { file: this.path, offset: handle.offset, what, dict });
+    // A plain Uint8Array view: its subarray() (one per value()) is much cheaper than Buffer's.
+    return Buffer.isBuffer(out) ? new Uint8Array(out.buffer, out.byteOffset, out.length) : out;
   }
 
   /**
