@@ -19,6 +19,8 @@
  *     0x09 begin prepare, 0x12 begin persisted prepare, 0x13 begin unprepare (no fields)
  *     0x0A end prepare xid, 0x0B commit xid, 0x0C rollback xid (one slice each)
  *     0x15 commit xid and timestamp (timestamp slice, xid slice)
+ *     (2PC markers are not data records; they are counted in `twoPhaseMarkers` so the WAL
+ *     replay can refuse them rather than show prepared-but-uncommitted data)
  *   key, value, begin, end, blob, xid: varint32 length + bytes
  *
  * The k-th data record (k from 0; puts, deletes, single deletes, range deletes, merges, blob
