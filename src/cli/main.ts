@@ -319,7 +319,7 @@ function summaryTable(rows: readonly TableSummary[]): string {
     String(r.pendingLocks),
     String(r.valuesMissing),
     String(r.rejected),
-    `${(r.ms / 1000).toFixed(1)}s`,
+    r.error !== undefined ? 'INCOMPLETE' : `${(r.ms / 1000).toFixed(1)}s`,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
@@ -361,7 +361,12 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     } else if (c.log.isLevelEnabled('info') || result.exitCode !== 0) {
       io.stderr.write(summaryTable(result.tables));
     }
-    if (result.exitCode === 3) {
+    for (const t of result.tables) {
+      if (t.error !== undefined) io.stderr.write(`tikv-export: INCOMPLETE ${t.db}.${t.table}: ${t.error}\n`);
+    }
+    if (result.exitCode === 2) {
+      io.stderr.write('tikv-export: data error: corrupt data in some tables (INCOMPLETE above; their rows read so far are in *.csv.incomplete); every other table was dumped\n');
+    } else if (result.exitCode === 3) {
       io.stderr.write('tikv-export: PARTIAL dump: some rows could not be exported (see *.rejects.jsonl, "missing" above and the metadata file)\n');
     }
     return result.exitCode;

@@ -13,7 +13,8 @@
  * Every file is written tmp+rename (file-writer.ts), so a final name always means complete;
  * `metadata` is written last, so a dump directory without it did not finish.
  */
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { DataError, FormatError, UserError } from '../errors.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
@@ -78,14 +79,25 @@ export interface TableSummary {
   ms: number;
   /** Tables not dumped (views, sequences) say why. */
   skipped?: string;
+  /**
+   * The table could not be read completely: corruption met during its scan (its rows written
+   * so far are kept as `*.csv.incomplete`, never under a final .csv name) or a schema the row
+   * decoder cannot handle.
+   */
+  error?: string;
+  /** 'corruption' (exit 2) or 'undecodable' (exit 3). */
+  errorKind?: 'corruption' | 'undecodable';
 }
 
 export interface DumpResult {
   tables: TableSummary[];
   /** Highest commit ts among exported rows (the metadata Pos when --as-of was not given). */
   maxCommitTs: bigint;
-  /** 0 complete, 3 partial (rows rejected or values missing). */
-  exitCode: 0 | 3;
+  /**
+   * 0 complete; 3 partial (rows rejected, values missing, or a table the decoder cannot read);
+   * 2 some table hit corrupt data (the other tables were still dumped).
+   */
+  exitCode: 0 | 2 | 3;
 }
 
 /**
@@ -218,7 +230,17 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     }
     writeFileAtomic(opts.outDir, tableSchemaFile(dbName, tableName), source.tableSchemaFile(table, db));
 
-    const decoder = source.decoder(table);
+    let decoder;
+    try {
+      decoder = source.decoder(table);
+    } catch (e) {
+      if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
+      summary.error = `cannot decode this table's rows: ${e.message}`;
+      summary.errorKind = 'undecodable';
+      log.error({ table: label, err: e.message }, `${label} not dumped: ${summary.error}`);
+      summaries.push(summary);
+      continue;
+    }
     const formatter = new CsvFormatter(decoder.columns, opts.csv);
     const writer = new RotatingWriter({
       dir: opts.outDir,
@@ -270,9 +292,22 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
       summary.rows = writer.rows;
       summary.bytes = writer.bytes;
     } catch (e) {
-      writer.abort();
-      rejects?.abort();
-      throw e;
+      if (!(e instanceof FormatError)) {
+        writer.abort();
+        rejects?.abort();
+        throw e;
+      }
+      // Corruption inside this table's key range: keep what was read (every row in it is
+      // right) under names no loader takes for a finished file, and go on with other tables.
+      const files = writer.finish();
+      rejects?.commit();
+      for (const f of files) renameSync(join(opts.outDir, f.name), join(opts.outDir, `${f.name}.incomplete`));
+      summary.files = files.map((f) => `${f.name}.incomplete`);
+      summary.rows = writer.rows;
+      summary.bytes = writer.bytes;
+      summary.error = e.message;
+      summary.errorKind = 'corruption';
+      log.error({ table: label, err: e.message, rowsKept: writer.rows }, `${label} is INCOMPLETE: ${e.message}; the ${writer.rows} row(s) read before it are in *.csv.incomplete`);
     }
     summary.ms = Date.now() - tStart;
     if (summary.rejected > 0) {
@@ -286,9 +321,10 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     progress(ti + 1, label, true);
   }
 
-  const partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0);
+  const corrupt = summaries.some((s) => s.errorKind === 'corruption');
+  const partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0 || s.errorKind !== undefined);
   writeMetadata(opts.outDir, opts.meta, started, now(), maxCommitTs, summaries, partial);
-  return { tables: summaries, maxCommitTs, exitCode: partial ? 3 : 0 };
+  return { tables: summaries, maxCommitTs, exitCode: corrupt ? 2 : partial ? 3 : 0 };
 }
 
 /** Dumpling's `YYYY-MM-DD HH:MM:SS` (we state UTC explicitly). */
@@ -335,7 +371,10 @@ export function metadataText(
   const missing = summaries.reduce((a, s) => a + s.valuesMissing, 0);
   const locks = summaries.reduce((a, s) => a + s.pendingLocks, 0);
   lines.push(`\tTables: ${summaries.length}, rows: ${rows}, rejected: ${rejected}, values missing: ${missing}, pending locks: ${locks}`);
-  lines.push(`\tStatus: ${partial ? 'PARTIAL (see rejects files / values missing)' : 'complete'}`);
+  for (const s of summaries) {
+    if (s.error !== undefined) lines.push(`\tINCOMPLETE table: ${s.db}.${s.table}: ${s.error}`);
+  }
+  lines.push(`\tStatus: ${partial ? 'PARTIAL (see INCOMPLETE tables, rejects files, values missing)' : 'complete'}`);
   lines.push('');
   lines.push(`Finished dump at: ${dumplingTime(finished)}`);
   return `${lines.join('\n')}\n`;

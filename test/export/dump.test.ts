@@ -163,3 +163,45 @@ test('prepareOutDir: refuses the data dir and non-empty dirs, creates missing on
     rmSync(root, { recursive: true });
   }
 });
+
+test('corruption inside one table: its rows so far kept as .incomplete, other tables dumped, exit 2', async () => {
+  const out = tmp();
+  try {
+    const { corruption } = await import('../../src/errors.js');
+    const src = new FakeSource(new Map([[10, [{ handle: 1, value: 'a|' }, { handle: 2, value: 'b|' }]], [11, [{ handle: 1, value: 'ok|' }]]]));
+    const orig = src.scanRows.bind(src);
+    src.scanRows = (pid) => {
+      const s = orig(pid);
+      if (pid !== 10) return s;
+      let n = 0;
+      return { ...s, next: () => { if (++n === 2) throw corruption('bad block checksum', { file: '/d/000012.sst', offset: 4096 }); return s.next(); } };
+    };
+    const r = dumpTables([{ db: fakeDb('d'), table: fakeTable('bad', 10) }, { db: fakeDb('d'), table: fakeTable('good', 11) }], src, opts(out));
+    assert.equal(r.exitCode, 2);
+    assert.deepEqual(readdirSync(out).sort(), ['d-schema-create.sql', 'd.bad-schema.sql', 'd.bad.000000000.csv.incomplete', 'd.good-schema.sql', 'd.good.000000000.csv', 'metadata']);
+    assert.equal(readFileSync(join(out, 'd.bad.000000000.csv.incomplete'), 'latin1'), '"id","name","data"\r\n1,"a",""\r\n');
+    assert.equal(r.tables[0]!.errorKind, 'corruption');
+    assert.equal(r.tables[0]!.rows, 1);
+    assert.match(readFileSync(join(out, 'metadata'), 'utf8'), /\tINCOMPLETE table: d\.bad: corruption: bad block checksum \(file \/d\/000012\.sst, offset 4096\)\n\tStatus: PARTIAL/);
+  } finally {
+    rmSync(out, { recursive: true });
+  }
+});
+
+test('a table whose schema the decoder refuses is reported, not dumped, exit 3', async () => {
+  const out = tmp();
+  try {
+    const { DataError } = await import('../../src/errors.js');
+    const src = new FakeSource(new Map([[10, [{ handle: 1, value: 'a|' }]]]));
+    src.decoder = () => {
+      throw new DataError('column type 0xff (GEOMETRY) is not supported');
+    };
+    const r = dumpTables([{ db: fakeDb('d'), table: fakeTable('geo', 10) }], src, opts(out));
+    assert.equal(r.exitCode, 3);
+    assert.equal(r.tables[0]!.errorKind, 'undecodable');
+    assert.ok(!readdirSync(out).some((n) => n.endsWith('.csv')));
+    assert.match(readFileSync(join(out, 'metadata'), 'utf8'), /INCOMPLETE table: d\.geo: cannot decode this table's rows: column type 0xff/);
+  } finally {
+    rmSync(out, { recursive: true });
+  }
+});
