@@ -2,8 +2,9 @@
  * tikv-export command line: dbs, tables, dump, inspect, raw-scan.
  *
  * Exit codes: 0 ok, 1 user error (bad flag, unknown db/table, unusable path, TiKV running),
- * 2 data error (corruption: FormatError/DataError, or an internal error), 3 partial (rows
- * rejected or values missing; see the rejects files and the metadata).
+ * 2 data error (corruption: FormatError/DataError, or an internal error; a dump that met
+ * corruption inside some tables still dumps the others), 3 partial (rows rejected, values
+ * missing, or a table the decoder cannot read; see the rejects files and the metadata).
  *
  * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
  * one-line error go to stderr. A stack trace is shown only with --log-level debug.
