@@ -143,6 +143,7 @@ export class BlockIter {
   private isValid = false;
   private readonly r = newNumRead();
   private keyView: Uint8Array | undefined;
+  private keyViewBuf: Uint8Array | undefined;
 
   constructor(data: Uint8Array, loc: BlockLocation, opts: BlockOptions = {}) {
     this.data = data;
@@ -164,9 +165,10 @@ export class BlockIter {
   /** The current key (a view of the reused key buffer). */
   key(): Uint8Array {
     const v = this.keyView;
-    if (v !== undefined && v.buffer === this.keyBuf.buffer && v.length === this.keyLen) return v;
+    if (v !== undefined && this.keyViewBuf === this.keyBuf && v.length === this.keyLen) return v;
     const nv = this.keyBuf.subarray(0, this.keyLen);
     this.keyView = nv;
+    this.keyViewBuf = this.keyBuf;
     return nv;
   }
 

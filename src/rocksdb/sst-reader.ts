@@ -267,6 +267,7 @@ export class SstCursor implements InternalCursor {
   private dataOffset = 0;
   private readonly globalSeqno: number | undefined;
   private ukView: Uint8Array | undefined;
+  private ukBuf: Uint8Array | undefined;
 
   constructor(reader: SstReader, index: BlockSource, indexed: boolean) {
     this.reader = reader;
@@ -311,9 +312,11 @@ export class SstCursor implements InternalCursor {
     const d = this.data!;
     const n = d.keyLen - TRAILER_SIZE;
     const v = this.ukView;
-    if (v !== undefined && v.length === n && v.buffer === d.keyBuf.buffer) return v;
+    // Same buffer and length: the cached view already shows the current key.
+    if (v !== undefined && v.length === n && this.ukBuf === d.keyBuf) return v;
     const nv = d.keyBuf.subarray(0, n);
     this.ukView = nv;
+    this.ukBuf = d.keyBuf;
     return nv;
   }
 
