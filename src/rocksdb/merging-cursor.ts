@@ -46,38 +46,64 @@ export interface MergeInputs {
 
 const EMPTY = new Uint8Array(0);
 
-/** Active range tombstones for keys visited in ascending order. */
+/**
+ * Range tombstones for keys visited in ascending order (restarted by reset() on every seek).
+ * Tombstones not yet reached wait in a min-heap by start key; reached ones whose end is still
+ * ahead are "active", and the answer is the highest seq among them. Tombstones of files opened
+ * mid-scan go straight into the heap (O(log n) each), so lazily opened files cost no re-sort.
+ */
 class TombstoneTracker {
-  private all: RangeTombstone[] = [];
-  private dirty = false;
-  private nextIdx = 0;
+  private readonly all: RangeTombstone[] = [];
+  private pending: RangeTombstone[] = []; // min-heap by start
   private active: RangeTombstone[] = [];
   private minEnd: Uint8Array | null = null;
   private maxSeq = -1;
+  private dirty = false;
 
   add(ts: RangeTombstone[]): void {
-    if (ts.length === 0) return;
-    for (const t of ts) this.all.push(t);
-    this.dirty = true;
+    for (const t of ts) {
+      if (compareBytes(t.start, t.end) >= 0) continue; // empty range
+      this.all.push(t);
+      if (!this.dirty) this.push(t);
+    }
   }
 
-  /** Keys will restart from the beginning (seek). */
+  /** Keys will restart from an arbitrary position (seek). */
   reset(): void {
     this.dirty = true;
   }
 
-  private rebuild(key: Uint8Array): void {
-    this.all.sort((a, b) => compareBytes(a.start, b.start));
-    this.active = [];
-    let i = 0;
-    while (i < this.all.length && compareBytes(this.all[i]!.start, key) <= 0) {
-      const t = this.all[i]!;
-      if (compareBytes(t.end, key) > 0) this.active.push(t);
-      i++;
+  private push(t: RangeTombstone): void {
+    const h = this.pending;
+    let i = h.length;
+    h.push(t);
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (compareBytes(h[parent]!.start, t.start) <= 0) break;
+      h[i] = h[parent]!;
+      i = parent;
     }
-    this.nextIdx = i;
-    this.recompute();
-    this.dirty = false;
+    h[i] = t;
+  }
+
+  private pop(): RangeTombstone {
+    const h = this.pending;
+    const top = h[0]!;
+    const last = h.pop()!;
+    const n = h.length;
+    if (n > 0) {
+      let i = 0;
+      for (;;) {
+        let c = 2 * i + 1;
+        if (c >= n) break;
+        if (c + 1 < n && compareBytes(h[c + 1]!.start, h[c]!.start) < 0) c++;
+        if (compareBytes(h[c]!.start, last.start) >= 0) break;
+        h[i] = h[c]!;
+        i = c;
+      }
+      h[i] = last;
+    }
+    return top;
   }
 
   private recompute(): void {
@@ -94,24 +120,26 @@ class TombstoneTracker {
   /** Highest seq of a tombstone covering `key`, or -1. `key` must not decrease between resets. */
   coveringSeq(key: Uint8Array): number {
     if (this.all.length === 0) return -1;
+    let changed = false;
     if (this.dirty) {
-      this.rebuild(key);
-    } else {
-      let changed = false;
-      while (this.nextIdx < this.all.length && compareBytes(this.all[this.nextIdx]!.start, key) <= 0) {
-        const t = this.all[this.nextIdx]!;
-        if (compareBytes(t.end, key) > 0) {
-          this.active.push(t);
-          changed = true;
-        }
-        this.nextIdx++;
-      }
-      if (this.minEnd !== null && compareBytes(this.minEnd, key) <= 0) {
-        this.active = this.active.filter((t) => compareBytes(t.end, key) > 0);
+      this.pending = [];
+      for (const t of this.all) this.push(t);
+      this.active = [];
+      this.dirty = false;
+      changed = true;
+    }
+    while (this.pending.length > 0 && compareBytes(this.pending[0]!.start, key) <= 0) {
+      const t = this.pop();
+      if (compareBytes(t.end, key) > 0) {
+        this.active.push(t);
         changed = true;
       }
-      if (changed) this.recompute();
     }
+    if (this.minEnd !== null && compareBytes(this.minEnd, key) <= 0) {
+      this.active = this.active.filter((t) => compareBytes(t.end, key) > 0);
+      changed = true;
+    }
+    if (changed) this.recompute();
     return this.maxSeq;
   }
 }

@@ -73,29 +73,36 @@ test('random inputs: merged view equals the model (full scan, bounded scans, see
   fc.assert(
     fc.property(
       fc.array(fc.record({ key: keyArb, kind: kindArb, where: fc.nat(5) }), { maxLength: 60 }),
-      fc.array(fc.record({ a: keyArb, b: keyArb, where: fc.nat(2), t: fc.nat(60) }), { maxLength: 4 }),
+      fc.array(fc.record({ a: keyArb, b: keyArb, where: fc.nat(5), t: fc.nat(60) }), { maxLength: 5 }),
       keyArb,
       keyArb,
       (raw, rawTs, r1, r2) => {
         // Unique increasing seqs in arbitrary order of arrival.
         // Entries get even seqs, tombstones odd ones (RocksDB never reuses a seq).
         const entries: E[] = raw.map((r, i) => ({ key: r.key, seq: 2 * (i + 1), kind: r.kind, value: b(`v${i}`) }));
-        const tss: RangeTombstone[] = rawTs.map((t) => ({
-          start: compareBytes(t.a, t.b) <= 0 ? t.a : t.b,
-          end: compareBytes(t.a, t.b) <= 0 ? t.b : t.a,
-          seq: 2 * t.t + 1,
-        }));
+        // Tombstones with where 0..2 go to the overlapping inputs; 3..5 to the level file of
+        // their first key byte (only if both ends share it, so the files stay disjoint).
+        const tsAll = rawTs.map((t) => ({
+          ts: {
+            start: compareBytes(t.a, t.b) <= 0 ? t.a : t.b,
+            end: compareBytes(t.a, t.b) <= 0 ? t.b : t.a,
+            seq: 2 * t.t + 1,
+          } as RangeTombstone,
+          where: t.where,
+        })).filter((x) => x.where < 3 || (x.ts.start.length > 0 && x.ts.end[0] === x.ts.start[0]));
+        const tss = tsAll.map((x) => x.ts);
         // Sources 0..2 overlap (memtable/L0); 3..5 become one level split into disjoint files by key.
         const overlapping: LazySource[] = [];
         for (let s = 0; s < 3; s++) {
-          overlapping.push(source(`o${s}`, entries.filter((_, i) => raw[i]!.where % 6 === s), tss.filter((_, i) => rawTs[i]!.where === s)));
+          overlapping.push(source(`o${s}`, entries.filter((_, i) => raw[i]!.where % 6 === s), tsAll.filter((x) => x.where === s).map((x) => x.ts)));
         }
         const levelEntries = entries.filter((_, i) => raw[i]!.where % 6 >= 3);
         // Split the level by first key byte into non-overlapping files.
         const files: LazySource[] = [];
         for (let first = 0; first <= 4; first++) {
           const es = levelEntries.filter((e) => (e.key[0] ?? -1) === first || (first === 0 && e.key.length === 0));
-          if (es.length > 0) files.push(source(`l${first}`, es, []));
+          const lts = tsAll.filter((x) => x.where >= 3 && x.ts.start[0] === first).map((x) => x.ts);
+          if (es.length > 0 || lts.length > 0) files.push(source(`l${first}`, es, lts));
         }
         const all = entries;
         const c = new MergingCursor({ overlapping, levels: [files] });
