@@ -151,6 +151,39 @@ function realpathOfMaybeMissing(p: string, realpath: (p: string) => string): str
   }
 }
 
+/**
+ * Names used in file names: the original names, except when two selected databases or tables
+ * would map to the same files (only a damaged or mid-DDL catalog has duplicates: TiDB names
+ * are unique case-insensitively) -- then the later ones get "#<id>" appended, with a warning,
+ * instead of failing on an existing file halfway through.
+ */
+function fileNames(targets: readonly DumpTarget[], log: Log): Map<DumpTarget, { dbName: string; tableName: string }> {
+  const out = new Map<DumpTarget, { dbName: string; tableName: string }>();
+  const dbNameById = new Map<number, string>();
+  const usedDb = new Set<string>();
+  const usedTable = new Set<string>();
+  for (const tg of targets) {
+    let dbName = dbNameById.get(tg.db.id);
+    if (dbName === undefined) {
+      dbName = tg.db.db_name.O;
+      if (usedDb.has(dbName.toLowerCase())) {
+        log.warn({ db: dbName, id: tg.db.id }, `two databases named ${dbName}: files of id ${tg.db.id} use ${dbName}#${tg.db.id}`);
+        dbName = `${dbName}#${tg.db.id}`;
+      }
+      usedDb.add(dbName.toLowerCase());
+      dbNameById.set(tg.db.id, dbName);
+    }
+    let tableName = tg.table.name.O;
+    if (usedTable.has(`${dbName}\0${tableName}`.toLowerCase())) {
+      log.warn({ db: dbName, table: tableName, id: tg.table.id }, `two tables named ${dbName}.${tableName}: files of id ${tg.table.id} use ${tableName}#${tg.table.id}`);
+      tableName = `${tableName}#${tg.table.id}`;
+    }
+    usedTable.add(`${dbName}\0${tableName}`.toLowerCase());
+    out.set(tg, { dbName, tableName });
+  }
+  return out;
+}
+
 export function physicalIds(table: TableInfo): number[] {
   const p = table.partition;
   if (p !== null && p !== undefined && Array.isArray(p.definitions) && p.definitions.length > 0) {
@@ -197,10 +230,10 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     });
   };
 
+  const names = fileNames(targets, log);
   for (let ti = 0; ti < targets.length; ti++) {
     const { db, table } = targets[ti]!;
-    const dbName = db.db_name.O;
-    const tableName = table.name.O;
+    const { dbName, tableName } = names.get(targets[ti]!)!;
     const label = `${dbName}.${tableName}`;
     const tStart = Date.now();
     if (!dbsWritten.has(dbName)) {

@@ -205,3 +205,15 @@ test('a table whose schema the decoder refuses is reported, not dumped, exit 3',
     rmSync(out, { recursive: true });
   }
 });
+
+test('duplicate table names (damaged catalog) get #id instead of colliding', () => {
+  const out = tmp();
+  try {
+    const src = new FakeSource(new Map([[10, [{ handle: 1, value: 'a|' }]], [11, [{ handle: 2, value: 'b|' }]]]));
+    const r = dumpTables([{ db: fakeDb('d'), table: fakeTable('t', 10) }, { db: fakeDb('d'), table: fakeTable('T', 11) }], src, opts(out));
+    assert.equal(r.exitCode, 0);
+    assert.deepEqual(readdirSync(out).sort(), ['d-schema-create.sql', 'd.T#11-schema.sql', 'd.T#11.000000000.csv', 'd.t-schema.sql', 'd.t.000000000.csv', 'metadata']);
+  } finally {
+    rmSync(out, { recursive: true });
+  }
+});
