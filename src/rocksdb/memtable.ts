@@ -65,10 +65,18 @@ export class Memtable {
   }
 
   private sort(): void {
-    if (!this.sorted) {
-      this.entries.sort(compareEntries);
-      this.sorted = true;
+    if (this.sorted) return;
+    // Decorate with latin1 strings: JS string comparison is bytewise on latin1 (one char per
+    // byte, code points 0..255) and runs natively, about twice as fast as a byte loop here.
+    const n = this.entries.length;
+    const dec: { s: string; e: Entry }[] = new Array<{ s: string; e: Entry }>(n);
+    for (let i = 0; i < n; i++) {
+      const e = this.entries[i]!;
+      dec[i] = { s: Buffer.from(e.key.buffer, e.key.byteOffset, e.key.byteLength).toString('latin1'), e };
     }
+    dec.sort((a, b) => (a.s < b.s ? -1 : a.s > b.s ? 1 : b.e.seq - a.e.seq));
+    for (let i = 0; i < n; i++) this.entries[i] = dec[i]!.e;
+    this.sorted = true;
   }
 
   cursor(): InternalCursor {
