@@ -102,3 +102,23 @@ test('length-prefixed slice', () => {
   assert.equal(r.next, 4);
   assert.equal(code(() => readLengthPrefixed(b(0x05, 0x61), 0)), 'truncated');
 });
+
+test('LEB128 / zigzag vectors from fixtures/vectors (same encodings as RocksDB varint64 / varsigned64)', async () => {
+  const { readFileSync } = await import('node:fs');
+  const vectors = JSON.parse(readFileSync(new URL('../../fixtures/vectors/vectors.json', import.meta.url), 'utf8')) as {
+    locator?: string;
+    input: { uint64?: number; int64?: number };
+    hex: string;
+  }[];
+  const u = vectors.filter((v) => v.locator === 'EncodeUvarint');
+  const z = vectors.filter((v) => typeof v.locator === 'string' && v.locator.startsWith('EncodeVarint'));
+  assert.ok(u.length >= 4 && z.length >= 4);
+  for (const v of u) {
+    const b = Uint8Array.from(Buffer.from(v.hex, 'hex'));
+    assert.deepEqual(readVarint64(b, 0), { value: v.input.uint64, next: b.length }, v.hex);
+  }
+  for (const v of z) {
+    const b = Uint8Array.from(Buffer.from(v.hex, 'hex'));
+    assert.deepEqual(readVarsigned64(b, 0), { value: v.input.int64, next: b.length }, v.hex);
+  }
+});
