@@ -367,7 +367,10 @@ export class RocksDb {
         });
       }
     }
-    const replay = replayWals(walList, { cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? 'error' });
+    const droppedCfs = new Set<number>();
+    if (state !== null) for (const cf of state.cfs.values()) if (cf.dropped) droppedCfs.add(cf.id);
+    const replay = replayWals(walList, {
+      droppedCfs, cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? 'error' });
     for (const cf of cfs) cf.memtable = replay.memtables.get(cf.id);
 
     const info: ManifestInfo = {

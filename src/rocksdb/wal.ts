@@ -38,6 +38,8 @@ export interface WalReplayResult {
 export interface WalReplayOptions {
   /** Log number per live CF id. CFs not in the map are dropped/unknown: their entries are skipped. */
   cfLogNumbers: Map<number, number>;
+  /** CF ids the MANIFEST records as dropped: their entries are skipped silently, as RocksDB does. */
+  droppedCfs?: Set<number>;
   onWarning?: (w: Warning) => void;
   /**
    * 'error' (default): mid-file WAL damage is a FormatError. 'stop': use the records before it,
@@ -81,7 +83,7 @@ export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayR
         (e) => {
           const cfLog = opts.cfLogNumbers.get(e.cfId);
           if (cfLog === undefined) {
-            if (!unknownCfs.has(e.cfId)) {
+            if (!unknownCfs.has(e.cfId) && opts.droppedCfs?.has(e.cfId) !== true) {
               unknownCfs.add(e.cfId);
               warn({
                 code: 'wal-unknown-cf',

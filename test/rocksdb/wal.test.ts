@@ -83,3 +83,14 @@ test('a batch with two-phase-commit markers is refused as unsupported (uncommitt
     (e: unknown) => e instanceof FormatError && e.code === 'unsupported' && e.file === '9.log' && e.offset === 0,
   );
 });
+
+test('entries of a dropped CF are skipped without a warning', () => {
+  const warnings: Warning[] = [];
+  const r = replayWals([{ fileNumber: 4, path: walPath }], {
+    cfLogNumbers: new Map([[0, 0], [1, 0]]),
+    droppedCfs: new Set([2]),
+    onWarning: (w) => warnings.push(w),
+  });
+  assert.equal(r.skipped, opsPerCf().get(2));
+  assert.deepEqual(warnings, []);
+});
