@@ -179,3 +179,38 @@ test('the installed entry point works as a process: bin/tikv-export dbs, exit co
   assert.match(bad.stderr, /^tikv-export: error: unknown database "no_such_db"; databases here: .*shop/m);
   assert.doesNotMatch(bad.stderr, /\n\s+at /);
 });
+
+test('--time-zone shifts TIMESTAMP columns only, and is recorded in metadata', { skip: load('fixtures/tidb/types') === undefined }, async () => {
+  const { exp, dataDir } = load('fixtures/tidb/types')!;
+  const out = join(mkdtempSync(join(tmpdir(), 'tikv-export-tz-')), 'out');
+  try {
+    const r = await run(['dump', '-d', dataDir, '--db', 'types', '--table', 'times', '--out', out, '--time-zone', '+08:00', '--log-level', 'silent']);
+    assert.equal(r.code, 0, r.stderr);
+    const rows = parseDumplingCsv(readFileSync(join(out, dataFile('types', 'times', 0))));
+    const t = exp.databases.find((d) => d.name === 'types')!.tables.find((x) => x.name === 'times')!;
+    const col = (name: string): number => t.columns.indexOf(name);
+    // row 0 in UTC (expected.json): ts0 2024-02-29 05:45:07, ts6 1970-01-01 00:00:01.000001; +8 h by hand:
+    assert.equal(t.rows[0]![col('ts0')], '2024-02-29 05:45:07');
+    assert.equal(Buffer.from(rows[1]![col('ts0')]!).toString(), '2024-02-29 13:45:07');
+    assert.equal(Buffer.from(rows[1]![col('ts6')]!).toString(), '1970-01-01 08:00:01.000001');
+    // DATETIME is not a time-zone type: unchanged
+    assert.equal(Buffer.from(rows[1]![col('dt0')]!).toString(), t.rows[0]![col('dt0')]);
+    // the zero TIMESTAMP is never converted
+    assert.equal(Buffer.from(rows[2]![col('ts0')]!).toString(), '0000-00-00 00:00:00');
+    assert.match(readFileSync(join(out, 'metadata'), 'utf8'), /\tTime zone: \+08:00 /);
+  } finally {
+    rmSync(join(out, '..'), { recursive: true, force: true });
+  }
+});
+
+test('--as-of before anything was committed: no databases (the catalog is read at that ts too)', { skip: load('fixtures/sample/node1') === undefined }, async () => {
+  const { dataDir } = load('fixtures/sample/node1')!;
+  const r = await run(['dbs', '-d', dataDir, '--as-of', '1', '--json', '--log-level', 'silent']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout) as { readTs: string; databases: unknown[] };
+  assert.equal(j.readTs, '1');
+  assert.deepEqual(j.databases, []);
+  const t = await run(['tables', '-d', dataDir, '--db', 'shop', '--as-of', '1', '--log-level', 'silent']);
+  assert.equal(t.code, 1);
+  assert.match(t.stderr, /unknown database "shop"; databases here: \(none\)/);
+});
