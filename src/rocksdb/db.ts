@@ -4,11 +4,26 @@
  * Open sequence (facebook/rocksdb:db/db_impl/db_impl_open.cc, db/version_set.cc `Recover`):
  *   1. list the directory (db-files.ts);
  *   2. CURRENT -> MANIFEST -> live SST files per CF and level, per-CF log numbers
- *      (manifest.ts). If CURRENT or the MANIFEST is missing or unreadable, fall back to every
- *      table file in the directory, each assigned to its CF by its properties, level -1, with a
- *      'manifest-fallback' warning; every WAL is then replayed;
+ *      (manifest.ts). Without a usable CURRENT, the newest readable MANIFEST-* is used. If no
+ *      MANIFEST is usable (or the live one is damaged), fall back to every table file in the
+ *      directory, each assigned to its CF by its properties, level -1 (CFs without table files
+ *      named from the newest OPTIONS file); every WAL is then replayed;
  *   3. replay the WALs into per-CF memtables (wal.ts);
  *   4. cursors merge memtable + L0 files + one concatenating input per level (merging-cursor.ts).
+ *
+ * Warnings (OpenOptions.onWarning), by code:
+ *   manifest-without-current  CURRENT unusable, newest MANIFEST used
+ *   manifest-fallback         no usable MANIFEST: table-file properties used (obsolete files may count)
+ *   manifest-note             e.g. an incomplete atomic group at the MANIFEST's end was ignored
+ *   cf-name-from-options / options-cf-mismatch   fallback CF naming from OPTIONS-*
+ *   sst-seqno-unknown         fallback: an ingested SST whose seqno only the MANIFEST knew
+ *   sst-unreadable / sst-unknown-cf              fallback: table file skipped
+ *   missing-sst               a live SST is not in the directory (scans needing it fail)
+ *   unlisted-sst              table files not in the MANIFEST were ignored
+ *   wal-missing               no WAL numbered >= the CFs' log numbers (wal-dir elsewhere?)
+ *   wal-torn-tail             a WAL ends in an incomplete record (byte offset in the message)
+ *   wal-corruption            walCorruption='stop': mid-file damage, rest of that WAL unread
+ *   wal-unknown-cf            WAL entries for a CF id the MANIFEST does not know, skipped
  *
  * Never writes, renames, locks or creates anything: files are opened with flag 'r' only, the
  * LOCK file is not touched, and nothing is flushed.
