@@ -170,9 +170,17 @@ class RealSession implements Session {
     if (this.ident === undefined) warn({ code: 'no-store-ident', message: 'no StoreIdent (key 0x0101 in the default CF): store and cluster id unknown' });
     this.regions = db.hasColumnFamily('raft') ? readRegions(db) : [];
     const liveRegions = this.regions.filter((r) => isLiveRegion(r, this.ident?.storeId));
+    const undecodable = liveRegions.filter((r) => r.startKey === undefined || r.endKey === undefined);
     if (this.regions.length === 0) {
       this.live = undefined;
       warn({ code: 'no-regions', message: 'no RegionLocalState in the raft CF: reading every key, including any leftovers of removed peers' });
+    } else if (undecodable.length > 0) {
+      // never drop a live region's rows because its bounds are not plain memcomparable keys
+      this.live = undefined;
+      warn({
+        code: 'region-bounds',
+        message: `region(s) ${undecodable.map((r) => r.regionId).join(', ')} have bounds that are not memcomparable keys: region filtering disabled, every key is read`,
+      });
     } else {
       this.live = liveRanges(liveRegions);
       const dead = this.regions.length - liveRegions.length;
