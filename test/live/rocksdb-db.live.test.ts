@@ -70,7 +70,7 @@ function randomOps(seed: number, n: number): string {
     return (s >>> 8) % k;
   };
   const cfs = ['default', 'write', 'lock'];
-  const key = (): string => `6b${(rnd(60) + 0x10).toString(16)}`;
+  const key = (): string => `6b${(rnd(112) + 0x10).toString(16)}`;
   const lines = ['option disable_auto_compactions=true', 'open default,write,lock'];
   // SingleDelete's contract (one put, then at most one single delete, never mixed with Delete)
   // is kept on a separate key space 0x73xx; everything else uses 0x6bxx.
@@ -90,6 +90,7 @@ function randomOps(seed: number, n: number): string {
       const a = key();
       const b = key();
       lines.push(`delete_range ${cf} ${a < b ? a : b} ${a < b ? b : a}`);
+      if (rnd(2) > 0) lines.push(`flush ${cf}`); // so range tombstones reach SST files
     } else if (r < 90) lines.push(`flush ${cf}`);
     else if (r < 93) lines.push(`compact ${cf} ${1 + rnd(5)}`);
     else lines.push(`put ${cf} ${key()} ${Buffer.from(`w${i}`).toString('hex')}`);
@@ -98,13 +99,36 @@ function randomOps(seed: number, n: number): string {
   return lines.join('\n') + '\n';
 }
 
-for (const seed of [1, 2, 3]) {
+for (const seed of [1, 2, 3, 4, 5, 6]) {
   test(`random op script ${seed} through the fixture writer: scans equal ldb`, () => {
     const tmp = mkdtempSync(join(tmpdir(), 'live-rand-'));
     const dir = join(tmp, 'db');
     try {
-      writeFixture(dir, randomOps(seed, 400));
+      writeFixture(dir, randomOps(seed, 1500));
       for (const cf of ['default', 'write', 'lock']) same(ours(dir, cf), ldbScan(dir, cf), `seed ${seed} ${cf}`);
+      // Bounded scans against ldb scan --from/--to (from inclusive, to exclusive).
+      const db = RocksDb.open(dir);
+      try {
+        for (const [from, to] of [['6b20', '6b30'], ['6b11', '6b12'], ['73', '74'], ['6b40', '7310']]) {
+          for (const cf of ['default', 'write', 'lock']) {
+            const copy = join(tmp, `copy-${cf}-${from}`);
+            cpSync(dir, copy, { recursive: true });
+            const r = spawnSync('ldb', [`--db=${copy}`, `--column_family=${cf}`, 'scan', '--hex', `--from=0x${from}`, `--to=0x${to}`], { encoding: 'utf8' });
+            assert.equal(r.status, 0, r.stderr);
+            rmSync(copy, { recursive: true, force: true });
+            const want = r.stdout.split('\n').filter(Boolean).map((l) => {
+              const m = /^0x([0-9A-F]*) : 0x([0-9A-F]*)$/.exec(l)!;
+              return { key: Buffer.from(m[1]!, 'hex'), value: Buffer.from(m[2]!, 'hex') };
+            });
+            const c = db.cursor(cf, { start: Buffer.from(from, 'hex'), end: Buffer.from(to, 'hex') });
+            const got: LdbEntry[] = [];
+            for (c.seekToFirst(); c.valid(); c.next()) got.push({ key: c.userKey().slice(), value: c.value().slice() });
+            same(got, want, `seed ${seed} ${cf} [${from}, ${to})`);
+          }
+        }
+      } finally {
+        db.close();
+      }
     } finally {
       rmSync(tmp, { recursive: true, force: true });
     }
