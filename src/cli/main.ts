@@ -418,6 +418,13 @@ async function cmdInspect(io: Io, o: CommonOpts): Promise<number> {
   }
 }
 
+/** Waits for 'drain' when a stream's buffer is full, so a long scan into a pipe stays small. */
+async function writeWithBackpressure(out: Io['stdout'], s: string): Promise<void> {
+  const ok = out.write(s);
+  const ev = out as { once?: (e: string, f: () => void) => unknown };
+  if (ok === false && typeof ev.once === 'function') await new Promise<void>((resolve) => ev.once!('drain', resolve));
+}
+
 async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
   const start = hexArg('--start', o.start);
   const end = hexArg('--end', o.end);
@@ -430,11 +437,11 @@ async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
     for (const e of s.rawScan(o.cf, start, end, limit)) {
       chunk += `0x${upperHex(e.key)} : 0x${upperHex(e.value)}\n`;
       if (chunk.length > 1 << 16) {
-        c.out(chunk);
+        await writeWithBackpressure(io.stdout, chunk);
         chunk = '';
       }
     }
-    if (chunk.length > 0) c.out(chunk);
+    if (chunk.length > 0) await writeWithBackpressure(io.stdout, chunk);
     return 0;
   } finally {
     s.close();
@@ -548,8 +555,18 @@ function wantsDebug(argv: readonly string[]): boolean {
   return false;
 }
 
+let epipeHandled = false;
+
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let code = 0;
+  if (io.stdout === process.stdout && !epipeHandled) {
+    epipeHandled = true;
+    // `tikv-export raw-scan ... | head`: a closed pipe ends the output, not with a stack trace
+    process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  }
   const program = buildProgram(io, (n) => {
     code = n;
   });
