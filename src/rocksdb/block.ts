@@ -127,7 +127,7 @@ export class BlockIter {
   private readonly hasFirstKey: boolean;
 
   /** Key bytes live in keyBuf[0, keyLen). */
-  keyBuf: Uint8Array = new Uint8Array(64);
+  keyBuf: Uint8Array;
   keyLen = 0;
   /** Value bytes of the current entry live in data[valueStart, valueEnd). */
   valueStart = 0;
@@ -151,7 +151,7 @@ export class BlockIter {
     this.isIndex = opts.index === true;
     this.deltaValues = this.isIndex && opts.valueDeltaEncoded === true;
     this.hasFirstKey = this.isIndex && opts.indexHasFirstKey === true;
-    if (opts.keyBuf !== undefined) this.keyBuf = opts.keyBuf;
+    this.keyBuf = opts.keyBuf ?? new Uint8Array(256);
     const tail = parseBlockTail(data, loc);
     this.numRestarts = tail.numRestarts;
     this.restartsOffset = tail.restartsOffset;
@@ -266,17 +266,31 @@ export class BlockIter {
     }
     this.cur = p0;
     let p = p0;
-    let shared: number;
-    let nonShared: number;
+    let shared = 0;
+    let nonShared = 0;
     let valueLen = 0;
-    const a = d[p]!;
-    const b = d[p + 1]!;
-    const c = d[p + 2]!;
-    if (!this.deltaValues && p + 3 <= limit && (a | b | c) < 0x80) {
-      shared = a;
-      nonShared = b;
-      valueLen = c;
-      p += 3;
+    // Fast path: three varints of one or two bytes each (p + 6 <= limit keeps every read in
+    // bounds); anything longer goes through the checked decoder below.
+    let fast = false;
+    if (!this.deltaValues && p + 6 <= limit) {
+      let x = d[p]!;
+      let q = p + 1;
+      if (x >= 0x80) x = (x & 0x7f) | (d[q++]! << 7);
+      let y = d[q++]!;
+      if (y >= 0x80) y = (y & 0x7f) | (d[q++]! << 7);
+      let z = d[q++]!;
+      if (z >= 0x80) z = (z & 0x7f) | (d[q++]! << 7);
+      // A second byte >= 0x80 means a longer varint: x, y or z would be >= 2^14.
+      if (x < 0x4000 && y < 0x4000 && z < 0x4000) {
+        shared = x;
+        nonShared = y;
+        valueLen = z;
+        p = q;
+        fast = true;
+      }
+    }
+    if (fast) {
+      // decoded above
     } else {
       const r = this.r;
       try {
@@ -307,7 +321,8 @@ export class BlockIter {
       this.keyBuf = nb;
     }
     const kb = this.keyBuf;
-    for (let i = 0; i < nonShared; i++) kb[shared + i] = d[p + i]!;
+    if (nonShared > 32) kb.set(d.subarray(p, keyEnd), shared);
+    else for (let i = 0; i < nonShared; i++) kb[shared + i] = d[p + i]!;
     this.keyLen = newLen;
     p = keyEnd;
     if (this.isIndex) {

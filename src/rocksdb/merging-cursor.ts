@@ -317,11 +317,14 @@ export class MergingCursor implements KvCursor {
   private readonly end: Uint8Array | undefined;
   // Current visible entry.
   private cur = -1; // child index, -1 = invalid
-  private curKeyBuf = new Uint8Array(64);
+  private curKeyBuf = new Uint8Array(256);
   private curKeyLen = 0;
   private curKey: Uint8Array = EMPTY;
+  private curKeyViewOf: Uint8Array | undefined;
   private curSeq = 0;
   private curKind = 0;
+  /** Heap position (1 or 2) of the smaller child of the top, or -1 when unknown. */
+  private secondPos = -1;
 
   constructor(inputs: MergeInputs) {
     this.start = inputs.range?.start;
@@ -402,6 +405,7 @@ export class MergingCursor implements KvCursor {
 
   private rebuildHeap(): void {
     this.heap.length = 0;
+    this.secondPos = -1;
     for (let i = 0; i < this.children.length; i++) {
       if (this.load(i)) {
         this.heap.push(i);
@@ -414,11 +418,24 @@ export class MergingCursor implements KvCursor {
 
   /** Advance the heap top child by one entry. */
   private advanceTop(): void {
-    const i = this.heap[0]!;
+    const h = this.heap;
+    const i = h[0]!;
     this.children[i]!.next();
     if (this.load(i)) {
+      const n = h.length;
+      if (n === 1) return;
+      // While the top child stays below the smaller of its heap children, the heap is unchanged:
+      // one comparison per entry instead of a sift (the common case: one level holds a run).
+      let s = this.secondPos;
+      if (s < 0) {
+        s = n > 2 && this.less(h[2]!, h[1]!) ? 2 : 1;
+        this.secondPos = s;
+      }
+      if (this.less(i, h[s]!)) return;
+      this.secondPos = -1;
       this.siftDown(0);
     } else {
+      this.secondPos = -1;
       this.children[i]!.release();
       const last = this.heap.pop()!;
       if (this.heap.length > 0 && last !== i) {
@@ -429,18 +446,30 @@ export class MergingCursor implements KvCursor {
   }
 
   private setCurKey(k: Uint8Array): void {
-    if (k.length > this.curKeyBuf.length) {
-      this.curKeyBuf = new Uint8Array(Math.max(k.length, this.curKeyBuf.length * 2));
+    const n = k.length;
+    if (n > this.curKeyBuf.length) {
+      this.curKeyBuf = new Uint8Array(Math.max(n, this.curKeyBuf.length * 2));
     }
-    this.curKeyBuf.set(k, 0);
-    this.curKeyLen = k.length;
-    this.curKey = this.curKeyBuf.subarray(0, k.length);
+    const b = this.curKeyBuf;
+    if (n > 64) b.set(k, 0);
+    else for (let j = 0; j < n; j++) b[j] = k[j]!;
+    // The view is reused while the length and buffer stay the same (no allocation per entry).
+    if (n !== this.curKeyLen || this.curKeyViewOf !== b) {
+      this.curKey = b.subarray(0, n);
+      this.curKeyViewOf = b;
+    }
+    this.curKeyLen = n;
   }
 
+  /** Equality with the current key, compared from the end (sorted keys differ there first). */
   private sameAsCur(k: Uint8Array): boolean {
-    if (k.length !== this.curKeyLen) return false;
+    let j = k.length;
+    if (j !== this.curKeyLen) return false;
     const b = this.curKeyBuf;
-    for (let j = 0; j < k.length; j++) if (k[j] !== b[j]) return false;
+    while (j > 0) {
+      j--;
+      if (k[j] !== b[j]) return false;
+    }
     return true;
   }
 

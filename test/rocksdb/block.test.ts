@@ -187,3 +187,39 @@ test('arbitrary bytes: a FormatError or entries inside the block, never another 
     }
   }
 });
+
+// Entry headers with one-, two- and three-byte varints (LEB128 written by hand): the two-byte
+// case takes the parser's fast path, three bytes the checked decoder, in one block.
+test('entry headers with 1-, 2- and 3-byte varints (fast and checked paths)', () => {
+  const v200 = 'v'.repeat(200); // 200 = 0xc8 0x01
+  const v20000 = 'w'.repeat(20000); // 20000 = 0xa0 0x9c 0x01
+  const k130 = 'k'.repeat(130); // 130 = 0x82 0x01
+  const b = blk(
+    [0, 3, 0xc8, 0x01], a('aaa'), a(v200), // offset 0: value length 2 bytes
+    [3, 0x82, 0x01, 1], a(k130), a('x'), // shared 3, key delta 130 (2 bytes)
+    [0, 1, 0xa0, 0x9c, 0x01], a('b'), a(v20000), // value length 3 bytes
+    [1, 1, 0, ], a('c'), // shared 1 ("b"), empty value, last entry before restarts
+    u32(0), u32(1),
+  );
+  const it = new BlockIter(b, loc);
+  it.seekToFirst();
+  assert.equal(str(it.key()), 'aaa');
+  assert.equal(str(it.value()), v200);
+  it.next();
+  assert.equal(str(it.key()), 'aaa' + k130);
+  assert.equal(str(it.value()), 'x');
+  it.next();
+  assert.equal(str(it.key()), 'b');
+  assert.equal(str(it.value()), v20000);
+  it.next();
+  assert.equal(str(it.key()), 'bc');
+  assert.equal(it.value().length, 0);
+  it.next();
+  assert.equal(it.valid(), false);
+});
+
+test('a two-byte value length that runs past the entries is corruption, not a short read', () => {
+  const b = blk([0, 1, 0xc8, 0x01], a('a'), a('v'.repeat(10)), u32(0), u32(1));
+  const e = err(() => new BlockIter(b, loc).seekToFirst());
+  assert.equal(e.code, 'corruption');
+});
