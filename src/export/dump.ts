@@ -20,7 +20,10 @@ import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
 import { dataFile, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
-import { silentLog, type DumpSource, type Log } from './source.js';
+import { silentLog, type DumpSource, type LockDetail, type Log } from './source.js';
+
+/** How many pending locks per table are listed in the log and `metadata`. */
+export const LOCK_DETAIL_LIMIT = 10;
 
 export interface DumpTarget {
   db: DbInfo;
@@ -74,6 +77,8 @@ export interface TableSummary {
   bytes: number;
   deletedSkipped: number;
   pendingLocks: number;
+  /** The first pending locks (at most LOCK_DETAIL_LIMIT per table). */
+  lockDetails?: LockDetail[];
   valuesMissing: number;
   rejected: number;
   ms: number;
@@ -288,7 +293,12 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
         const locks = source.pendingLocks(pid);
         summary.pendingLocks += locks;
         if (locks > 0) {
-          log.warn({ table: label, physicalId: pid, locks }, `${locks} pending lock(s) in ${label}: uncommitted transactions were not exported`);
+          const details = (source.lockDetails?.(pid) ?? []).slice(0, LOCK_DETAIL_LIMIT);
+          if (details.length > 0) summary.lockDetails = [...(summary.lockDetails ?? []), ...details].slice(0, LOCK_DETAIL_LIMIT);
+          log.warn(
+            { table: label, physicalId: pid, locks, first: details },
+            `${locks} pending lock(s) in ${label}: uncommitted transactions were not exported`,
+          );
         }
         const scan = source.scanRows(pid);
         let n = 0;
@@ -406,6 +416,11 @@ export function metadataText(
   lines.push(`\tTables: ${summaries.length}, rows: ${rows}, rejected: ${rejected}, values missing: ${missing}, pending locks: ${locks}`);
   for (const s of summaries) {
     if (s.error !== undefined) lines.push(`\tINCOMPLETE table: ${s.db}.${s.table}: ${s.error}`);
+  }
+  for (const s of summaries) {
+    for (const l of s.lockDetails ?? []) {
+      lines.push(`\tPending lock (not exported): ${s.db}.${s.table} key ${l.key} primary ${l.primary} start_ts ${l.startTs} type ${l.type}`);
+    }
   }
   lines.push(`\tStatus: ${partial ? 'PARTIAL (see INCOMPLETE tables, rejects files, values missing)' : 'complete'}`);
   lines.push('');

@@ -242,6 +242,15 @@ class RealSession implements Session {
         return current;
       },
       pendingLocks: (pid) => this.ranges(pid).reduce((a, r) => a + scanLocks(this.db, r).count, 0),
+      lockDetails: (pid) =>
+        this.ranges(pid).flatMap((r) =>
+          scanLocks(this.db, r).samples.map((l) => ({
+            key: Buffer.from(l.key).toString('hex'),
+            primary: Buffer.from(l.primary).toString('hex'),
+            startTs: l.startTs.toString(),
+            type: l.type,
+          })),
+        ),
       decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, { timeZone }),
       tableSchemaFile: (table: TableInfo, db: DbInfo) => {
         const entry = this.tableById.get(table.id);

@@ -38,6 +38,8 @@ export interface DumpSource {
   scanRows(physicalId: number): RowScan;
   /** Number of pending (uncommitted) locks in the table's record range. */
   pendingLocks(physicalId: number): number;
+  /** The first pending locks of a physical table (key, primary, start_ts), for the report. */
+  lockDetails?(physicalId: number): LockDetail[];
   decoder(table: TableInfo): TableDecoder;
   /** Whole `{db}.{table}-schema.sql` content (SET NAMES ... CREATE TABLE ...;). */
   tableSchemaFile(table: TableInfo, db: DbInfo): string;
@@ -63,3 +65,13 @@ export const silentLog: Log = {
   warn() {},
   error() {},
 };
+
+/** One pending lock, printable: an uncommitted transaction's key whose data was not exported. */
+export interface LockDetail {
+  /** Raw TiDB key, hex. */
+  key: string;
+  /** The transaction's primary key, hex. */
+  primary: string;
+  startTs: string;
+  type: string;
+}
