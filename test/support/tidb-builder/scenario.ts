@@ -209,6 +209,10 @@ export interface RegionDef {
   state: number;
   peers: PeerSpec[];
   note?: string;
+  /** RegionEpoch (default conf_ver 1, version 1) and RaftApplyState.applied_index (default 1000). */
+  confVer?: number;
+  version?: number;
+  appliedIndex?: number;
 }
 
 const PEER_STATE = ['Normal', 'Applying', 'Tombstone', 'Merging', 'Unavailable'];
@@ -348,9 +352,10 @@ export function buildScenario(sc: Scenario): BuildResult {
   out(`put default ${toHex(STORE_IDENT_KEY)} ${toHex(storeIdent(sc.clusterId, sc.storeId))}`);
   const regions: RegionDef[] = sc.regions ?? [{ id: 1, startRaw: null, endRaw: null, state: 0, peers: [{ id: 2, storeId: sc.storeId }] }];
   for (const r of regions) {
-    const spec = { id: r.id, startKey: r.startRaw ? mcBytes(r.startRaw) : new Uint8Array(0), endKey: r.endRaw ? mcBytes(r.endRaw) : new Uint8Array(0), confVer: 1, version: 1, peers: r.peers };
+    const spec = { id: r.id, startKey: r.startRaw ? mcBytes(r.startRaw) : new Uint8Array(0), endKey: r.endRaw ? mcBytes(r.endRaw) : new Uint8Array(0), confVer: r.confVer ?? 1, version: r.version ?? 1, peers: r.peers };
+    const applied = r.appliedIndex ?? 1000;
     out(`put raft ${toHex(regionStateKey(r.id))} ${toHex(regionLocalState(r.state, spec))}`);
-    out(`put raft ${toHex(applyStateKey(r.id))} ${toHex(raftApplyState(1000, 990, 6, 1000, 6))}`);
+    out(`put raft ${toHex(applyStateKey(r.id))} ${toHex(raftApplyState(applied, applied - 10, 6, applied, 6))}`);
   }
   out('batch_end');
 
