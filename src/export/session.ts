@@ -24,6 +24,7 @@ import { CF_WRITE, CF_DEFAULT, LatestScanner, scanLocks } from '../tikv/mvcc-sca
 import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '../tikv/raft-state.js';
 import type { InspectReport, RawEntry, RegionSummary, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
+import { planBoundaries } from './chunks.js';
 
 const hexOf = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
 
@@ -233,9 +234,9 @@ class RealSession implements Session {
     let current: ChainedScan | undefined;
     const blobWarned = { n: 0 };
     return {
-      scanRows: (pid) => {
+      scanRows: (pid, within) => {
         if (current !== undefined) finishedBytes += current.bytesPassed;
-        current = new ChainedScan(this.db, this.ranges(pid), this.readTs, this.filesFor(pid), (n, key) => {
+        current = new ChainedScan(this.db, within === undefined ? this.ranges(pid) : this.ranges(pid).flatMap((r) => intersectRanges(r, [within])), this.readTs, this.filesFor(pid), (n, key) => {
           blobWarned.n += n;
           this.warn({ code: 'titan-blob', message: `${n} row value(s) of table ${pid} are Titan blob indexes (not readable by tikv-export), e.g. key ${key ?? '?'}; counted as values missing` });
         });
@@ -259,6 +260,11 @@ class RealSession implements Session {
       },
       databaseSchemaFile: (db: DbInfo) => createDatabaseSql(db),
       bytesRead: () => finishedBytes + (current?.bytesPassed ?? 0),
+      chunkBoundaries: (pid, targetBytes) => planBoundaries(this.db.liveFiles(CF_WRITE), recordRange(pid), targetBytes).boundaries,
+      sourceFiles: () => [
+        ...this.db.columnFamilies().flatMap((cf) => this.db.liveFiles(cf.name).map((f) => ({ name: `${cf.name}/${f.path.slice(f.path.lastIndexOf('/') + 1)}`, size: f.size }))),
+        ...this.db.walFiles().map((w) => ({ name: `wal/${w.path.slice(w.path.lastIndexOf('/') + 1)}`, size: w.size })),
+      ],
       estimateBytes: (pid) => this.filesFor(pid).reduce((a, f) => a + f.size, 0),
     };
   }

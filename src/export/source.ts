@@ -35,7 +35,12 @@ export interface TableDecoder {
 }
 
 export interface DumpSource {
-  scanRows(physicalId: number): RowScan;
+  /** `within` (raw TiDB keys, empty end = +inf) limits the scan to one chunk of the table. */
+  scanRows(physicalId: number, within?: { start: Uint8Array; end: Uint8Array }): RowScan;
+  /** Chunk boundaries (raw keys, sorted, inside the record range) from the source's SSTs (chunks.ts). */
+  chunkBoundaries?(physicalId: number, targetBytes: number): Uint8Array[];
+  /** Live SST and WAL files (name, size) of the source, for the resume fingerprint. */
+  sourceFiles?(): { name: string; size: number }[];
   /** Number of pending (uncommitted) locks in the table's record range. */
   pendingLocks(physicalId: number): number;
   /** The first pending locks of a physical table (key, primary, start_ts), for the report. */

@@ -1,0 +1,155 @@
+/**
+ * Chunk planner: splits a physical table's raw record range into chunks whose boundaries come
+ * from the source itself, so a rerun over the same files makes exactly the same chunks.
+ *
+ * Boundaries are the first keys of data blocks of the write CF's SSTs (every write record of a
+ * row sits there, short values inline): for each live write-CF file overlapping the range, the
+ * data blocks whose first key lies inside the range are walked in file order, adding up their
+ * on-disk sizes; each time `targetBytes` is reached the next block's first key becomes a
+ * candidate. A first key is `z` + mc(raw key) + ts, so it decodes exactly to a raw TiDB key: a
+ * boundary never falls between two versions of one row. Candidates of all files (all levels)
+ * are merged, sorted and de-duplicated, then thinned evenly to at most
+ * ceil(total in-range bytes / targetBytes) - 1 boundaries.
+ *
+ * Cost per file: two binary searches over the data blocks (each probe reads one block) plus one
+ * block read per candidate. Rows only in the WAL/memtable simply fall into whichever chunk
+ * covers their key: chunks always partition the whole range, whatever the boundaries.
+ */
+import { FormatError } from '../errors.js';
+import { SstReader } from '../rocksdb/sst-reader.js';
+import type { LiveFile } from '../rocksdb/types.js';
+import { compareBytes } from '../tikv/memcomparable.js';
+import { decodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
+
+/** Default chunk size: SST bytes of the write CF per chunk. */
+export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
+
+function overlaps(f: LiveFile, enc: { start: Uint8Array; end: Uint8Array }): boolean {
+  return compareBytes(f.largestKey, enc.start) >= 0 && compareBytes(f.smallestKey, enc.end) < 0;
+}
+
+/** First user key of data block `i` of `reader` (one block read). */
+function firstKeyReader(reader: SstReader): (handleIndex: number) => Uint8Array | undefined {
+  const handles = reader.dataBlockHandles();
+  const cache = new Map<number, Uint8Array | undefined>();
+  return (i) => {
+    if (cache.has(i)) return cache.get(i);
+    const c = reader.blocksCursor([handles[i]!]);
+    c.seekToFirst();
+    const k = c.valid() ? c.userKey().slice() : undefined;
+    cache.set(i, k);
+    return k;
+  };
+}
+
+/** Lowest index in [lo, hi) whose key is >= target (keys ascending; undefined keys count as +inf). */
+function lowerBound(lo: number, hi: number, keyAt: (i: number) => Uint8Array | undefined, target: Uint8Array): number {
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const k = keyAt(mid);
+    if (k !== undefined && compareBytes(k, target) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export interface BoundaryPlan {
+  /** Sorted, distinct raw keys strictly inside the range. */
+  boundaries: Uint8Array[];
+  /** Write-CF data-block bytes found inside the range. */
+  bytes: number;
+}
+
+/**
+ * Raw boundary keys for `range` (a physical table's record range) from the given write-CF
+ * files. `targetBytes` <= 0 means one chunk.
+ */
+export function planBoundaries(writeFiles: readonly LiveFile[], range: RawRange, targetBytes: number): BoundaryPlan {
+  const enc = encodeRawRange(range);
+  const cands: Uint8Array[] = [];
+  let total = 0;
+  const files = writeFiles.filter((f) => overlaps(f, enc)).sort((a, b) => a.fileNumber - b.fileNumber);
+  for (const f of files) {
+    const reader = SstReader.open(f.path);
+    try {
+      const handles = reader.dataBlockHandles();
+      const keyAt = firstKeyReader(reader);
+      const lo = lowerBound(0, handles.length, keyAt, enc.start);
+      const hi = lowerBound(lo, handles.length, keyAt, enc.end);
+      let acc = 0;
+      for (let i = lo; i < hi; i++) {
+        acc += handles[i]!.size;
+        total += handles[i]!.size;
+        if (targetBytes > 0 && acc >= targetBytes && i + 1 < hi) {
+          const k = keyAt(i + 1);
+          if (k !== undefined) cands.push(k);
+          acc = 0;
+        }
+      }
+    } finally {
+      reader.close();
+    }
+  }
+  const raws: Uint8Array[] = [];
+  for (const k of cands) {
+    let raw: Uint8Array;
+    try {
+      raw = decodeDataKey(k);
+    } catch (e) {
+      if (e instanceof FormatError) continue; // not a data key: not a usable boundary
+      throw e;
+    }
+    if (compareBytes(raw, range.start) <= 0) continue;
+    if (range.end.length > 0 && compareBytes(raw, range.end) >= 0) continue;
+    raws.push(raw);
+  }
+  raws.sort(compareBytes);
+  const distinct = raws.filter((k, i) => i === 0 || compareBytes(k, raws[i - 1]!) !== 0);
+  const want = targetBytes > 0 ? Math.max(0, Math.ceil(total / targetBytes) - 1) : 0;
+  return { boundaries: thin(distinct, want), bytes: total };
+}
+
+/** At most `want` of the sorted keys, evenly spaced (deterministic). */
+export function thin(keys: Uint8Array[], want: number): Uint8Array[] {
+  if (keys.length <= want) return keys;
+  if (want <= 0) return [];
+  const out: Uint8Array[] = [];
+  for (let j = 1; j <= want; j++) out.push(keys[Math.floor((j * keys.length) / (want + 1))]!);
+  return out.filter((k, i) => i === 0 || compareBytes(k, out[i - 1]!) !== 0);
+}
+
+/** [start, b1), [b1, b2), ..., [bn, end): the chunks of one range (boundaries sorted, inside). */
+export function splitRange(range: RawRange, boundaries: readonly Uint8Array[]): RawRange[] {
+  const out: RawRange[] = [];
+  let start = range.start;
+  for (const b of boundaries) {
+    out.push({ start, end: b });
+    start = b;
+  }
+  out.push({ start, end: range.end });
+  return out;
+}
+
+/** One unit of work: a key range of one physical table. */
+export interface ChunkSpec {
+  /** Index within its table (0-based, over all physical ids in order). */
+  index: number;
+  physicalId: number;
+  /** Raw TiDB keys, hex ('' end = +inf). */
+  startHex: string;
+  endHex: string;
+}
+
+const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
+
+export function chunkSpecs(parts: readonly { physicalId: number; ranges: readonly RawRange[] }[]): ChunkSpec[] {
+  const out: ChunkSpec[] = [];
+  for (const p of parts) {
+    for (const r of p.ranges) out.push({ index: out.length, physicalId: p.physicalId, startHex: hex(r.start), endHex: hex(r.end) });
+  }
+  return out;
+}
+
+export function specRange(c: ChunkSpec): RawRange {
+  return { start: Uint8Array.from(Buffer.from(c.startHex, 'hex')), end: Uint8Array.from(Buffer.from(c.endHex, 'hex')) };
+}
