@@ -27,8 +27,8 @@ import { ValueType, type KeyRange, type KvCursor } from '../rocksdb/types.js';
 import { parseLock, type LockRecord, type LockType } from './lock-record.js';
 import { compareBytes, decodeBytes } from './memcomparable.js';
 import { TS_LEN, checkDataKeyWithTs, decodeDataKey, decodeTs, encodeRawRange, type RawRange } from './mvcc-key.js';
-import { U64_MAX, writeU64BE } from './number-codec.js';
-import { gcFenceAllows, parseWrite } from './write-record.js';
+import { U64_MAX, readU64BE } from './number-codec.js';
+import { SHORT_VALUE_MAX_LEN, WriteView, parseWrite } from './write-record.js';
 
 /** Anything that can give a KvCursor per column family (RocksDb satisfies it). */
 export interface CfSource {
@@ -96,6 +96,36 @@ export function emptyStats(): MvccStats {
  */
 const NEXT_BEFORE_SEEK = 8;
 
+const WRITE_PUT = 0x50;
+const WRITE_DELETE = 0x44;
+const WRITE_LOCK = 0x4c;
+
+/** WriteView.read refused the record: parseWrite names what is wrong (with the key). */
+function parseWriteOrThrow(val: Uint8Array, key: Uint8Array): never {
+  parseWrite(val, `write CF key ${hex(key)}`);
+  throw new Error(`internal: WriteView refused a write record parseWrite accepts (key ${hex(key)})`);
+}
+
+/**
+ * Decode 'z' + mc(raw) (the first `len` bytes of `key`) into `out` (large enough: len bytes);
+ * returns the raw length, or -1 when the key is not well-formed (decodeDataKey names why).
+ */
+function decodeMcInto(key: Uint8Array, len: number, out: Uint8Array): number {
+  if (len === 0 || key[0] !== 0x7a) return -1;
+  let pos = 1;
+  let o = 0;
+  for (;;) {
+    if (pos + 9 > len) return -1;
+    const pad = 0xff - key[pos + 8]!;
+    if (pad > 8) return -1;
+    const real = 8 - pad;
+    for (let i = 0; i < real; i++) out[o++] = key[pos + i]!;
+    for (let i = real; i < 8; i++) if (key[pos + i] !== 0) return -1;
+    pos += 9;
+    if (pad !== 0) return o;
+  }
+}
+
 export class LatestScanner {
   readonly stats: MvccStats = emptyStats();
   private readonly source: CfSource;
@@ -111,18 +141,35 @@ export class LatestScanner {
   /** Lookup target for the default CF (owned, reused buffer). */
   private targetBuf = new Uint8Array(72);
   private curValue: Uint8Array | undefined;
-  private curCommitTs = 0n;
-  private curStartTs = 0n;
+  /** commit_ts of the current row, u64BE (owned, reused buffer); its bigint on demand. */
+  private readonly commitBuf = new Uint8Array(TS_LEN);
+  private curCommitTs: bigint | undefined;
+  private startHi = 0;
+  private startLo = 0;
+  private curStartTs: bigint | undefined;
+  /** Short values are copied here (the write cursor moves past them before the caller reads). */
+  private readonly shortBuf = new Uint8Array(SHORT_VALUE_MAX_LEN);
+  private readonly wv = new WriteView();
+  /** readTs = u64::MAX: every commit is visible and any non-zero gc_fence hides the key. */
+  private readonly readAll: boolean;
+  /** rawKeyView() buffer; rawLen = -1 until decoded for the current row. */
+  private rawBuf = new Uint8Array(64);
+  private rawLen = -1;
+  private rawView: Uint8Array = new Uint8Array(0);
 
   constructor(source: CfSource, rawRange: RawRange, opts: { readTs?: bigint } = {}) {
     this.source = source;
     this.range = encodeRawRange(rawRange);
     this.readTs = opts.readTs ?? U64_MAX;
+    this.readAll = this.readTs === U64_MAX;
   }
 
   /** Advance to the next visible row. */
   next(): boolean {
     this.curValue = undefined;
+    this.curCommitTs = undefined;
+    this.curStartTs = undefined;
+    this.rawLen = -1;
     if (this.done) return false;
     let w = this.write;
     if (w === undefined) {
@@ -134,6 +181,9 @@ export class LatestScanner {
       this.write = w;
       w.seek(this.range.start);
     }
+    const wv = this.wv;
+    const stats = this.stats;
+    const readAll = this.readAll;
     while (true) {
       if (!w.valid()) {
         this.done = true;
@@ -156,40 +206,49 @@ export class LatestScanner {
           this.seekPastCurrentKey(w);
           break;
         }
-        this.stats.versionsSeen++;
+        stats.versionsSeen++;
         if (!decided) {
-          const commitTs = decodeTs(k, userLen);
-          if (commitTs > this.readTs) {
-            this.stats.newerThanReadTs++;
+          // With no --as-of every commit_ts is visible: no timestamp is decoded at all.
+          if (!readAll && decodeTs(k, userLen) > this.readTs) {
+            stats.newerThanReadTs++;
           } else {
-            const rec = parseWrite(w.value(), `write CF key ${hex(k)}`);
-            if (!gcFenceAllows(rec, this.readTs)) {
-              this.stats.gcFenced++;
+            const val = w.value();
+            // The context string (hex of the key) is only built when the record is bad.
+            if (!wv.read(val)) parseWriteOrThrow(val, k);
+            const type = wv.type;
+            if (wv.fenceAt >= 0 && !this.fenceAllows(val, wv.fenceAt)) {
+              stats.gcFenced++;
               decided = true;
-            } else if (rec.type === 'put') {
+            } else if (type === WRITE_PUT) {
               decided = true;
-              this.curCommitTs = commitTs;
-              this.curStartTs = rec.startTs;
-              if (rec.shortValue !== undefined) {
-                this.curValue = rec.shortValue.slice(); // the write cursor moves on below
+              this.setCommitTs(k, userLen);
+              this.startHi = wv.startHi;
+              this.startLo = wv.startLo;
+              if (wv.shortAt >= 0) {
+                // the write cursor moves on below: copy into the reused buffer
+                const n = wv.shortLen;
+                const sb = this.shortBuf;
+                const at = wv.shortAt;
+                for (let i = 0; i < n; i++) sb[i] = val[at + i]!;
+                this.curValue = sb.subarray(0, n);
                 emitted = true;
               } else {
-                emitted = this.loadDefault(rec.startTs, commitTs);
+                emitted = this.loadDefault();
               }
-            } else if (rec.type === 'delete') {
-              this.stats.deletedRows++;
+            } else if (type === WRITE_DELETE) {
+              stats.deletedRows++;
               decided = true;
-            } else if (rec.type === 'lock') {
-              this.stats.lockRecordsSkipped++;
+            } else if (type === WRITE_LOCK) {
+              stats.lockRecordsSkipped++;
             } else {
-              this.stats.rollbacksSkipped++;
+              stats.rollbacksSkipped++;
             }
           }
         }
         w.next();
       }
       if (emitted) {
-        this.stats.rows++;
+        stats.rows++;
         return true;
       }
     }
@@ -198,6 +257,20 @@ export class LatestScanner {
   /** The raw TiDB key of the current row (mc-decoded, an owned copy). */
   rawKey(): Uint8Array {
     return decodeDataKey(this.keyBuf.subarray(0, this.keyLen));
+  }
+
+  /**
+   * The raw TiDB key of the current row decoded into a reused buffer: a view valid until
+   * next(). Same bytes and same errors as rawKey(), without an allocation per row.
+   */
+  rawKeyView(): Uint8Array {
+    if (this.rawLen < 0) {
+      const n = decodeMcInto(this.keyBuf, this.keyLen, this.rawBuf);
+      if (n < 0) return decodeDataKey(this.keyBuf.subarray(0, this.keyLen)); // throws the error
+      this.rawLen = n;
+      this.rawView = this.rawBuf.subarray(0, n);
+    }
+    return this.rawView;
   }
 
   /** 'z' + mc(raw) of the current row (a view, valid until next()). */
@@ -212,11 +285,35 @@ export class LatestScanner {
   }
 
   commitTs(): bigint {
+    if (this.curCommitTs === undefined) this.curCommitTs = readU64BE(this.commitBuf, 0).value;
     return this.curCommitTs;
   }
 
+  /**
+   * The current row's commit_ts as 8 big-endian bytes (a reused buffer, valid until next()):
+   * compare these bytewise to order commit timestamps without a bigint per row.
+   */
+  commitTsBytes(): Uint8Array {
+    return this.commitBuf;
+  }
+
   startTs(): bigint {
+    if (this.curStartTs === undefined) this.curStartTs = (BigInt(this.startHi) << 32n) | BigInt(this.startLo);
     return this.curStartTs;
+  }
+
+  private setCommitTs(k: Uint8Array, userLen: number): void {
+    const b = this.commitBuf;
+    for (let i = 0; i < TS_LEN; i++) b[i] = ~k[userLen + i]! & 0xff; // the key holds NOT commit_ts
+  }
+
+  /** TiKV check_gc_fence_as_latest_version for a fence at `at` in the record. */
+  private fenceAllows(val: Uint8Array, at: number): boolean {
+    let zero = true;
+    for (let i = 0; i < 8; i++) if (val[at + i] !== 0) zero = false;
+    if (zero) return true;
+    if (this.readAll) return false; // any non-zero fence is <= u64::MAX
+    return !(readU64BE(val, at).value <= this.readTs);
   }
 
   /** Skip the remaining (older) versions of the current key with one seek. */
@@ -230,8 +327,12 @@ export class LatestScanner {
   }
 
   private setKey(k: Uint8Array, userLen: number): void {
-    if (this.keyBuf.length < userLen) this.keyBuf = new Uint8Array(userLen * 2);
-    this.keyBuf.set(k.subarray(0, userLen), 0);
+    if (this.keyBuf.length < userLen) {
+      this.keyBuf = new Uint8Array(userLen * 2);
+      this.rawBuf = new Uint8Array(userLen * 2);
+    }
+    const b = this.keyBuf;
+    for (let i = 0; i < userLen; i++) b[i] = k[i]!;
     this.keyLen = userLen;
   }
 
@@ -244,12 +345,24 @@ export class LatestScanner {
   }
 
   /** Merge-join step on the default CF; true when the value was found and set. */
-  private loadDefault(startTs: bigint, commitTs: bigint): boolean {
+  private loadDefault(): boolean {
     const n = this.keyLen;
     if (this.targetBuf.length < n + TS_LEN) this.targetBuf = new Uint8Array((n + TS_LEN) * 2);
-    this.targetBuf.set(this.keyBuf.subarray(0, n), 0);
-    writeU64BE(this.targetBuf, n, U64_MAX ^ startTs);
-    const target = this.targetBuf.subarray(0, n + TS_LEN);
+    const t = this.targetBuf;
+    const kb = this.keyBuf;
+    for (let i = 0; i < n; i++) t[i] = kb[i]!;
+    // NOT start_ts, big-endian
+    const hi = ~this.startHi;
+    const lo = ~this.startLo;
+    t[n] = (hi >>> 24) & 0xff;
+    t[n + 1] = (hi >>> 16) & 0xff;
+    t[n + 2] = (hi >>> 8) & 0xff;
+    t[n + 3] = hi & 0xff;
+    t[n + 4] = (lo >>> 24) & 0xff;
+    t[n + 5] = (lo >>> 16) & 0xff;
+    t[n + 6] = (lo >>> 8) & 0xff;
+    t[n + 7] = lo & 0xff;
+    const target = t.subarray(0, n + TS_LEN);
 
     let d = this.deflt;
     if (d === undefined) {
@@ -267,14 +380,14 @@ export class LatestScanner {
     if (d.valid() && compareBytes(d.userKey(), target) === 0) {
       if (d.kind() === ValueType.BlobIndex) {
         this.stats.blobIndex++;
-        this.sample(this.stats.blobIndexSamples, target, startTs, commitTs);
+        this.sample(this.stats.blobIndexSamples, target, this.startTs(), this.commitTs());
         return false;
       }
       this.curValue = d.value();
       return true;
     }
     this.stats.missingDefault++;
-    this.sample(this.stats.missingDefaultSamples, target, startTs, commitTs);
+    this.sample(this.stats.missingDefaultSamples, target, this.startTs(), this.commitTs());
     return false;
   }
 

@@ -30,6 +30,9 @@ function scan(src: CfSource, readTs?: bigint, range: RawRange = tableRange()): {
   const s = new LatestScanner(src, range, readTs === undefined ? {} : { readTs });
   const rows: Row[] = [];
   while (s.next()) {
+    // the allocation-free accessors must agree with the owned/bigint ones on every row
+    assert.equal(toHex(s.rawKeyView()), toHex(s.rawKey()));
+    assert.equal(toHex(s.commitTsBytes()), toHex(Uint8Array.from(u64be(s.commitTs()))));
     rows.push({ key: toHex(s.rawKey()), value: new TextDecoder().decode(s.value()), commitTs: s.commitTs(), startTs: s.startTs() });
   }
   return { rows, s };
