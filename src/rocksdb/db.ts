@@ -40,6 +40,8 @@ import type { InternalCursor, KeyRange, KvCursor, LiveFile, OpenOptions, WalFile
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { parseOptionsCfNames } from './options-file.js';
+import { SalvagedSst } from './sst-salvage.js';
+import { fileLoss, missingFileLoss, rangeOverlaps, type FileLoss } from './loss-report.js';
 
 export interface DbOpenOptions extends OpenOptions {
   /**
@@ -55,6 +57,13 @@ export interface DbOpenOptions extends OpenOptions {
   walCorruption?: 'error' | 'stop';
   /** Directory of the WAL files when TiKV's `rocksdb.wal-dir` put them outside dbDir. */
   walDir?: string;
+  /**
+   * Salvage (issue #8): damaged data blocks are skipped and recorded (salvageLosses()), SSTs
+   * with an unreadable footer/index are read by sequential block discovery (sst-salvage.ts),
+   * a MANIFEST cut mid-record is used up to the cut (plus table files created after it), and
+   * walCorruption defaults to 'stop'.
+   */
+  salvage?: boolean;
 }
 
 /**
@@ -103,7 +112,7 @@ function loadManifest(
   };
   const currentPath = join(dbDir, 'CURRENT');
   try {
-    const r = readManifestOfDb(dbDir);
+    const r = readManifestOfDb(dbDir, { allowTornTail: opts.salvage === true });
     for (const note of r.state.notes) warn({ code: 'manifest-note', message: note, file: r.manifest });
     return { state: r.state, manifest: r.manifest };
   } catch (e) {
@@ -118,7 +127,7 @@ function loadManifest(
     const reasons: string[] = [e.message];
     for (const m of [...listing.manifests].reverse()) {
       try {
-        const state = parseManifest(readFileSync(m.path, { flag: 'r' }), m.path);
+        const state = parseManifest(readFileSync(m.path, { flag: 'r' }), m.path, { allowTornTail: opts.salvage === true });
         warn({
           code: 'manifest-without-current',
           message: `CURRENT is not usable (${e.message}); using the newest readable MANIFEST, ${m.name}`,
@@ -202,6 +211,8 @@ export class RocksDb {
   private readonly info: ManifestInfo;
   private readonly wals: WalFile[];
   private closed = false;
+  private salvage = false;
+  private readonly salvaged = new Map<string, { t: SalvagedSst | undefined; loss: FileLoss | undefined }>();
 
   private constructor(
     readonly dir: string,
@@ -269,7 +280,44 @@ export class RocksDb {
       }
       cfs.sort((a, b) => a.id - b.id);
       const live = new Set(cfs.flatMap((c) => c.files.map((f) => f.fileNumber)));
-      const unlisted = [...listing.tables.values()].filter((t) => !live.has(t.fileNumber));
+      let unlisted = [...listing.tables.values()].filter((t) => !live.has(t.fileNumber));
+      if (state.cutAt !== undefined) {
+        // Salvage of a cut MANIFEST: table files numbered >= its next_file_number were created
+        // after the last complete edit (flush/compaction output whose edit was lost): add them,
+        // placed by their properties, with unknown level (-1: merged by sequence number).
+        const added: string[] = [];
+        for (const t of unlisted.filter((u) => u.fileNumber >= state.nextFileNumber)) {
+          let cfId: number;
+          try {
+            const r = SstReader.open(t.path);
+            try {
+              cfId = r.properties.columnFamilyId;
+            } finally {
+              r.close();
+            }
+          } catch (e) {
+            if (!(e instanceof FormatError)) throw e;
+            warn({ code: 'sst-unreadable', message: `table file after the MANIFEST cut skipped: ${e.message}`, file: t.path });
+            continue;
+          }
+          const cf = cfs.find((c) => c.id === cfId);
+          if (cf === undefined) continue;
+          cf.files.push({
+            cf: cf.name, cfId, level: -1, fileNumber: t.fileNumber, path: t.path, size: t.size,
+            smallestKey: new Uint8Array(0), largestKey: new Uint8Array(0), smallestSeq: 0, largestSeq: 0,
+          });
+          live.add(t.fileNumber);
+          added.push(t.name);
+        }
+        if (added.length > 0) {
+          warn({
+            code: 'manifest-cut-files',
+            message: `MANIFEST is cut: ${added.length} table file(s) created after its last complete edit were added from their properties: ${added.join(', ')} (files the lost edits deleted may still be read)`,
+            file: manifestPath ?? dbDir,
+          });
+        }
+        unlisted = unlisted.filter((u) => !live.has(u.fileNumber));
+      }
       if (unlisted.length > 0) {
         warn({
           code: 'unlisted-sst',
@@ -385,7 +433,7 @@ export class RocksDb {
     const droppedCfs = new Set<number>();
     if (state !== null) for (const cf of state.cfs.values()) if (cf.dropped) droppedCfs.add(cf.id);
     const replay = replayWals(walList, {
-      droppedCfs, cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? 'error' });
+      droppedCfs, cfLogNumbers, onWarning: warn, walCorruption: opts.walCorruption ?? (opts.salvage === true ? 'stop' : 'error') });
     for (const cf of cfs) cf.memtable = replay.memtables.get(cf.id);
 
     const info: ManifestInfo = {
@@ -397,7 +445,9 @@ export class RocksDb {
     };
     if (fallbackReason !== undefined) info.fallbackReason = fallbackReason;
     const wals = walList.map((w) => ({ fileNumber: w.fileNumber, path: w.path, size: w.size }));
-    return new RocksDb(dbDir, cfs, info, wals);
+    const db = new RocksDb(dbDir, cfs, info, wals);
+    db.salvage = opts.salvage === true;
+    return db;
   }
 
   columnFamilies(): { id: number; name: string }[] {
@@ -431,8 +481,65 @@ export class RocksDb {
     return c;
   }
 
+  /** Salvage mode: analyze a live file once (cached); its loss, if any, is recorded. */
+  private salvageFile(f: LiveFile): { t: SalvagedSst | undefined; loss: FileLoss | undefined } {
+    let e = this.salvaged.get(f.path);
+    if (e === undefined) {
+      try {
+        const t = SalvagedSst.analyze(f.path, {
+          ...(f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq, expectedSize: f.size, smallestKey: f.smallestKey, largestKey: f.largestKey } : {}),
+        });
+        e = { t, loss: fileLoss(f, t) };
+      } catch (err) {
+        const errno = (err as NodeJS.ErrnoException).code;
+        if (errno === undefined) throw err;
+        e = { t: undefined, loss: missingFileLoss(f, `live SST cannot be opened: ${errno}`) };
+      }
+      this.salvaged.set(f.path, e);
+    }
+    return e;
+  }
+
+  /**
+   * Salvage mode: analyze every file of `cf` that may hold keys of [start, end) (end undefined
+   * or empty = +inf) and return their losses (cached; nothing else is read twice by the scan).
+   */
+  salvageLosses(cfName: string, range?: KeyRange): FileLoss[] {
+    if (!this.salvage) return [];
+    const out: FileLoss[] = [];
+    for (const f of this.cf(cfName).files) {
+      if (f.level >= 0 && !rangeOverlaps({ smallest: f.smallestKey, largest: f.largestKey }, range?.start, range?.end)) continue;
+      const l = this.salvageFile(f).loss;
+      if (l !== undefined) out.push(l);
+    }
+    return out;
+  }
+
+  /** Salvage mode: every loss recorded so far. */
+  losses(): FileLoss[] {
+    return [...this.salvaged.values()].flatMap((e) => (e.loss === undefined ? [] : [e.loss]));
+  }
+
   private fileSource(f: LiveFile): LazySource {
     const unknownBounds = f.level < 0;
+    if (this.salvage) {
+      let t: SalvagedSst | undefined;
+      return {
+        name: f.path,
+        smallestKey: f.smallestKey,
+        largestKey: f.largestKey,
+        unbounded: unknownBounds,
+        open: () => {
+          t = this.salvageFile(f).t;
+          if (t === undefined) return { cursor: new EmptyCursor(), tombstones: [] };
+          return { cursor: t.cursor(), tombstones: t.tombstones.map((x) => ({ ...x })) };
+        },
+        close: () => {
+          t?.close();
+          t = undefined;
+        },
+      };
+    }
     let reader: SstReader | undefined;
     return {
       name: f.path,

@@ -49,6 +49,8 @@ export interface ManifestState {
   blobFiles: number[];
   /** Oddities that did not stop the read (e.g. an incomplete atomic group at the end). */
   notes: string[];
+  /** Salvage only: byte offset where a cut MANIFEST's torn record starts. */
+  cutAt?: number;
 }
 
 export function emptyManifestState(): ManifestState {
@@ -132,9 +134,14 @@ export function applyVersionEdit(st: ManifestState, e: VersionEdit, file?: strin
  * 'truncated' FormatError with its offset, because the live-file list would silently miss the
  * last change; the caller (db.ts) decides whether to fall back.
  */
-export function parseManifest(buf: Uint8Array, file?: string): ManifestState {
+export function parseManifest(buf: Uint8Array, file?: string, opts: { allowTornTail?: boolean } = {}): ManifestState {
   const log = readLogRecords(buf, { file });
-  if (log.tornTail !== null) {
+  let cut: string | undefined;
+  if (log.tornTail !== null && opts.allowTornTail === true && log.records.length > 0) {
+    // Salvage: every complete VersionEdit before the cut is used; the caller adds what the
+    // lost edits may have created (table files numbered >= next_file_number).
+    cut = `MANIFEST cut mid-record at byte ${log.tornTail.offset} (${log.tornTail.reason}): the ${log.records.length} complete edit(s) before it were used`;
+  } else if (log.tornTail !== null) {
     throw truncated(`MANIFEST ends inside a record (${log.tornTail.reason})`, {
       file,
       offset: log.tornTail.offset,
@@ -167,6 +174,10 @@ export function parseManifest(buf: Uint8Array, file?: string): ManifestState {
   if (group !== null) {
     st.notes.push(`incomplete atomic group of ${group.length} edit(s) at the end of the MANIFEST ignored`);
   }
+  if (cut !== undefined) {
+    st.notes.push(cut);
+    st.cutAt = log.tornTail!.offset;
+  }
   return st;
 }
 
@@ -186,13 +197,13 @@ export function parseCurrent(text: Uint8Array, file?: string): string {
 }
 
 /** Read CURRENT, then the MANIFEST it names. */
-export function readManifestOfDb(dbDir: string): { manifest: string; state: ManifestState } {
+export function readManifestOfDb(dbDir: string, opts: { allowTornTail?: boolean } = {}): { manifest: string; state: ManifestState } {
   const currentPath = join(dbDir, 'CURRENT');
   const name = parseCurrent(readFileSync(currentPath, { flag: 'r' }), currentPath);
   const path = join(dbDir, name);
   const buf = readFileSync(path, { flag: 'r' });
   try {
-    return { manifest: path, state: parseManifest(buf, path) };
+    return { manifest: path, state: parseManifest(buf, path, opts) };
   } catch (e) {
     throw e instanceof FormatError ? e.withLocation(path) : e;
   }
