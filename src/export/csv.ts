@@ -153,45 +153,97 @@ export class CsvFormatter {
    * only until the next call on this formatter.
    */
   row(cells: readonly (Uint8Array | null)[], kinds?: readonly CellKind[]): Uint8Array {
-    const o = this.out;
-    o.len = 0;
-    const opt = this.options;
     if (cells.length !== this.columns.length) {
       throw new Error(`internal: row has ${cells.length} cells, table has ${this.columns.length} columns`);
     }
-    // one capacity check for the worst case (every byte escaped or hex-encoded)
-    let worst = opt.lineTerminator.length;
+    this.begin();
     for (let i = 0; i < cells.length; i++) {
-      const c = cells[i];
-      worst += opt.separator.length + 2 * this.quote.length + opt.nullValue.length + (c == null ? 0 : c.length * 2 + 4);
-    }
-    o.ensure(worst);
-    for (let i = 0; i < cells.length; i++) {
-      if (i > 0) this.put(opt.separator);
       const cell = cells[i]!;
-      if (cell === null) {
-        this.put(opt.nullValue);
-        continue;
-      }
-      const kind = kinds !== undefined ? kinds[i]! : this.columns[i]!.kind;
-      if (kind === 'number') {
-        this.put(cell);
-      } else if (kind === 'bytes' && opt.binaryFormat !== 'raw') {
-        this.put(this.quote);
-        this.pushEncodedBinary(cell);
-        this.put(this.quote);
-      } else {
-        this.put(this.quote);
-        if (opt.dialect === 'rfc4180') this.pushDoubled(cell);
-        else this.pushBackslashed(cell);
-        this.put(this.quote);
-      }
+      if (cell === null) this.nullCell();
+      else this.cell(kinds !== undefined ? kinds[i]! : this.columns[i]!.kind, cell, 0, cell.length);
     }
-    this.put(opt.lineTerminator);
+    return this.end();
+  }
+
+  // ---- cell-by-cell building (row() above and the compiled row writer of row-csv.ts) ----------
+  // begin(), then one nullCell()/cell()/intCell() per column in order, then end().
+
+  private fields = 0;
+  private readonly digits = new Uint8Array(24);
+
+  /** Starts a row in the reused buffer (a row begun and not ended is discarded). */
+  begin(): void {
+    this.out.len = 0;
+    this.fields = 0;
+  }
+
+  /** SQL NULL. */
+  nullCell(): void {
+    const opt = this.options;
+    this.out.ensure(opt.separator.length + opt.nullValue.length);
+    if (this.fields++ > 0) this.put(opt.separator);
+    this.put(opt.nullValue);
+  }
+
+  /** A cell whose bytes are buf[start, end), of the given kind (quoted/escaped by kind). */
+  cell(kind: CellKind, buf: Uint8Array, start: number, end: number): void {
+    const opt = this.options;
+    const n = end - start;
+    // worst case: every byte escaped, or hex (2n), or base64 (< 2n + 4)
+    this.out.ensure(opt.separator.length + 2 * this.quote.length + 2 * n + 4);
+    if (this.fields++ > 0) this.put(opt.separator);
+    if (kind === 'number') {
+      this.putRange(buf, start, end);
+    } else if (kind === 'bytes' && opt.binaryFormat !== 'raw') {
+      this.put(this.quote);
+      this.pushEncodedBinary(buf.subarray(start, end));
+      this.put(this.quote);
+    } else {
+      this.put(this.quote);
+      if (opt.dialect === 'rfc4180') this.pushDoubled(buf.subarray(start, end));
+      else this.pushBackslashed(buf, start, end);
+      this.put(this.quote);
+    }
+  }
+
+  /** An integer cell (|v| <= 2^53): its decimal text, as cell() would write `text(String(v))`. */
+  intCell(kind: CellKind, v: number): void {
+    const d = this.digits;
+    let p = d.length;
+    let x = v < 0 ? -v : v;
+    do {
+      const q = Math.floor(x / 10);
+      d[--p] = 0x30 + (x - q * 10);
+      x = q;
+    } while (x > 0);
+    if (v < 0) d[--p] = 0x2d;
+    this.cell(kind, d, p, d.length);
+  }
+
+  /** Ends the row (line terminator) and returns it: a view valid until the next begin()/row(). */
+  end(): Uint8Array {
+    const o = this.out;
+    const t = this.options.lineTerminator;
+    o.ensure(t.length);
+    this.put(t);
     return o.buf.subarray(0, o.len);
   }
 
-  /** Copy without a capacity check (row() reserved the worst case); short inputs by loop. */
+  private putRange(bytes: Uint8Array, start: number, end: number): void {
+    const o = this.out;
+    const n = end - start;
+    if (n < 32) {
+      const b = o.buf;
+      let p = o.len;
+      for (let i = start; i < end; i++) b[p++] = bytes[i]!;
+      o.len = p;
+    } else {
+      o.buf.set(bytes.subarray(start, end), o.len);
+      o.len += n;
+    }
+  }
+
+  /** Copy without a capacity check (the caller reserved it); short inputs by loop. */
   private put(bytes: Uint8Array): void {
     const o = this.out;
     const n = bytes.length;
@@ -206,13 +258,13 @@ export class CsvFormatter {
     }
   }
 
-  private pushBackslashed(cell: Uint8Array): void {
+  private pushBackslashed(cell: Uint8Array, start: number, end: number): void {
     const o = this.out;
-    o.ensure(cell.length * 2);
+    o.ensure((end - start) * 2);
     const b = o.buf;
     const t = this.escapeTable;
     let n = o.len;
-    for (let i = 0; i < cell.length; i++) {
+    for (let i = start; i < end; i++) {
       const c = cell[i]!;
       const e = t[c]!;
       if (e < 0) {

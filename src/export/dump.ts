@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { DataError, FormatError, UserError } from '../errors.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
+import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
 import { dataFile, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
 import { silentLog, type DumpSource, type LockDetail, type Log } from './source.js';
@@ -208,7 +209,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
   const t0 = Date.now();
   const summaries: TableSummary[] = [];
   const dbsWritten = new Set<string>();
-  let maxCommitTs = 0n;
+  const maxTs = new MaxCommitTs();
   let rowsTotal = 0;
   let bytesTotal = 0;
   const every = opts.progressEveryMs ?? 1000;
@@ -301,26 +302,26 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
           );
         }
         const scan = source.scanRows(pid);
+        const rowWriter = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
         let n = 0;
         while (scan.next()) {
-          const key = scan.rawKey();
+          const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
           const value = scan.value();
-          const ts = scan.commitTs();
-          let cells: (Uint8Array | null)[];
+          let csvLine: Uint8Array;
           try {
-            cells = decoder.decode(key, value);
+            csvLine = rowWriter.row(key, value);
           } catch (e) {
             if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
             rejects ??= new AtomicFile(opts.outDir, rejectsFile(dbName, tableName));
-            const line = JSON.stringify({ physical_id: pid, key: hexOf(key), value: hexOf(value), commit_ts: ts.toString(), error: e.message });
+            const line = JSON.stringify({ physical_id: pid, key: hexOf(key), value: hexOf(value), commit_ts: scan.commitTs().toString(), error: e.message });
             rejects.write(enc.encode(`${line}\n`));
             summary.rejected++;
             log.debug({ table: label, key: hexOf(key), err: e.message }, 'row rejected');
             continue;
           }
-          if (ts > maxCommitTs) maxCommitTs = ts;
+          maxTs.note(scan);
           const before = writer.bytes;
-          writer.writeRow(formatter.row(cells));
+          writer.writeRow(csvLine);
           bytesTotal += writer.bytes - before;
           rowsTotal++;
           if ((++n & 0xfff) === 0) progress(ti, label, false);
@@ -366,6 +367,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
 
   const corrupt = summaries.some((s) => s.errorKind === 'corruption');
   const partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0 || s.errorKind !== undefined);
+  const maxCommitTs = maxTs.value();
   writeMetadata(opts.outDir, opts.meta, started, now(), maxCommitTs, summaries, partial);
   return { tables: summaries, maxCommitTs, exitCode: corrupt ? 2 : partial ? 3 : 0 };
 }

@@ -24,6 +24,8 @@ import { CF_WRITE, CF_DEFAULT, LatestScanner, scanLocks } from '../tikv/mvcc-sca
 import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '../tikv/raft-state.js';
 import type { InspectReport, RawEntry, RegionSummary, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
+import { rangeOverlaps, type FileLoss, type LostRange } from '../rocksdb/loss-report.js';
+import { SalvageTracker } from './salvage-report.js';
 import { planBoundaries } from './chunks.js';
 
 const hexOf = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
@@ -86,6 +88,8 @@ class ChainedScan implements RowScan {
     private readonly readTs: bigint | undefined,
     private readonly files: LiveFile[],
     private readonly onBlob: (n: number, sampleKey: string | undefined) => void,
+    /** --salvage: false = withhold the row (uncertain; see salvage-report.ts). */
+    private readonly filter?: (encodedKey: Uint8Array, rawKey: () => Uint8Array) => boolean,
   ) {}
 
   next(): boolean {
@@ -99,6 +103,7 @@ class ChainedScan implements RowScan {
         this.cur = new LatestScanner(this.db, r, this.readTs === undefined ? {} : { readTs: this.readTs });
       }
       if (this.cur.next()) {
+        if (this.filter !== undefined && !this.filter(this.cur.encodedKey(), () => this.cur!.rawKey())) continue;
         const k = this.cur.encodedKey();
         while (this.fileIdx < this.files.length && compareBytes(this.files[this.fileIdx]!.largestKey, k) < 0) {
           this.bytesPassed += this.files[this.fileIdx]!.size;
@@ -115,6 +120,12 @@ class ChainedScan implements RowScan {
   }
   rawKey(): Uint8Array {
     return this.cur!.rawKey();
+  }
+  rawKeyView(): Uint8Array {
+    return this.cur!.rawKeyView();
+  }
+  commitTsBytes(): Uint8Array {
+    return this.cur!.commitTsBytes();
   }
   value(): Uint8Array {
     return this.cur!.value();
@@ -137,9 +148,11 @@ export function openSession(dbDir: string, opts: SessionOptions): Session {
     warnings.push(w);
     opts.onWarning?.(w);
   };
-  const db = RocksDb.open(dbDir, { onWarning: warn });
+  const db = RocksDb.open(dbDir, { onWarning: warn, ...(opts.salvage === undefined ? {} : { salvage: true }) });
   try {
-    return new RealSession(db, dbDir, opts.readTs, warn, warnings);
+    const s = new RealSession(db, dbDir, opts.readTs, warn, warnings);
+    if (opts.salvage !== undefined) s.salvageTracker = new SalvageTracker(opts.salvage.olderVersions, warnings);
+    return s;
   } catch (e) {
     db.close();
     throw e;
@@ -154,6 +167,8 @@ class RealSession implements Session {
   /** undefined = no region information: read everything. */
   private readonly live: RawRange[] | undefined;
   private readonly tableById = new Map<number, TableEntry>();
+  /** --salvage bookkeeping (set by openSession). */
+  salvageTracker: SalvageTracker | undefined;
 
   constructor(
     private readonly db: RocksDb,
@@ -229,17 +244,37 @@ class RealSession implements Session {
     return out.sort((a, b) => compareBytes(a.largestKey, b.largestKey));
   }
 
+  /** --salvage: the lost ranges of this table's files (write/default/lock CFs) and its row filter. */
+  private salvageFilter(pid: number): ((k: Uint8Array, raw: () => Uint8Array) => boolean) | undefined {
+    const t = this.salvageTracker;
+    if (t === undefined) return undefined;
+    const ranges: LostRange[] = [];
+    const files: FileLoss[] = [];
+    for (const r of this.ranges(pid)) {
+      const enc = encodeRawRange(r);
+      for (const cf of [CF_WRITE, CF_DEFAULT, 'lock']) {
+        for (const fl of this.db.salvageLosses(cf, enc)) {
+          files.push(fl);
+          for (const lr of fl.ranges) if (rangeOverlaps(lr, enc.start, enc.end)) ranges.push(lr);
+        }
+      }
+    }
+    return t.startTable(pid, ranges, files);
+  }
+
   dumpSource(timeZone: string): DumpSource {
     let finishedBytes = 0;
     let current: ChainedScan | undefined;
     const blobWarned = { n: 0 };
+    const tracker = this.salvageTracker;
     return {
+      ...(tracker === undefined ? {} : { salvage: { tracker, files: () => this.db.losses() } }),
       scanRows: (pid, within) => {
         if (current !== undefined) finishedBytes += current.bytesPassed;
         current = new ChainedScan(this.db, within === undefined ? this.ranges(pid) : this.ranges(pid).flatMap((r) => intersectRanges(r, [within])), this.readTs, this.filesFor(pid), (n, key) => {
           blobWarned.n += n;
           this.warn({ code: 'titan-blob', message: `${n} row value(s) of table ${pid} are Titan blob indexes (not readable by tikv-export), e.g. key ${key ?? '?'}; counted as values missing` });
-        });
+        }, this.salvageFilter(pid));
         return current;
       },
       pendingLocks: (pid) => this.ranges(pid).reduce((a, r) => a + scanLocks(this.db, r).count, 0),

@@ -5,6 +5,7 @@
  */
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import type { CellKind } from './csv.js';
+import type { SalvageSource } from './salvage-report.js';
 
 /** Latest committed rows of one physical table, ascending by key (LatestScanner's shape). */
 export interface RowScan {
@@ -13,6 +14,10 @@ export interface RowScan {
   rawKey(): Uint8Array;
   value(): Uint8Array;
   commitTs(): bigint;
+  /** Optional: rawKey() decoded into a reused buffer (a view valid until next()). */
+  rawKeyView?(): Uint8Array;
+  /** Optional: commit_ts as 8 big-endian bytes (a view valid until next()), no bigint per row. */
+  commitTsBytes?(): Uint8Array;
   /** Counters so far: keys whose newest committed record is a Delete; Puts whose value is missing. */
   counters(): ScanCounters;
 }
@@ -35,6 +40,8 @@ export interface TableDecoder {
 }
 
 export interface DumpSource {
+  /** --salvage: loss bookkeeping; dump.ts writes salvage-report.json from it. */
+  salvage?: SalvageSource;
   /** `within` (raw TiDB keys, empty end = +inf) limits the scan to one chunk of the table. */
   scanRows(physicalId: number, within?: { start: Uint8Array; end: Uint8Array }): RowScan;
   /** Chunk boundaries (raw keys, sorted, inside the record range) from the source's SSTs (chunks.ts). */

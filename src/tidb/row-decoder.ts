@@ -35,9 +35,10 @@ export interface RowDecoderOptions {
   timeZone?: string;
 }
 
-type DefaultCell = { ok: true; cell: Uint8Array | null } | { ok: false; error: string };
+export type DefaultCell = { ok: true; cell: Uint8Array | null } | { ok: false; error: string };
 
-interface ColumnPlan {
+/** How one output column is filled (read-only to callers; see `RowDecoder.plan`). */
+export interface ColumnPlan {
   out: OutputColumn;
   id: number;
   /** Index into the common-handle datums, or -1. */
@@ -124,6 +125,19 @@ export class RowDecoder {
       });
     }
     this.columns = this.plans.map((p) => p.out);
+  }
+
+  /**
+   * The per-column plan in output order, for compiled row writers (src/export/row-csv.ts) that
+   * must fill cells exactly like decode(). Do not mutate.
+   */
+  get plan(): readonly ColumnPlan[] {
+    return this.plans;
+  }
+
+  /** True for a clustered (common handle) table, false for an int-handle table. */
+  get isCommonHandle(): boolean {
+    return this.commonHandle;
   }
 
   decode(rawRecordKey: Uint8Array, value: Uint8Array): (Uint8Array | null)[] {

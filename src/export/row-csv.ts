@@ -1,0 +1,295 @@
+/**
+ * Row value -> CSV line without the intermediate cells: a per-table compiled writer.
+ *
+ * `CsvRowWriter.row(rawKey, value)` returns the same bytes as
+ * `formatter.row(decoder.decode(rawKey, value))` (test/export/row-csv.test.ts runs both over
+ * every fixture row and over random rows), but for the common shape -- an int-handle table, a
+ * row v2 value (pingcap/tidb:pkg/util/rowcodec, layout in src/tidb/row-v2.ts) -- it reads the
+ * row header into reused typed arrays and writes each column's CSV field straight from the value
+ * bytes into the formatter's buffer: integers as digits without bigint, strings escaped in
+ * place without a copy, other types through renderV2 (one small allocation).
+ *
+ * Anything else -- row v1, an empty value, a common handle, a keyspace prefix, a header or
+ * value the fast reader does not accept, a column whose value would not render -- goes through
+ * the general path (decoder.decode + formatter.row), which also produces the errors. The fast
+ * reader therefore never decides that a row is bad; it only declines.
+ */
+import { RowDecoder, type ColumnPlan } from '../tidb/row-decoder.js';
+import { isIntType, isStringType, isUnsigned, renderV2, text } from '../tidb/render.js';
+import { TypeCode, type FieldType } from '../tidb/table-info.js';
+import type { TimeZone } from '../tidb/time-zone.js';
+import type { CellKind, CsvFormatter } from './csv.js';
+import type { RowScan, TableDecoder } from './source.js';
+
+const MODE_INT = 0;
+const MODE_UINT = 1;
+const MODE_STR = 2;
+const MODE_OTHER = 3;
+
+/** |x| below this is exact as a double. */
+const SAFE_HI = 0x200000; // 2^21: hi * 2^32 + lo < 2^53
+
+interface Compiled {
+  ids: Uint32Array;
+  modes: Uint8Array;
+  kinds: CellKind[];
+  types: FieldType[];
+  intHandle: Uint8Array;
+  handleUnsigned: Uint8Array;
+  plans: readonly ColumnPlan[];
+  tz: TimeZone;
+}
+
+export class CsvRowWriter {
+  private readonly decoder: TableDecoder;
+  private readonly formatter: CsvFormatter;
+  private readonly c: Compiled | null;
+  // row v2 header scratch, reused across rows
+  private nn = new Uint32Array(64);
+  private nl = new Uint32Array(64);
+  private ends = new Uint32Array(64);
+  /** Rows written by the fast path / by the general path (for tests and profiling). */
+  fastRows = 0;
+  slowRows = 0;
+
+  constructor(decoder: TableDecoder, formatter: CsvFormatter) {
+    this.decoder = decoder;
+    this.formatter = formatter;
+    this.c = decoder instanceof RowDecoder && !decoder.isCommonHandle ? compile(decoder) : null;
+  }
+
+  /**
+   * The CSV line of one row (terminator included): a view valid until the next call. Throws what
+   * decoder.decode throws for a row that does not decode.
+   */
+  row(rawKey: Uint8Array, value: Uint8Array): Uint8Array {
+    if (this.c !== null) {
+      const line = this.fast(this.c, rawKey, value);
+      if (line !== null) {
+        this.fastRows++;
+        return line;
+      }
+    }
+    this.slowRows++;
+    return this.formatter.row(this.decoder.decode(rawKey, value));
+  }
+
+  private fast(c: Compiled, key: Uint8Array, v: Uint8Array): Uint8Array | null {
+    // int handle record key: 't' + cmp(table id) + '_r' + cmp(handle); table id in [0, 2^48)
+    if (key.length !== 19 || key[0] !== 0x74 || key[9] !== 0x5f || key[10] !== 0x72 || key[1] !== 0x80 || key[2] !== 0) {
+      return null;
+    }
+    // row v2 header
+    const len = v.length;
+    if (len < 6 || v[0] !== 0x80) return null;
+    const flags = v[1]!;
+    if ((flags & ~0x03) !== 0) return null;
+    const large = (flags & 0x01) !== 0;
+    const n = v[2]! | (v[3]! << 8);
+    const m = v[4]! | (v[5]! << 8);
+    const idSize = large ? 4 : 1;
+    const offSize = large ? 4 : 2;
+    let p = 6;
+    if (p + (n + m) * idSize + n * offSize > len) return null;
+    if (this.nn.length < n) this.nn = new Uint32Array(n * 2);
+    if (this.ends.length < n) this.ends = new Uint32Array(n * 2);
+    if (this.nl.length < m) this.nl = new Uint32Array(m * 2);
+    const nn = this.nn;
+    const nl = this.nl;
+    const ends = this.ends;
+    if (large) {
+      for (let i = 0; i < n; i++, p += 4) nn[i] = u32le(v, p);
+      for (let i = 0; i < m; i++, p += 4) nl[i] = u32le(v, p);
+      for (let i = 0; i < n; i++, p += 4) ends[i] = u32le(v, p);
+    } else {
+      for (let i = 0; i < n; i++) nn[i] = v[p++]!;
+      for (let i = 0; i < m; i++) nl[i] = v[p++]!;
+      for (let i = 0; i < n; i++, p += 2) ends[i] = v[p]! | (v[p + 1]! << 8);
+    }
+    const dataStart = p;
+    let prev = 0;
+    for (let i = 0; i < n; i++) {
+      const e = ends[i]!;
+      if (e < prev || dataStart + e > len) return null;
+      if (i > 0 && nn[i]! <= nn[i - 1]!) return null;
+      prev = e;
+    }
+    const dataEnd = dataStart + prev;
+    if ((flags & 0x02) !== 0) {
+      if (dataEnd >= len) return null;
+      if (len - dataEnd !== ((v[dataEnd]! & 0x08) !== 0 ? 9 : 5)) return null;
+    } else if (dataEnd !== len) {
+      return null;
+    }
+    for (let i = 0; i < m; i++) {
+      if (i > 0 && nl[i]! <= nl[i - 1]!) return null;
+      if (find(nn, n, nl[i]!) >= 0) return null;
+    }
+
+    const f = this.formatter;
+    f.begin();
+    const ids = c.ids;
+    const cols = ids.length;
+    for (let ci = 0; ci < cols; ci++) {
+      const id = ids[ci]!;
+      const kind = c.kinds[ci]!;
+      const idx = find(nn, n, id);
+      if (idx >= 0) {
+        const s = dataStart + (idx === 0 ? 0 : ends[idx - 1]!);
+        const e = dataStart + ends[idx]!;
+        const mode = c.modes[ci]!;
+        if (mode === MODE_STR) {
+          f.cell(kind, v, s, e);
+          continue;
+        }
+        if (mode !== MODE_OTHER) {
+          const signed = mode === MODE_INT;
+          const w = e - s;
+          if (w === 1) {
+            f.intCell(kind, signed ? (v[s]! << 24) >> 24 : v[s]!);
+            continue;
+          }
+          if (w === 2) {
+            const x = v[s]! | (v[s + 1]! << 8);
+            f.intCell(kind, signed ? (x << 16) >> 16 : x);
+            continue;
+          }
+          if (w === 4) {
+            const x = u32le(v, s);
+            f.intCell(kind, signed ? x | 0 : x);
+            continue;
+          }
+          if (w === 8 && this.u64Cell(kind, u32le(v, s + 4), u32le(v, s), signed)) continue;
+        }
+        // any other type or width: the general renderer for this one cell
+        let cell: Uint8Array;
+        try {
+          cell = renderV2(c.types[ci]!, v.subarray(s, e), c.tz);
+        } catch {
+          return null; // the general path reports the error
+        }
+        f.cell(kind, cell, 0, cell.length);
+        continue;
+      }
+      if (m > 0 && find(nl, m, id) >= 0) {
+        f.nullCell();
+        continue;
+      }
+      if (c.intHandle[ci] === 1) {
+        // cmp-encoded handle: big-endian with the sign bit flipped
+        const hi = (((key[11]! ^ 0x80) << 24) | (key[12]! << 16) | (key[13]! << 8) | key[14]!) >>> 0;
+        const lo = ((key[15]! << 24) | (key[16]! << 16) | (key[17]! << 8) | key[18]!) >>> 0;
+        if (!this.u64Cell(kind, hi, lo, c.handleUnsigned[ci] === 0)) this.bigCell(kind, hi, lo, c.handleUnsigned[ci] === 0);
+        continue;
+      }
+      const def = c.plans[ci]!.def;
+      if (!def.ok) return null;
+      if (def.cell === null) {
+        if (c.plans[ci]!.notNull) return null;
+        f.nullCell();
+      } else {
+        f.cell(kind, def.cell, 0, def.cell.length);
+      }
+    }
+    return f.end();
+  }
+
+  /** A 64-bit integer given as two 32-bit halves; false when it is outside ±2^53. */
+  private u64Cell(kind: CellKind, hi: number, lo: number, signed: boolean): boolean {
+    if (hi < SAFE_HI) {
+      this.formatter.intCell(kind, hi * 4294967296 + lo);
+      return true;
+    }
+    if (signed && hi >= 0x80000000) {
+      const nhi = ~hi >>> 0;
+      if (nhi < SAFE_HI) {
+        this.formatter.intCell(kind, -(nhi * 4294967296 + (~lo >>> 0) + 1));
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private bigCell(kind: CellKind, hi: number, lo: number, signed: boolean): void {
+    const bits = (BigInt(hi) << 32n) | BigInt(lo);
+    const t = text((signed ? BigInt.asIntN(64, bits) : bits).toString());
+    this.formatter.cell(kind, t, 0, t.length);
+  }
+}
+
+function u32le(b: Uint8Array, p: number): number {
+  return (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+}
+
+function find(ids: Uint32Array, n: number, id: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = ids[mid]!;
+    if (x === id) return mid;
+    if (x < id) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+function compile(d: RowDecoder): Compiled | null {
+  const plans = d.plan;
+  const k = plans.length;
+  const c: Compiled = {
+    ids: new Uint32Array(k),
+    modes: new Uint8Array(k),
+    kinds: [],
+    types: [],
+    intHandle: new Uint8Array(k),
+    handleUnsigned: new Uint8Array(k),
+    plans,
+    tz: d.timeZone,
+  };
+  for (let i = 0; i < k; i++) {
+    const p = plans[i]!;
+    if (!Number.isInteger(p.id) || p.id < 0 || p.id > 0xffffffff) return null;
+    const ft = p.out.column.type;
+    const tp = ft.Tp;
+    c.ids[i] = p.id;
+    c.modes[i] = isIntType(tp) ? (isUnsigned(ft) ? MODE_UINT : MODE_INT) : isStringType(tp) || tp === TypeCode.Geometry ? MODE_STR : MODE_OTHER;
+    c.kinds.push(p.out.kind);
+    c.types.push(ft);
+    c.intHandle[i] = p.isIntHandle ? 1 : 0;
+    c.handleUnsigned[i] = isUnsigned(ft) ? 1 : 0;
+  }
+  return c;
+}
+
+/**
+ * Highest commit_ts of the rows noted, kept as 8 big-endian bytes when the scan offers
+ * `commitTsBytes()` (no bigint per row), else as a bigint.
+ */
+export class MaxCommitTs {
+  private readonly max = new Uint8Array(8);
+  private big = 0n;
+
+  note(scan: RowScan): void {
+    if (scan.commitTsBytes === undefined) {
+      const ts = scan.commitTs();
+      if (ts > this.big) this.big = ts;
+      return;
+    }
+    const b = scan.commitTsBytes();
+    const mx = this.max;
+    for (let i = 0; i < 8; i++) {
+      const d = b[i]! - mx[i]!;
+      if (d === 0) continue;
+      if (d > 0) for (let j = i; j < 8; j++) mx[j] = b[j]!;
+      return;
+    }
+  }
+
+  value(): bigint {
+    const m = this.max;
+    let x = 0n;
+    for (let i = 0; i < 8; i++) x = (x << 8n) | BigInt(m[i]!);
+    return x > this.big ? x : this.big;
+  }
+}
