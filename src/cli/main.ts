@@ -24,6 +24,7 @@ import { parseTimeZone } from '../tidb/time-zone.js';
 import { parseAsOf, tsoToIso } from '../tikv/tso.js';
 import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-dir.js';
 import { makeProgress } from './progress.js';
+import { failuresText, multiInspectText, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
 export interface Io {
   stdout: { write(s: string | Uint8Array): unknown };
@@ -79,7 +80,9 @@ function upperHex(b: Uint8Array): string {
 }
 
 interface CommonOpts {
-  dataDir: string;
+  /** Repeatable: several node images are read as one keyspace (multi-node.ts). */
+  dataDir: string[];
+  includeOrphans?: boolean;
   logLevel: string;
   logFile?: string;
   asOf?: string;
@@ -145,6 +148,8 @@ class Ctx {
   resolved!: ResolvedDataDir;
   session!: Session;
   readTs: bigint | undefined;
+  /** Set when several --data-dir were given. */
+  multi: MultiOpen | undefined;
   constructor(
     readonly io: Io,
     readonly o: CommonOpts,
@@ -154,7 +159,14 @@ class Ctx {
     this.log = makeLogger(this.o, this.io);
     this.readTs = this.o.asOf === undefined ? undefined : parseAsOf(this.o.asOf);
     parseTimeZone(this.o.timeZone); // validate before any slow work
-    this.resolved = resolveDataDir(this.o.dataDir);
+    if (this.o.dataDir.length > 1) {
+      this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.log.warn({ code: w.code, file: w.file }, w.message) }, this.io.procLocksPath);
+      this.resolved = this.multi.resolved[0]!;
+      this.session = this.multi.session;
+      return this.session;
+    }
+    if (this.o.includeOrphans === true) throw new UserError('--include-orphans needs several --data-dir (one node already reads only its live regions)');
+    this.resolved = resolveDataDir(this.o.dataDir[0]!);
     assertNotRunning(this.resolved.dbDir, this.io.procLocksPath);
     const open = this.io.openSession ?? (await defaultOpenSession());
     this.log.debug({ dbDir: this.resolved.dbDir }, 'opening');
@@ -167,6 +179,13 @@ class Ctx {
 
   out(s: string): void {
     this.io.stdout.write(s);
+  }
+
+  /** Exit code after the command: 3 (partial) when some node directory could not be read. */
+  exit(code: number): number {
+    if (this.multi === undefined || this.multi.failures.length === 0) return code;
+    this.io.stderr.write(failuresText(this.multi.failures));
+    return code === 0 ? 3 : code;
   }
 
   readTsText(): string {
@@ -224,7 +243,7 @@ async function cmdDbs(io: Io, o: CommonOpts): Promise<number> {
       c.out('id\tname\n');
       for (const d of dbs) c.out(`${d.id}\t${d.db_name.O}${isSystemDb(d.db_name.O) ? '\t(system)' : ''}\n`);
     }
-    return 0;
+    return c.exit(0);
   } finally {
     s.close();
   }
@@ -251,7 +270,7 @@ async function cmdTables(io: Io, o: CommonOpts & { db: string }): Promise<number
         c.out(`${r.id}\t${r.name}\t${r.kind}\t${r.partitions.length === 0 ? '-' : r.partitions.map((p) => p.name).join(',')}\t${r.kind !== 'table' ? '-' : r.hasData ? 'yes' : 'no'}\n`);
       }
     }
-    return 0;
+    return c.exit(0);
   } finally {
     s.close();
   }
@@ -334,7 +353,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
   const s = await c.open();
   try {
     const targets = selectTargets(s, o);
-    const sources = [c.resolved.dataDir ?? c.resolved.dbDir, c.resolved.dbDir];
+    const sources = (c.multi?.resolved ?? [c.resolved]).flatMap((r) => [r.dataDir ?? r.dbDir, r.dbDir]);
     prepareOutDir(o.out, sources, realpathSync);
     const ident = s.storeIdent();
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
@@ -346,7 +365,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
       fileSize,
       meta: {
         readTs: c.readTs,
-        sourceDirs: [c.resolved.dbDir],
+        sourceDirs: (c.multi?.resolved ?? [c.resolved]).map((r) => r.dbDir),
         clusterId: ident?.clusterId,
         storeId: ident?.storeId,
         schemaVersion: s.schemaVersion,
@@ -357,11 +376,14 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
       onProgress: (p) => progress.update(p),
     });
     progress.done();
+    const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
     if (o.json === true) {
-      c.out(`${JSON.stringify({ exitCode: result.exitCode, maxCommitTs: result.maxCommitTs.toString(), tables: result.tables }, null, 2)}\n`);
+      const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode };
+      c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), tables: result.tables, ...multi }, null, 2)}\n`);
     } else if (c.log.isLevelEnabled('info') || result.exitCode !== 0) {
       io.stderr.write(summaryTable(result.tables));
     }
+    if (c.multi !== undefined && perNode !== undefined && o.json !== true) io.stderr.write(nodeSummaryText(c.multi.session, perNode));
     for (const t of result.tables) {
       if (t.error !== undefined) io.stderr.write(`tikv-export: INCOMPLETE ${t.db}.${t.table}: ${t.error}\n`);
     }
@@ -370,7 +392,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     } else if (result.exitCode === 3) {
       io.stderr.write('tikv-export: PARTIAL dump: some rows could not be exported (see *.rejects.jsonl, "missing" above and the metadata file)\n');
     }
-    return result.exitCode;
+    return c.exit(result.exitCode);
   } finally {
     s.close();
   }
@@ -410,6 +432,12 @@ async function cmdInspect(io: Io, o: CommonOpts): Promise<number> {
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
+    if (c.multi !== undefined) {
+      const open = io.openSession ?? (await defaultOpenSession());
+      const m = c.multi.session.inspectNodes(c.multi.resolved, (dbDir) => open(dbDir, { readTs: c.readTs }));
+      c.out(o.json === true ? `${JSON.stringify(m, null, 2)}\n` : multiInspectText(m, inspectText));
+      return c.exit(0);
+    }
     const r = s.inspect(c.resolved.titanDir, c.resolved.dataDir);
     c.out(o.json === true ? `${JSON.stringify(r, null, 2)}\n` : inspectText(r));
     return 0;
@@ -452,7 +480,12 @@ async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
 
 function addCommon(cmd: Command, json: boolean): Command {
   cmd
-    .requiredOption('-d, --data-dir <dir>', "TiKV's data dir (or its db/ subdirectory); opened read-only")
+    .addOption(
+      new Option('-d, --data-dir <dir>', "TiKV's data dir (or its db/ subdirectory); opened read-only. Repeat it to read several node images as one cluster")
+        .argParser((v: string, prev: string[] | undefined) => [...(prev ?? []), v])
+        .makeOptionMandatory(),
+    )
+    .option('--include-orphans', 'several --data-dir: also use data outside each node\'s authoritative Normal regions (may resurrect deleted rows)')
     .option('--as-of <tso|datetime>', 'read as of this TSO or time (e.g. "2024-05-01 12:00:00", UTC unless a zone is given); default: latest committed')
     .option('--time-zone <tz>', 'zone for TIMESTAMP values (UTC, +08:00, Asia/Shanghai)', 'UTC')
     .option('--log-level <level>', `log level: ${LEVELS.join(', ')}`, 'info')
