@@ -9,7 +9,7 @@
  * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
  * one-line error go to stderr. A stack trace is shown only with --log-level debug.
  */
-import { realpathSync, readFileSync } from 'node:fs';
+import { realpathSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -17,6 +17,8 @@ import { pino, type Logger } from 'pino';
 import { DataError, FormatError, UserError } from '../errors.js';
 import { defaultCsvOptions, parseCsvArg, type BinaryFormat, type CsvOptions, type Dialect } from '../export/csv.js';
 import { dumpTables, physicalIds, prepareOutDir, type DumpTarget, type TableSummary } from '../export/dump.js';
+import { OutputError } from '../export/file-writer.js';
+import { resumeOptionsFrom, startChunkedRun, type ResumeFlags } from '../export/worker-pool.js';
 import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
 import type { Log } from '../export/source.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -90,7 +92,10 @@ interface CommonOpts {
   json?: boolean;
 }
 
-interface DumpOpts extends CommonOpts {
+interface DumpOpts extends CommonOpts, ResumeFlags {
+  /** --salvage / --salvage-older-versions (issue #8) */
+  salvage?: boolean;
+  salvageOlderVersions?: boolean;
   db: string[];
   table: string[];
   all?: boolean;
@@ -170,7 +175,9 @@ class Ctx {
     assertNotRunning(this.resolved.dbDir, this.io.procLocksPath);
     const open = this.io.openSession ?? (await defaultOpenSession());
     this.log.debug({ dbDir: this.resolved.dbDir }, 'opening');
+    const sv = this.o as Partial<DumpOpts>;
     this.session = open(this.resolved.dbDir, {
+      ...(sv.salvage === true || sv.salvageOlderVersions === true ? { salvage: { olderVersions: sv.salvageOlderVersions === true } } : {}),
       readTs: this.readTs,
       onWarning: (w) => this.log.warn({ code: w.code, file: w.file }, w.message),
     });
@@ -356,13 +363,18 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const sources = (c.multi?.resolved ?? [c.resolved]).flatMap((r) => [r.dataDir ?? r.dbDir, r.dbDir]);
     prepareOutDir(o.out, sources, realpathSync);
     const ident = s.storeIdent();
+    const dumpSource = s.dumpSource(o.timeZone);
+    // chunks, checkpoint/resume and worker threads (worker-pool.ts)
+    const run = startChunkedRun(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), dumpSource, targets);
+    try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
     const log = asLog(c.log);
     log.info({ tables: targets.length, out: o.out, readTs: c.readTs?.toString() ?? 'latest' }, `dumping ${targets.length} table(s) to ${o.out}`);
-    const result = dumpTables(targets, s.dumpSource(o.timeZone), {
+    const result = dumpTables(targets, dumpSource, {
       outDir: o.out,
       csv,
       fileSize,
+      chunked: run,
       meta: {
         readTs: c.readTs,
         sourceDirs: (c.multi?.resolved ?? [c.resolved]).map((r) => r.dbDir),
@@ -371,11 +383,14 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         schemaVersion: s.schemaVersion,
         timeZone: parseTimeZone(o.timeZone).name,
         toolVersion: toolVersion(),
+        extra: run.metadataLines(),
       },
       log,
       onProgress: (p) => progress.update(p),
     });
     progress.done();
+    run.finish(true);
+    if (run.resumed && o.json !== true) io.stderr.write(`tikv-export: resumed: ${run.reusedChunks} of ${run.totalChunks} chunks reused from the checkpoint\n`);
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
     if (o.json === true) {
       const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode };
@@ -393,6 +408,10 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
       io.stderr.write('tikv-export: PARTIAL dump: some rows could not be exported (see *.rejects.jsonl, "missing" above and the metadata file)\n');
     }
     return c.exit(result.exitCode);
+    } catch (e) {
+      run.abort();
+      throw e;
+    }
   } finally {
     s.close();
   }
@@ -543,6 +562,14 @@ Exit codes: 0 ok, 1 user error, 2 data error (corruption), 3 partial dump.`,
     .option('--no-header', 'no column-name row at the top of each data file')
     .addOption(new Option('--dialect <d>', 'dumpling: backslash escapes; rfc4180: doubled quotes').choices(['dumpling', 'rfc4180']).default('dumpling'))
     .addOption(new Option('--binary-format <f>', 'binary columns: raw bytes, hex or base64 (default raw; hex for rfc4180)').choices(['raw', 'hex', 'base64']))
+    .option('--threads <n>', 'worker threads reading chunks (default: number of cores; output is identical for any value)')
+    .option('--no-checkpoint', 'do not keep a resume checkpoint in OUTDIR/.tikv-export-checkpoint')
+    .option('--restart', 'discard the checkpoint (and its files) of an interrupted dump in --out and start clean')
+    .option('--keep-checkpoint', 'keep the checkpoint after a successful dump')
+    .option('--checkpoint-interval <s>', 'flush progress to the checkpoint at least this often (seconds); every finished chunk is recorded at once', '30')
+    .addOption(new Option('--chunk-bytes <size>', 'write-CF SST bytes per chunk (tests)').default('64MiB').hideHelp())
+    .option('--salvage', 'damaged files: skip what does not verify, export every intact row, list the lost key ranges in salvage-report.json and metadata (exit 3 if anything was lost)')
+    .option('--salvage-older-versions', 'with --salvage: also export rows whose newest version may be in a lost block, from their newest readable version (listed as uncertain)')
     .addHelpText(
       'after',
       `
@@ -588,6 +615,16 @@ function wantsDebug(argv: readonly string[]): boolean {
   return false;
 }
 
+/** ", file system of PATH: N bytes free of M" (statfs), or '' when it cannot be read. */
+function outputSpace(path: string): string {
+  try {
+    const st = statfsSync(dirname(path));
+    return ` (file system of ${dirname(path)}: ${st.bavail * st.bsize} of ${st.blocks * st.bsize} bytes free)`;
+  } catch {
+    return '';
+  }
+}
+
 let epipeHandled = false;
 
 export async function main(argv: string[], io: Io = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
@@ -615,6 +652,11 @@ export async function main(argv: string[], io: Io = { stdout: process.stdout, st
     if (e instanceof CommanderError) {
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
       return 1; // commander already printed its one-line message
+    }
+    if (e instanceof OutputError && (e.errno === 'ENOSPC' || e.errno === 'EDQUOT')) {
+      // a full disk is not a user typo: exit 2; the checkpoint lets the same command resume
+      io.stderr.write(`tikv-export: error: ${e.message}${outputSpace(e.path)}; free space and rerun the same command to resume\n`);
+      return 2;
     }
     if (e instanceof UserError) {
       io.stderr.write(`tikv-export: error: ${e.message}\n`);

@@ -17,6 +17,7 @@ import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, FormatError, UserError } from '../errors.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
+import { writeSalvageReport } from './salvage-report.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
@@ -366,9 +367,16 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
   }
 
   const corrupt = summaries.some((s) => s.errorKind === 'corruption');
-  const partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0 || s.errorKind !== undefined);
+  let partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0 || s.errorKind !== undefined);
   const maxCommitTs = maxTs.value();
-  writeMetadata(opts.outDir, opts.meta, started, now(), maxCommitTs, summaries, partial);
+  let meta = opts.meta;
+  if (source.salvage !== undefined) {
+    // --salvage: salvage-report.json, loss lines in metadata and the log, exit 3 when anything was lost
+    const sv = writeSalvageReport(source.salvage, summaries, opts.outDir, log);
+    partial ||= sv.partial;
+    meta = { ...meta, extra: [...(meta.extra ?? []), ...sv.lines] };
+  }
+  writeMetadata(opts.outDir, meta, started, now(), maxCommitTs, summaries, partial);
   return { tables: summaries, maxCommitTs, exitCode: corrupt ? 2 : partial ? 3 : 0 };
 }
 

@@ -10,6 +10,8 @@ import type { DumpSource } from './source.js';
 export interface SessionOptions {
   /** --as-of; undefined = latest committed. */
   readTs?: bigint;
+  /** --salvage (issue #8): read around damage and account for it (salvage-report.ts). */
+  salvage?: { olderVersions: boolean };
   onWarning?: (w: Warning) => void;
 }
 
