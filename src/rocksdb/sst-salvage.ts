@@ -457,6 +457,7 @@ export class SalvagedSst {
       const winEnd = Math.min(limit, pos + scan + BLOCK_TRAILER_SIZE);
       let found: { size: number; first: Uint8Array; last: Uint8Array; entries: number } | undefined;
       let nonData: string | undefined;
+      let undecodable: { end: number; reason: string } | undefined;
       const at = pos;
       budget -= findCrcTrailers(buf, at, winEnd, 0, this.params.baseContextChecksum, (e) => {
         let data: Uint8Array;
@@ -466,7 +467,10 @@ export class SalvagedSst {
           data = Buffer.isBuffer(out) ? new Uint8Array(out.buffer, out.byteOffset, out.length) : out;
         } catch (err) {
           if (!(err instanceof FormatError)) throw err;
-          return false; // verified but does not decompress: keep looking for a longer candidate
+          // The trailer verified, so this is a real block boundary: a block that does not
+          // decompress (e.g. its dictionary is unreadable) is lost as a whole.
+          undecodable = { end: e, reason: err.message };
+          return true;
         }
         const r = scanDataBlock(data, this.path, at, prevLast);
         if (typeof r === 'string') {
@@ -485,6 +489,15 @@ export class SalvagedSst {
         prevLast = found.last;
         largest = Math.max(largest, found.size);
         pos += found.size + BLOCK_TRAILER_SIZE;
+        continue;
+      }
+      if (undecodable !== undefined) {
+        if (lostStart < 0) {
+          lostStart = pos;
+          lostReason = undecodable.reason;
+        }
+        largest = Math.max(largest, undecodable.end - pos);
+        pos = undecodable.end + BLOCK_TRAILER_SIZE;
         continue;
       }
       if (nonData !== undefined) {
