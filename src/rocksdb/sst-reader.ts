@@ -19,6 +19,7 @@
 import { FormatError, corruption, hex, truncated, unsupported } from '../errors.js';
 import { BLOCK_TRAILER_SIZE, BlockIter, type BlockLocation } from './block.js';
 import { type BlockHandle, decodeBlockHandle } from './block-handle.js';
+import { BlockPrefetcher, blockPrefetchEnabled } from './block-prefetch.js';
 import { verifyBlockChecksum } from './checksum.js';
 import { CompressionDict, decompressBlock } from './compression.js';
 import { FileReader } from './file-reader.js';
@@ -220,7 +221,8 @@ export class SstReader {
     return this.tombstones.map((t) => ({ start: t.start, end: t.end, seq: t.seq }));
   }
 
-  private newIndexCursor(): IndexCursor {
+  /** A fresh cursor over the data-block handles (the index). */
+  newIndexCursor(): IndexCursor {
     return new IndexCursor(
       this.indexBlock,
       { file: this.path, offset: this.indexHandle.offset, what: 'index block' },
@@ -249,7 +251,17 @@ export class SstReader {
     return new SstCursor(this, new HandleListSource(handles), false);
   }
 
+  /** Prefetchers of this file's cursors: their shared memory is given back on close(). */
+  private readonly prefetchers = new Set<BlockPrefetcher>();
+
+  trackPrefetcher(p: BlockPrefetcher): void {
+    for (const q of this.prefetchers) if (!q.active) this.prefetchers.delete(q);
+    this.prefetchers.add(p);
+  }
+
   close(): void {
+    for (const p of this.prefetchers) p.dispose();
+    this.prefetchers.clear();
     this.file.close();
   }
 }
@@ -265,6 +277,10 @@ export class SstCursor implements InternalCursor {
   private readonly indexed: boolean;
   private data: BlockIter | undefined;
   private dataOffset = 0;
+  /** Sequential-scan detection: where the next block would start, and how many in a row. */
+  private nextSeqOffset = -1;
+  private seqRun = 0;
+  private prefetch: BlockPrefetcher | undefined;
   private readonly globalSeqno: number | undefined;
   private ukView: Uint8Array | undefined;
   private ukBuf: Uint8Array | undefined;
@@ -349,11 +365,47 @@ export class SstCursor implements InternalCursor {
       this.data = undefined;
       return;
     }
-    const h = { offset: this.index.handleOffset(), size: this.index.handleSize() };
-    const block = this.reader.readDataBlock(h);
-    this.dataOffset = h.offset;
+    const offset = this.index.handleOffset();
+    const size = this.index.handleSize();
+    let block: Uint8Array | undefined;
+    const pf = this.prefetch;
+    if (pf !== undefined) {
+      // Verified and decompressed by the prefetch worker, or undefined: read it here.
+      block = pf.take(offset, size);
+      if (!pf.active) this.prefetch = undefined;
+    }
+    this.seqRun = offset === this.nextSeqOffset ? this.seqRun + 1 : 0;
+    this.nextSeqOffset = offset + size + BLOCK_TRAILER_SIZE;
+    if (block === undefined) block = this.reader.readDataBlock({ offset, size });
+    if (this.seqRun === 2 && this.prefetch === undefined) this.startPrefetch(offset);
+    this.dataOffset = offset;
     const keyBuf = this.data?.keyBuf;
-    this.data = new BlockIter(block, { file: this.reader.path, offset: h.offset, what: 'data block' }, { keyBuf });
+    this.data = new BlockIter(block, { file: this.reader.path, offset, what: 'data block' }, { keyBuf });
+  }
+
+  /** Third consecutive block of a scan: let the worker read ahead (block-prefetch.ts). */
+  private startPrefetch(offset: number): void {
+    const r = this.reader;
+    if (!this.indexed || r.compressionDict !== undefined || !blockPrefetchEnabled()) return;
+    const ahead = r.newIndexCursor();
+    ahead.seekToFirst();
+    while (ahead.valid() && ahead.handleOffset() < offset) ahead.next();
+    if (!ahead.valid() || ahead.handleOffset() !== offset) return;
+    ahead.next();
+    const pf = BlockPrefetcher.create(
+      {
+        path: r.path,
+        checksumType: r.checksumType,
+        formatVersion: r.formatVersion,
+        baseContextChecksum: r.footer.baseContextChecksum,
+        footerOffset: r.footer.footerOffset,
+      },
+      ahead,
+    );
+    if (pf !== undefined) {
+      this.prefetch = pf;
+      r.trackPrefetcher(pf);
+    }
   }
 
   /** Move past exhausted blocks; check the entry at the new position. */

@@ -1,0 +1,358 @@
+/**
+ * Read-ahead with a helper thread for sequential SST scans (2 cores: the main thread walks
+ * entries while one worker reads, verifies and decompresses the next blocks).
+ *
+ * An SstCursor that has loaded a few consecutive data blocks creates a BlockPrefetcher. It
+ * walks a second index cursor ahead of the data cursor and cuts the following data blocks into
+ * batches (consecutive on disk, at most BATCH_BYTES stored bytes), each posted to the worker
+ * (block-prefetch-worker.ts) with a slot of shared memory. The worker does one positioned read
+ * per batch, verifies each block's checksum and decompresses it with the same code as the main
+ * thread, and copies the contents into the slot. The main thread synchronously takes the block
+ * it needs (`take`): from a finished slot; waiting (Atomics.wait) while the worker is on it; or,
+ * when the worker has not started that batch yet, cancelling it and reading its blocks itself.
+ *
+ * Correctness never depends on the worker: any block the worker did not deliver (error,
+ * checksum mismatch, short file, output too large, worker missing or stuck) is read by the
+ * caller in-thread, so errors are raised there with their usual context. A block handed out
+ * is a view into a slot; a slot is refilled only after the cursor has moved past all of its
+ * blocks (the cursor contract: a key/value view is valid until the cursor moves).
+ *
+ * TIKV_EXPORT_PREFETCH=0 turns it off.
+ */
+import { Worker } from 'node:worker_threads';
+import { BLOCK_TRAILER_SIZE } from './block.js';
+import { BatchState, CTL_INTS, MAX_BATCH_BLOCKS, type BatchRequest, type SlotInit } from './block-prefetch-protocol.js';
+
+/** Stored bytes per batch (one positioned read); settable for tests. */
+let batchBytes = 512 * 1024;
+/** Decompressed bytes one slot holds; a batch that decompresses to more ends early. */
+const SLOT_BYTES = 4 * 1024 * 1024;
+/** Batches in flight per cursor. */
+const SLOTS_PER_CURSOR = 3;
+/** Slots in the process (shared memory = MAX_SLOTS * SLOT_BYTES); more cursors read in-thread. */
+const MAX_SLOTS = 24;
+/** Wait this long for a batch the worker is on before giving up on the worker. */
+const STUCK_MS = 60_000;
+
+let enabled = process.env.TIKV_EXPORT_PREFETCH !== '0';
+/** Take over batches the worker has not started (off in tests, to make the worker do them). */
+let steal = true;
+let ready: Promise<boolean> | undefined;
+let worker: Worker | undefined;
+let workerFailed = false;
+
+const stats = { workerBlocks: 0, inThreadBlocks: 0, cursors: 0 };
+
+/** Counters since process start: blocks the worker delivered / left to the caller, prefetching cursors, pooled slots. */
+export function blockPrefetchStats(): { workerBlocks: number; inThreadBlocks: number; cursors: number; slots: number } {
+  return { ...stats, slots: pool.length };
+}
+
+/** Turn prefetching on or off for cursors created afterwards (tests, benchmarks). */
+export function setBlockPrefetch(on: boolean, opts: { batchBytes?: number; steal?: boolean } = {}): void {
+  enabled = on;
+  if (opts.batchBytes !== undefined) batchBytes = opts.batchBytes;
+  if (opts.steal !== undefined) steal = opts.steal;
+}
+
+/** Start the worker; resolves true once it has loaded (false if it cannot start). */
+export async function blockPrefetchWorkerReady(): Promise<boolean> {
+  const w = getWorker();
+  if (w === undefined || ready === undefined) return false;
+  w.ref(); // keep the event loop alive until the answer
+  try {
+    return await ready;
+  } finally {
+    w.unref();
+  }
+}
+
+export function blockPrefetchEnabled(): boolean {
+  return enabled && !workerFailed;
+}
+
+function getWorker(): Worker | undefined {
+  if (worker !== undefined || workerFailed) return worker;
+  try {
+    // From the TypeScript sources (tsx) the worker is a .ts module: a small bootstrap registers
+    // tsx's loader in the worker first (a worker's --import hooks do not apply to its entry).
+    const fromSource = import.meta.url.endsWith('.ts');
+    const entry = new URL(fromSource ? './block-prefetch-worker.ts' : './block-prefetch-worker.js', import.meta.url);
+    const w = fromSource
+      ? new Worker(
+          `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))})` +
+            `.then((m) => { m.register(); return import(${JSON.stringify(entry.href)}); })`,
+          { eval: true },
+        )
+      : new Worker(entry);
+    ready = new Promise<boolean>((resolve) => {
+      w.once('message', () => resolve(true));
+      w.once('error', () => resolve(false));
+    });
+    w.on('error', () => {
+      workerFailed = true;
+    });
+    w.on('exit', () => {
+      workerFailed = true;
+    });
+    w.unref();
+    worker = w;
+  } catch {
+    workerFailed = true;
+  }
+  return worker;
+}
+
+const enum Mode {
+  Empty,
+  /** Posted to the worker; not looked at since. */
+  Posted,
+  /** The worker has it (or finished it): blocks below ctl[1] are ready. */
+  Worker,
+  /** Read by the caller. */
+  Local,
+}
+
+/** Shared memory for one batch, reused from batch to batch (pooled across cursors). */
+class Slot {
+  readonly id: number;
+  readonly ctl: Int32Array;
+  readonly req: Float64Array;
+  readonly out: SharedArrayBuffer;
+  /** Known to the worker. */
+  sent = false;
+  inUse = false;
+  offsets: number[] = [];
+  sizes: number[] = [];
+  pos = 0;
+  mode = Mode.Empty;
+  constructor(id: number) {
+    this.id = id;
+    this.ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_INTS));
+    this.req = new Float64Array(new SharedArrayBuffer(8 * 2 * MAX_BATCH_BLOCKS));
+    this.out = new SharedArrayBuffer(SLOT_BYTES);
+  }
+  /** Free to hand to a cursor: not held, and the worker is not on it (nor about to be). */
+  reusable(): boolean {
+    if (this.inUse) return false;
+    const st = Atomics.load(this.ctl, 0);
+    return st !== BatchState.Claimed && st !== BatchState.Requested;
+  }
+}
+
+const pool: Slot[] = [];
+
+function acquireSlots(n: number): Slot[] | undefined {
+  const got: Slot[] = [];
+  for (const s of pool) {
+    if (got.length === n) break;
+    if (s.reusable()) got.push(s);
+  }
+  while (got.length < n && pool.length < MAX_SLOTS) {
+    const s = new Slot(pool.length);
+    pool.push(s);
+    got.push(s);
+  }
+  if (got.length < n) return undefined;
+  for (const s of got) s.inUse = true;
+  return got;
+}
+
+export interface SstScanInfo {
+  path: string;
+  checksumType: number;
+  formatVersion: number;
+  baseContextChecksum: number;
+  /** Blocks must end at or before the footer; others are left to the in-thread reader. */
+  footerOffset: number;
+}
+
+/** The part of an index cursor the prefetcher walks. */
+export interface HandleWalker {
+  valid(): boolean;
+  next(): void;
+  handleOffset(): number;
+  handleSize(): number;
+}
+
+export class BlockPrefetcher {
+  private readonly info: SstScanInfo;
+  private readonly ahead: HandleWalker;
+  private readonly slots: Slot[];
+  private cur = 0;
+  /** False once the data cursor asked for a block other than the next one (a seek). */
+  private live = true;
+
+  /**
+   * `ahead` must be positioned at the data block after the one the cursor is on. Undefined when
+   * no worker or no shared memory is available (the cursor then reads in-thread).
+   */
+  static create(info: SstScanInfo, ahead: HandleWalker): BlockPrefetcher | undefined {
+    if (!blockPrefetchEnabled() || getWorker() === undefined) return undefined;
+    const slots = acquireSlots(SLOTS_PER_CURSOR);
+    if (slots === undefined) return undefined;
+    stats.cursors++;
+    return new BlockPrefetcher(info, ahead, slots);
+  }
+
+  private constructor(info: SstScanInfo, ahead: HandleWalker, slots: Slot[]) {
+    this.info = info;
+    this.ahead = ahead;
+    this.slots = slots;
+    for (const s of slots) this.fill(s);
+  }
+
+  /** Still following the cursor? */
+  get active(): boolean {
+    return this.live;
+  }
+
+  /**
+   * The decompressed, verified contents of the data block at (offset, size) if the prefetcher
+   * has it; undefined means: read it yourself (and, when `active` turned false, drop this).
+   */
+  take(offset: number, size: number): Uint8Array | undefined {
+    if (!this.live) return undefined;
+    let s = this.slots[this.cur]!;
+    if (s.pos >= s.offsets.length) {
+      // The cursor has left every block of this slot: reuse it for the next batch.
+      this.fill(s);
+      if (!this.live) return undefined;
+      this.cur = (this.cur + 1) % SLOTS_PER_CURSOR;
+      s = this.slots[this.cur]!;
+    }
+    const k = s.pos;
+    if (k >= s.offsets.length || s.offsets[k] !== offset || s.sizes[k] !== size) {
+      this.dispose();
+      return undefined;
+    }
+    s.pos++;
+    if (s.mode === Mode.Posted) this.claimOrSteal(s);
+    if (s.mode !== Mode.Worker || !this.awaitBlock(s, k)) {
+      stats.inThreadBlocks++;
+      return undefined;
+    }
+    stats.workerBlocks++;
+    const c = s.ctl;
+    return new Uint8Array(s.out, c[3 + 2 * k]!, c[4 + 2 * k]!);
+  }
+
+  /** Stop and give the slots back (batches the worker has not started are cancelled). */
+  dispose(): void {
+    if (!this.live) return;
+    this.live = false;
+    for (const s of this.slots) {
+      if (s.mode === Mode.Posted || s.mode === Mode.Worker) {
+        Atomics.compareExchange(s.ctl, 0, BatchState.Requested, BatchState.Cancelled);
+      }
+      s.mode = Mode.Empty;
+      s.inUse = false;
+    }
+  }
+
+  /** Next batch of handles from `ahead` into slot `s`, posted to the worker when possible. */
+  private fill(s: Slot): void {
+    // The worker may have handed out the slot's last block but not yet marked it Done.
+    if (s.mode === Mode.Worker && !this.awaitDone(s)) {
+      this.live = false;
+      return;
+    }
+    s.offsets = [];
+    s.sizes = [];
+    s.pos = 0;
+    s.mode = Mode.Empty;
+    const a = this.ahead;
+    let bytes = 0;
+    let expect = -1;
+    while (a.valid() && s.offsets.length < MAX_BATCH_BLOCKS && bytes < batchBytes) {
+      const off = a.handleOffset();
+      const size = a.handleSize();
+      if (expect >= 0 && off !== expect) break; // not consecutive: next batch
+      const end = off + size + BLOCK_TRAILER_SIZE;
+      if (end > this.info.footerOffset || size + BLOCK_TRAILER_SIZE > SLOT_BYTES) {
+        // Bad or huge handle: a batch of its own, read in-thread (which reports any error).
+        if (s.offsets.length === 0) {
+          s.offsets.push(off);
+          s.sizes.push(size);
+          a.next();
+          s.mode = Mode.Local;
+        }
+        return;
+      }
+      s.offsets.push(off);
+      s.sizes.push(size);
+      bytes += size + BLOCK_TRAILER_SIZE;
+      expect = end;
+      a.next();
+    }
+    if (s.offsets.length === 0) return;
+    const w = getWorker();
+    if (w === undefined || workerFailed) {
+      s.mode = Mode.Local;
+      return;
+    }
+    if (!s.sent) {
+      const init: SlotInit = { kind: 'slot', id: s.id, ctl: s.ctl.buffer as SharedArrayBuffer, req: s.req.buffer as SharedArrayBuffer, out: s.out };
+      w.postMessage(init);
+      s.sent = true;
+    }
+    const n = s.offsets.length;
+    for (let k = 0; k < n; k++) {
+      s.req[2 * k] = s.offsets[k]!;
+      s.req[2 * k + 1] = s.sizes[k]!;
+    }
+    Atomics.store(s.ctl, 1, 0);
+    Atomics.store(s.ctl, 2, n);
+    Atomics.store(s.ctl, 0, BatchState.Requested);
+    const req: BatchRequest = {
+      kind: 'batch',
+      id: s.id,
+      path: this.info.path,
+      checksumType: this.info.checksumType,
+      formatVersion: this.info.formatVersion,
+      baseContextChecksum: this.info.baseContextChecksum,
+    };
+    w.postMessage(req);
+    s.mode = Mode.Posted;
+  }
+
+  /** A posted batch the worker has not started is cancelled and read by the caller. */
+  private claimOrSteal(s: Slot): void {
+    const c = s.ctl;
+    if (steal && Atomics.compareExchange(c, 0, BatchState.Requested, BatchState.Cancelled) === BatchState.Requested) {
+      s.mode = Mode.Local;
+      return;
+    }
+    s.mode = Mode.Worker;
+  }
+
+  /** Wait until the worker has left the slot (state Done); false if it is stuck. */
+  private awaitDone(s: Slot): boolean {
+    const c = s.ctl;
+    for (;;) {
+      const st = Atomics.load(c, 0);
+      if (st !== BatchState.Claimed) return true;
+      if (Atomics.wait(c, 0, st, STUCK_MS) === 'timed-out' && Atomics.load(c, 0) === BatchState.Claimed) {
+        workerFailed = true; // the slot stays Claimed, so it is never reused
+        return false;
+      }
+    }
+  }
+
+  /** Wait until the worker has delivered block k or finished; true if block k is there. */
+  private awaitBlock(s: Slot, k: number): boolean {
+    const c = s.ctl;
+    for (;;) {
+      const got = Atomics.load(c, 1);
+      if (got > k) return true;
+      const st = Atomics.load(c, 0);
+      if (st === BatchState.Done || st === BatchState.Cancelled) return Atomics.load(c, 1) > k;
+      if (Atomics.wait(c, 1, got, STUCK_MS) === 'timed-out' && Atomics.load(c, 1) === got && Atomics.load(c, 0) !== BatchState.Done) {
+        // Stuck worker: stop using it. The slot is never reused (its state is not Done).
+        workerFailed = true;
+        s.mode = Mode.Local;
+        return false;
+      }
+    }
+  }
+}
