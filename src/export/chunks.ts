@@ -130,26 +130,42 @@ export function splitRange(range: RawRange, boundaries: readonly Uint8Array[]): 
   return out;
 }
 
-/** One unit of work: a key range of one physical table. */
-export interface ChunkSpec {
-  /** Index within its table (0-based, over all physical ids in order). */
-  index: number;
+/** One piece of a chunk: a key range of one physical table (raw keys, hex; '' end = +inf). */
+export interface ChunkSegment {
   physicalId: number;
-  /** Raw TiDB keys, hex ('' end = +inf). */
   startHex: string;
   endHex: string;
 }
 
+/**
+ * One unit of work: consecutive key ranges of a table, in dump order. Only planned boundaries
+ * start a new chunk; a partition change does not (a small partitioned table stays one chunk, one
+ * file, as before chunking).
+ */
+export interface ChunkSpec {
+  /** Index within its table (0-based). */
+  index: number;
+  segments: ChunkSegment[];
+}
+
 const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
 
+/** `parts`: each physical id with its ranges split at its boundaries (splitRange). */
 export function chunkSpecs(parts: readonly { physicalId: number; ranges: readonly RawRange[] }[]): ChunkSpec[] {
   const out: ChunkSpec[] = [];
+  let cur: ChunkSpec | undefined;
   for (const p of parts) {
-    for (const r of p.ranges) out.push({ index: out.length, physicalId: p.physicalId, startHex: hex(r.start), endHex: hex(r.end) });
+    p.ranges.forEach((r, i) => {
+      if (cur === undefined || i > 0) {
+        cur = { index: out.length, segments: [] };
+        out.push(cur);
+      }
+      cur.segments.push({ physicalId: p.physicalId, startHex: hex(r.start), endHex: hex(r.end) });
+    });
   }
   return out;
 }
 
-export function specRange(c: ChunkSpec): RawRange {
+export function segmentRange(c: ChunkSegment): RawRange {
   return { start: Uint8Array.from(Buffer.from(c.startHex, 'hex')), end: Uint8Array.from(Buffer.from(c.endHex, 'hex')) };
 }

@@ -22,7 +22,9 @@ import { CsvFormatter, type CsvOptions } from './csv.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
 import { dataFile, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
-import { silentLog, type DumpSource, type LockDetail, type Log } from './source.js';
+import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
+import { CHECKPOINT_DIR } from './checkpoint.js';
+import type { TableChunkRunner } from './worker-pool.js';
 
 /** How many pending locks per table are listed in the log and `metadata`. */
 export const LOCK_DETAIL_LIMIT = 10;
@@ -44,6 +46,8 @@ export interface DumpOptions {
   /** Milliseconds between progress callbacks (default 1000). */
   progressEveryMs?: number;
   now?: () => Date;
+  /** Chunked, resumable, parallel table data (worker-pool.ts); undefined = one scan per table. */
+  chunked?: TableChunkRunner;
 }
 
 export interface DumpMetadata {
@@ -132,7 +136,8 @@ export function prepareOutDir(outDir: string, sourceDirs: readonly string[], rea
   }
   if (!st.isDirectory()) throw new UserError(`--out ${outDir} exists and is not a directory`);
   const existing = readdirSync(outDir);
-  if (existing.length > 0) {
+  // a directory holding our own checkpoint is an interrupted dump: resumed (worker-pool.ts)
+  if (existing.length > 0 && !existing.includes(CHECKPOINT_DIR)) {
     throw new UserError(`--out ${outDir} is not empty (${existing.length} entries, e.g. ${existing[0]}); use a new directory so files of two dumps never mix`);
   }
 }
@@ -302,6 +307,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
             `${locks} pending lock(s) in ${label}: uncommitted transactions were not exported`,
           );
         }
+        if (opts.chunked !== undefined) continue; // rows: chunk by chunk, below
         const scan = source.scanRows(pid);
         const rowWriter = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
         let n = 0;
@@ -331,11 +337,27 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
         summary.deletedSkipped += c.deleted;
         summary.valuesMissing += c.valuesMissing;
       }
+      if (opts.chunked !== undefined) {
+        const onRows = (n: number, b: number): void => {
+          rowsTotal += n;
+          bytesTotal += b;
+          progress(ti, label, false);
+        };
+        const r = opts.chunked.dumpTable({ db, table, dbName, tableName, decoder, formatter, onRows });
+        Object.assign(summary, { files: r.files, rows: r.rows, bytes: r.bytes, rejected: r.rejected, deletedSkipped: r.deleted, valuesMissing: r.missing });
+        maxTs.note(tsOnly(r.maxCommitTs));
+        if (r.error !== undefined) {
+          summary.error = r.error;
+          summary.errorKind = 'corruption';
+          log.error({ table: label, err: r.error }, `${label} is INCOMPLETE: ${r.error}; rows of the chunk(s) that met it are in *.csv.incomplete`);
+        }
+      } else {
       const files = writer.finish();
       rejects?.commit();
       summary.files = files.map((f) => f.name);
       summary.rows = writer.rows;
       summary.bytes = writer.bytes;
+      }
     } catch (e) {
       if (!(e instanceof FormatError)) {
         writer.abort();
@@ -378,6 +400,11 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
   }
   writeMetadata(opts.outDir, meta, started, now(), maxCommitTs, summaries, partial);
   return { tables: summaries, maxCommitTs, exitCode: corrupt ? 2 : partial ? 3 : 0 };
+}
+
+/** A RowScan that only carries a commit ts (to fold a chunked table's max into MaxCommitTs). */
+function tsOnly(ts: bigint): RowScan {
+  return { next: () => false, rawKey: () => new Uint8Array(0), value: () => new Uint8Array(0), commitTs: () => ts, counters: () => ({ deleted: 0, valuesMissing: 0 }) };
 }
 
 /** Dumpling's `YYYY-MM-DD HH:MM:SS` (we state UTC explicitly). */

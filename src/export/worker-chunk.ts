@@ -1,0 +1,191 @@
+/**
+ * One chunk of one table -> its CSV part files. Runs in the main thread (--threads 1) or in a
+ * worker thread (worker-thread.ts); the main thread later renames the parts to their final
+ * Dumpling names (worker-pool.ts), so the numbering never depends on thread timing.
+ *
+ * Part files go to PARTS/<prefix>.<chunk%06d>.<k%04d>.csv: written as `<name>.tmp-<pid>`, fsynced
+ * and renamed (file-writer.ts AtomicFile), so a part under its name is complete. Rotation
+ * follows -F like RotatingWriter: a file is closed after the row that makes it reach the size.
+ * Each part's CRC-32C is computed over the buffers as they are written (recorded in the
+ * checkpoint). Rows that do not decode go to PARTS/<prefix>.<chunk%06d>.rejects.jsonl.
+ *
+ * A FormatError (corrupt data) stops the chunk: the rows read so far are kept (their part files
+ * are committed) and the result carries the error; any other error propagates.
+ */
+import { crc32c } from '@node-rs/crc32';
+import { basename } from 'node:path';
+import { DataError, FormatError } from '../errors.js';
+import type { CsvFormatter } from './csv.js';
+import { AtomicFile } from './file-writer.js';
+import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
+import type { DumpSource, TableDecoder } from './source.js';
+
+export interface PartFile {
+  /** Name inside the parts directory. */
+  part: string;
+  bytes: number;
+  rows: number;
+  /** CRC-32C of the whole file, unsigned. */
+  crc: number;
+}
+
+export interface ChunkResult {
+  index: number;
+  rows: number;
+  bytes: number;
+  files: PartFile[];
+  deleted: number;
+  missing: number;
+  rejected: number;
+  /** Name of the rejects part (in the parts directory), when some row did not decode. */
+  rejectsPart?: string;
+  maxCommitTs: string;
+  /** Corruption met in this chunk: the rows before it are in `files`. */
+  error?: string;
+}
+
+export interface ChunkTask {
+  index: number;
+  /** Key ranges of physical tables, scanned in this order into the same files. */
+  segments: { physicalId: number; range: { start: Uint8Array; end: Uint8Array } }[];
+  /** Part-file name prefix (unique per table). */
+  prefix: string;
+  partsDir: string;
+  fileSize: number;
+  header: Uint8Array;
+}
+
+const pad = (n: number, w: number): string => String(n).padStart(w, '0');
+
+/** Buffered part writer with rotation and a running CRC-32C. */
+class PartWriter {
+  private file: AtomicFile | undefined;
+  private crc = 0;
+  private fileRows = 0;
+  private k = 0;
+  readonly files: PartFile[] = [];
+  private readonly buf = new Uint8Array(1 << 20);
+  private used = 0;
+  bytes = 0;
+
+  constructor(private readonly t: ChunkTask) {}
+
+  private open(): AtomicFile {
+    const f = new AtomicFile(this.t.partsDir, `${this.t.prefix}.${pad(this.t.index, 6)}.${pad(this.k++, 4)}.csv`, undefined, 1);
+    this.file = f;
+    this.crc = 0;
+    this.fileRows = 0;
+    if (this.t.header.length > 0) this.put(this.t.header);
+    return f;
+  }
+
+  private put(data: Uint8Array): void {
+    if (this.used + data.length > this.buf.length) this.flush();
+    if (data.length > this.buf.length) {
+      this.crc = crc32c(Buffer.from(data.buffer, data.byteOffset, data.length), this.crc);
+      this.file!.write(data);
+    } else {
+      this.buf.set(data, this.used);
+      this.used += data.length;
+    }
+    this.bytes += data.length;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    const chunk = this.buf.subarray(0, this.used);
+    this.crc = crc32c(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), this.crc);
+    this.file!.write(chunk);
+    this.used = 0;
+  }
+
+  writeRow(row: Uint8Array): void {
+    const f = this.file ?? this.open();
+    this.put(row);
+    this.fileRows++;
+    if (this.t.fileSize > 0 && f.size + this.used >= this.t.fileSize) this.close();
+  }
+
+  close(): void {
+    const f = this.file;
+    if (f === undefined) return;
+    this.flush();
+    f.commit();
+    this.files.push({ part: basename(f.finalPath), bytes: f.size, rows: this.fileRows, crc: this.crc >>> 0 });
+    this.file = undefined;
+  }
+
+  abort(): void {
+    this.file?.abort();
+    this.file = undefined;
+  }
+}
+
+const hexOf = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
+const enc = new TextEncoder();
+
+export function runChunk(
+  source: DumpSource,
+  decoder: TableDecoder,
+  formatter: CsvFormatter,
+  t: ChunkTask,
+  onRows?: (rows: number, bytes: number) => void,
+): ChunkResult {
+  const w = new PartWriter(t);
+  let rejects: AtomicFile | undefined;
+  const res: ChunkResult = { index: t.index, rows: 0, bytes: 0, files: [], deleted: 0, missing: 0, rejected: 0, maxCommitTs: '0' };
+  const maxTs = new MaxCommitTs();
+  const rowWriter = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
+  let reported = 0;
+  let reportedBytes = 0;
+  try {
+    try {
+      for (const seg of t.segments) {
+      const scan = source.scanRows(seg.physicalId, seg.range);
+      while (scan.next()) {
+        const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
+        const value = scan.value();
+        let line: Uint8Array;
+        try {
+          line = rowWriter.row(key, value);
+        } catch (e) {
+          if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
+          rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
+          const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(key), value: hexOf(value), commit_ts: scan.commitTs().toString(), error: e.message });
+          rejects.write(enc.encode(`${j}\n`));
+          res.rejected++;
+          continue;
+        }
+        maxTs.note(scan);
+        w.writeRow(line);
+        res.rows++;
+        if (onRows !== undefined && (res.rows & 0xfff) === 0) {
+          onRows(res.rows - reported, w.bytes - reportedBytes);
+          reported = res.rows;
+          reportedBytes = w.bytes;
+        }
+      }
+      const c = scan.counters();
+      res.deleted += c.deleted;
+      res.missing += c.valuesMissing;
+      }
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      res.error = e.message;
+    }
+    w.close();
+    if (rejects !== undefined) {
+      rejects.commit();
+      res.rejectsPart = basename(rejects.finalPath);
+    }
+  } catch (e) {
+    w.abort();
+    rejects?.abort();
+    throw e;
+  }
+  res.files = w.files;
+  res.bytes = w.bytes;
+  res.maxCommitTs = maxTs.value().toString();
+  onRows?.(res.rows - reported, w.bytes - reportedBytes);
+  return res;
+}

@@ -1,0 +1,72 @@
+/**
+ * Worker-thread side of SyncLevel (checkpoint.ts): owns the classic-level (LevelDB) database of
+ * the checkpoint, answers requests on a MessagePort and bumps a shared counter after every
+ * answer, so the main thread can wait synchronously (Atomics.wait + receiveMessageOnPort).
+ */
+import { workerData, type MessagePort } from 'node:worker_threads';
+import { ClassicLevel } from 'classic-level';
+
+interface Init {
+  path: string;
+  port: MessagePort;
+  signal: SharedArrayBuffer;
+}
+
+export type LevelRequest =
+  | { id: number; op: 'open' }
+  | { id: number; op: 'entries' }
+  | { id: number; op: 'batch'; puts: [string, string][]; dels: string[] }
+  | { id: number; op: 'close' };
+
+export interface LevelResponse {
+  id: number;
+  ok: boolean;
+  error?: string;
+  entries?: [string, string][];
+}
+
+const { path, port, signal } = workerData as Init;
+const counter = new Int32Array(signal);
+const db = new ClassicLevel<string, string>(path, { keyEncoding: 'utf8', valueEncoding: 'utf8' });
+
+function reply(r: LevelResponse): void {
+  port.postMessage(r);
+  Atomics.add(counter, 0, 1);
+  Atomics.notify(counter, 0);
+}
+
+async function handle(m: LevelRequest): Promise<LevelResponse> {
+  switch (m.op) {
+    case 'open':
+      await db.open({ createIfMissing: true });
+      return { id: m.id, ok: true };
+    case 'entries': {
+      const entries: [string, string][] = [];
+      for await (const [k, v] of db.iterator()) entries.push([k, v]);
+      return { id: m.id, ok: true, entries };
+    }
+    case 'batch':
+      await db.batch(
+        [...m.dels.map((key) => ({ type: 'del' as const, key })), ...m.puts.map(([key, value]) => ({ type: 'put' as const, key, value }))],
+        { sync: true },
+      );
+      return { id: m.id, ok: true };
+    case 'close':
+      await db.close();
+      return { id: m.id, ok: true };
+  }
+}
+
+let queue: Promise<void> = Promise.resolve();
+port.on('message', (m: LevelRequest) => {
+  queue = queue.then(async () => {
+    let r: LevelResponse;
+    try {
+      r = await handle(m);
+    } catch (e) {
+      r = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+    }
+    reply(r);
+    if (m.op === 'close') port.close();
+  });
+});

@@ -1,0 +1,619 @@
+/**
+ * Chunked, resumable, parallel table data (issue #5, issue #7 --threads).
+ *
+ * `ChunkedRun.prepare` (before dumpTables):
+ *   - plans every selected table's chunks (chunks.ts: boundaries from the write CF's SSTs);
+ *   - with a checkpoint (default): opens OUTDIR/.tikv-export-checkpoint, and when it already
+ *     holds one, compares the fingerprint (fingerprint.ts) and refuses on any difference (exit 1,
+ *     naming the item, --restart or another --out); otherwise takes the done chunks (a prefix
+ *     of each table's chunks, each verified by checksum and by its files' sizes) and deletes
+ *     every other output file it finds (files of chunks in flight at the crash, tmp files,
+ *     schema files, rejects, metadata: all rewritten).
+ * `dumpTable` (called by dumpTables for each table, in order):
+ *   - runs the table's chunks (inline for --threads 1, else in worker threads: worker-thread.ts)
+ *     and, strictly in chunk order: renames each part file to its final Dumpling name
+ *     (`{db}.{table}.{%09d}.csv`, numbered on from the previous chunk's files), fsyncs the
+ *     directory, then records the chunk as done in the checkpoint (synced batch).
+ *     Part written -> fsynced -> renamed -> recorded: a chunk not recorded is redone from its
+ *     start on the next run and its leftover files are deleted first, so no row is lost or
+ *     written twice. Numbering depends only on the chunks' contents, never on thread timing.
+ * `finish`: removes the checkpoint (unless --keep-checkpoint).
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { DataError, UserError } from '../errors.js';
+import { recordRange } from '../tidb/record-key.js';
+import type { DbInfo, TableInfo } from '../tidb/table-info.js';
+import { Checkpoint, CHECKPOINT_DIR, partsDir } from './checkpoint.js';
+import { chunkSpecs, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
+import type { CsvFormatter, CsvOptions } from './csv.js';
+import { OutputError, writeFileAtomic, AtomicFile } from './file-writer.js';
+import { dataFile, rejectsFile } from './filenames.js';
+import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
+import type { DumpSource, Log, TableDecoder } from './source.js';
+import { runChunk, type ChunkResult } from './worker-chunk.js';
+import type { WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
+import { spawnWorker } from './worker-spawn.js';
+
+export interface ChunkedTarget {
+  db: DbInfo;
+  table: TableInfo;
+}
+
+export interface ChunkedRunOptions {
+  outDir: string;
+  csv: CsvOptions;
+  fileSize: number;
+  /** Write-CF SST bytes per chunk (hidden --chunk-bytes). */
+  chunkBytes: number;
+  /** false = --no-checkpoint. */
+  checkpoint: boolean;
+  restart: boolean;
+  keepCheckpoint: boolean;
+  /** --checkpoint-interval in ms. */
+  intervalMs: number;
+  threads: number;
+  /** Identity of the source (fingerprint items not computed here). */
+  source: { dataDir: string; clusterId: string | undefined; storeId: string | undefined; readTs: bigint | undefined; schemaVersion: string | undefined; timeZone: string };
+  /** For worker threads: the db dir each worker opens read-only. */
+  dbDir: string;
+  log: Log;
+}
+
+/** What dumpTables puts in the table's summary. */
+export interface TableDataResult {
+  files: string[];
+  rows: number;
+  bytes: number;
+  deleted: number;
+  missing: number;
+  rejected: number;
+  maxCommitTs: bigint;
+  error?: string;
+}
+
+export interface TableChunkRunner {
+  dumpTable(t: {
+    db: DbInfo;
+    table: TableInfo;
+    dbName: string;
+    tableName: string;
+    decoder: TableDecoder;
+    formatter: CsvFormatter;
+    onRows: (rows: number, bytes: number) => void;
+  }): TableDataResult;
+}
+
+interface DoneFile {
+  name: string;
+  bytes: number;
+  rows: number;
+  crc: number;
+}
+
+interface DoneChunk {
+  index: number;
+  rows: number;
+  bytes: number;
+  files: DoneFile[];
+  deleted: number;
+  missing: number;
+  rejected: number;
+  rejectsPart?: string;
+  maxCommitTs: string;
+  error?: string;
+  /** Final file index after this chunk's files. */
+  nextFile: number;
+}
+
+interface TablePlan {
+  key: string;
+  prefix: string;
+  table: TableInfo;
+  chunks: ChunkSpec[];
+  done: DoneChunk[];
+}
+
+const pad6 = (n: number): string => String(n).padStart(6, '0');
+const tableKey = (t: ChunkedTarget): string => `${t.db.id}.${t.table.id}`;
+
+function isDumpable(t: TableInfo): boolean {
+  return (t.view === undefined || t.view === null) && (t.sequence === undefined || t.sequence === null);
+}
+
+/** Output files tikv-export writes (deleted on resume unless recorded as done). */
+function isOurOutput(name: string): boolean {
+  return name === 'metadata' || /\.(csv|sql|jsonl|incomplete)$/.test(name) || /\.tmp-\d+$/.test(name);
+}
+
+function fsyncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // some file systems refuse fsync on a directory
+  }
+}
+
+export class ChunkedRun implements TableChunkRunner {
+  readonly totalChunks: number;
+  readonly reusedChunks: number;
+  readonly resumed: boolean;
+  private readonly plans = new Map<string, TablePlan>();
+  private readonly checkpoint: Checkpoint | undefined;
+  private readonly parts: string;
+  private pool: Pool | undefined;
+  private lastFlush = Date.now();
+  private rowsDone = 0;
+
+  private constructor(
+    private readonly o: ChunkedRunOptions,
+    private readonly source: DumpSource,
+    targets: readonly ChunkedTarget[],
+  ) {
+    const log = o.log;
+    this.parts = partsDir(o.outDir);
+    let cp: Checkpoint | undefined;
+    if (o.restart) {
+      Checkpoint.remove(o.outDir);
+      for (const n of readdirSync(o.outDir)) if (isOurOutput(n)) rmSync(join(o.outDir, n), { force: true });
+    }
+    const fp = this.fingerprint(targets);
+    let loaded: Map<string, unknown> | undefined;
+    if (o.checkpoint) {
+      const existed = Checkpoint.exists(o.outDir);
+      cp = Checkpoint.open(o.outDir);
+      this.checkpoint = cp;
+      if (existed) {
+        const l = cp.load();
+        if (l.corrupt.length > 0) log.warn({ entries: l.corrupt.length }, `${l.corrupt.length} checkpoint entr(ies) failed their checksum: treated as not done`);
+        const meta = l.entries.get('meta') as Fingerprint | undefined;
+        const diff = meta === undefined ? 'the checkpoint metadata is missing or corrupt' : fingerprintDiff(meta, fp);
+        if (diff !== undefined) {
+          cp.close();
+          throw new UserError(
+            `--out ${o.outDir} holds the checkpoint of a different dump: ${diff}. ` +
+              'Rerun with --restart to discard that checkpoint (and its files in --out) and start clean, or choose another --out.',
+          );
+        }
+        loaded = l.entries;
+      }
+    } else {
+      if (Checkpoint.exists(o.outDir)) {
+        throw new UserError(`--out ${o.outDir} holds a checkpoint of an interrupted dump; resume it (without --no-checkpoint), or pass --restart to discard it, or choose another --out`);
+      }
+      this.checkpoint = undefined;
+    }
+
+    // plan
+    let total = 0;
+    let reused = 0;
+    const keep = new Set<string>();
+    const planPuts: [string, unknown][] = [];
+    for (let ti = 0; ti < targets.length; ti++) {
+      const t = targets[ti]!;
+      if (!isDumpable(t.table)) continue;
+      const key = tableKey(t);
+      const chunks = this.planTable(t.table);
+      const stored = loaded?.get(`plan/${key}`) as ChunkSpec[] | undefined;
+      if (loaded !== undefined && stored !== undefined && JSON.stringify(stored) !== JSON.stringify(chunks)) {
+        cp?.close();
+        throw new UserError(
+          `--out ${o.outDir} holds a checkpoint whose chunks of table ${t.db.db_name.O}.${t.table.name.O} differ from this run's (a different tikv-export version?). Rerun with --restart to start clean, or choose another --out.`,
+        );
+      }
+      if (stored === undefined) planPuts.push([`plan/${key}`, chunks]);
+      const done: DoneChunk[] = [];
+      if (loaded !== undefined) {
+        for (let i = 0; i < chunks.length; i++) {
+          const d = loaded.get(`done/${key}/${pad6(i)}`) as DoneChunk | undefined;
+          if (d === undefined || d.index !== i || !this.filesIntact(d)) break;
+          done.push(d);
+          for (const f of d.files) keep.add(f.name);
+        }
+      }
+      total += chunks.length;
+      reused += done.length;
+      this.plans.set(key, { key, prefix: `t${ti}`, table: t.table, chunks, done });
+    }
+    this.totalChunks = total;
+    this.reusedChunks = reused;
+    this.resumed = loaded !== undefined;
+
+    // delete every output file not recorded as done (in-flight chunks, tmp files, rewritten
+    // files) and every part file except the rejects of done chunks
+    const keepParts = new Set<string>();
+    for (const p of this.plans.values()) for (const d of p.done) if (d.rejectsPart !== undefined) keepParts.add(d.rejectsPart);
+    if (existsSync(this.parts)) {
+      for (const n of readdirSync(this.parts)) if (!keepParts.has(n)) rmSync(join(this.parts, n), { force: true });
+    }
+    for (const n of readdirSync(o.outDir)) {
+      if (n === CHECKPOINT_DIR || keep.has(n) || !isOurOutput(n)) continue;
+      try {
+        unlinkSync(join(o.outDir, n));
+      } catch (e) {
+        throw new OutputError(join(o.outDir, n), e);
+      }
+    }
+    if (this.checkpoint !== undefined) {
+      const stale: string[] = [];
+      if (loaded !== undefined) {
+        for (const k of loaded.keys()) {
+          const m = /^done\/([^/]+)\/(\d+)$/.exec(k);
+          if (m === null) continue;
+          const p = this.plans.get(m[1]!);
+          if (p === undefined || Number(m[2]) >= p.done.length) stale.push(k);
+        }
+      }
+      this.checkpoint.write([['meta', fp], ...planPuts], stale);
+    }
+    try {
+      mkdirSync(this.parts, { recursive: true });
+    } catch (e) {
+      throw new OutputError(this.parts, e);
+    }
+    if (this.resumed) {
+      log.info({ reused, total }, `resuming: ${reused.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} chunks already done`);
+    }
+  }
+
+  static prepare(o: ChunkedRunOptions, source: DumpSource, targets: readonly ChunkedTarget[]): ChunkedRun {
+    return new ChunkedRun(o, source, targets);
+  }
+
+  private fingerprint(targets: readonly ChunkedTarget[]): Fingerprint {
+    const s = this.o.source;
+    return {
+      version: 1,
+      dataDir: s.dataDir,
+      clusterId: s.clusterId ?? '(none)',
+      storeId: s.storeId ?? '(none)',
+      readTs: s.readTs === undefined ? 'latest' : s.readTs.toString(),
+      schemaVersion: s.schemaVersion ?? '(unknown)',
+      sourceFiles: (this.source.sourceFiles?.() ?? []).map((f) => `${f.name}:${f.size}`).sort(),
+      tables: targets.map((t) => tableFingerprint(t.db.id, t.table, t.table)),
+      options: {
+        ...csvOptionText(this.o.csv),
+        filesize: String(this.o.fileSize),
+        'chunk-bytes': String(this.o.chunkBytes),
+        'time-zone': s.timeZone,
+      },
+    };
+  }
+
+  private planTable(table: TableInfo): ChunkSpec[] {
+    const parts = physicalIdsOf(table).map((pid) => {
+      const range = recordRange(pid);
+      let bounds: Uint8Array[] = [];
+      try {
+        bounds = this.source.chunkBoundaries?.(pid, this.o.chunkBytes) ?? [];
+      } catch (e) {
+        this.o.log.warn({ physicalId: pid, err: (e as Error).message }, `cannot plan chunks of table ${table.name.O} (${(e as Error).message}): one chunk`);
+      }
+      return { physicalId: pid, ranges: splitRange(range, bounds) };
+    });
+    return chunkSpecs(parts);
+  }
+
+  private filesIntact(d: DoneChunk): boolean {
+    for (const f of d.files) {
+      try {
+        if (statSync(join(this.o.outDir, f.name)).size !== f.bytes) return false;
+      } catch {
+        return false;
+      }
+    }
+    if (d.rejectsPart !== undefined && !existsSync(join(this.parts, d.rejectsPart))) return false;
+    return true;
+  }
+
+  dumpTable(t: {
+    db: DbInfo;
+    table: TableInfo;
+    dbName: string;
+    tableName: string;
+    decoder: TableDecoder;
+    formatter: CsvFormatter;
+    onRows: (rows: number, bytes: number) => void;
+  }): TableDataResult {
+    const plan = this.plans.get(tableKey(t));
+    if (plan === undefined) throw new Error(`internal: no chunk plan for table ${t.dbName}.${t.tableName}`);
+    const res: TableDataResult = { files: [], rows: 0, bytes: 0, deleted: 0, missing: 0, rejected: 0, maxCommitTs: 0n };
+    const rejectsParts: string[] = [];
+    let nextFile = 0;
+    const add = (d: DoneChunk): void => {
+      res.files.push(...d.files.map((f) => f.name));
+      res.rows += d.rows;
+      res.bytes += d.bytes;
+      res.deleted += d.deleted;
+      res.missing += d.missing;
+      res.rejected += d.rejected;
+      const ts = BigInt(d.maxCommitTs);
+      if (ts > res.maxCommitTs) res.maxCommitTs = ts;
+      if (d.error !== undefined && res.error === undefined) res.error = d.error;
+      if (d.rejectsPart !== undefined) rejectsParts.push(d.rejectsPart);
+      nextFile = d.nextFile;
+    };
+    for (const d of plan.done) {
+      add(d);
+      t.onRows(d.rows, d.bytes);
+    }
+    for (let i = plan.done.length; i < plan.chunks.length; i++) {
+      const spec = plan.chunks[i]!;
+      let r: ChunkResult;
+      if (this.o.threads <= 1) {
+        r = runChunk(this.source, t.decoder, t.formatter, {
+          index: spec.index,
+          segments: spec.segments.map((g) => ({ physicalId: g.physicalId, range: segmentRange(g) })),
+          prefix: plan.prefix,
+          partsDir: this.parts,
+          fileSize: this.o.fileSize,
+          header: t.formatter.header(),
+        }, t.onRows);
+      } else {
+        this.pool ??= new Pool(this.o, this.parts, [...this.plans.values()]);
+        r = this.pool.await(`${plan.key}/${i}`, t.onRows);
+      }
+      const d = this.commitChunk(t.dbName, t.tableName, plan, r, nextFile);
+      plan.done.push(d);
+      add(d);
+    }
+    // an empty table still gets file 000000000 (header only), rewritten on every run
+    if (res.files.length === 0) {
+      const name = dataFile(t.dbName, t.tableName, 0);
+      const size = writeFileAtomic(this.o.outDir, name, this.o.csv.header ? t.formatter.header() : new Uint8Array(0));
+      res.files.push(name);
+      res.bytes += size;
+    }
+    if (rejectsParts.length > 0) {
+      const f = new AtomicFile(this.o.outDir, rejectsFile(t.dbName, t.tableName));
+      for (const p of rejectsParts) f.write(readFileSync(join(this.parts, p)));
+      f.commit();
+    }
+    return res;
+  }
+
+  /** Part files -> final names (in order), fsync dir, then record the chunk as done. */
+  private commitChunk(dbName: string, tableName: string, plan: TablePlan, r: ChunkResult, firstFile: number): DoneChunk {
+    let n = firstFile;
+    const files: DoneFile[] = [];
+    for (const p of r.files) {
+      const base = dataFile(dbName, tableName, n++);
+      const name = r.error === undefined ? base : `${base}.incomplete`;
+      const to = join(this.o.outDir, name);
+      if (existsSync(to)) throw new OutputError(to, Object.assign(new Error('exists'), { code: 'EEXIST' }));
+      try {
+        renameSync(join(this.parts, p.part), to);
+      } catch (e) {
+        throw new OutputError(to, e);
+      }
+      files.push({ name, bytes: p.bytes, rows: p.rows, crc: p.crc });
+    }
+    fsyncDir(this.o.outDir);
+    const d: DoneChunk = {
+      index: r.index,
+      rows: r.rows,
+      bytes: r.bytes,
+      files,
+      deleted: r.deleted,
+      missing: r.missing,
+      rejected: r.rejected,
+      maxCommitTs: r.maxCommitTs,
+      nextFile: n,
+      ...(r.rejectsPart === undefined ? {} : { rejectsPart: r.rejectsPart }),
+      ...(r.error === undefined ? {} : { error: r.error }),
+    };
+    this.rowsDone += r.rows;
+    if (this.checkpoint !== undefined) {
+      const puts: [string, unknown][] = [[`done/${plan.key}/${pad6(r.index)}`, d]];
+      if (Date.now() - this.lastFlush >= this.o.intervalMs) {
+        puts.push(['progress', { at: new Date().toISOString(), rows: this.rowsDone }]);
+        this.lastFlush = Date.now();
+      }
+      this.checkpoint.write(puts);
+    }
+    return d;
+  }
+
+  /** Metadata lines: whether this dump was resumed and how many chunks were reused. */
+  metadataLines(): [string, string][] {
+    return [
+      ['Chunks', `${this.totalChunks} (threads: ${this.o.threads}, checkpoint: ${this.o.checkpoint ? 'on' : 'off'})`],
+      ['Resumed', this.resumed ? `yes, ${this.reusedChunks} of ${this.totalChunks} chunks reused from the checkpoint` : 'no'],
+    ];
+  }
+
+  /** After a successful dump: stop workers, remove the checkpoint unless --keep-checkpoint. */
+  finish(ok: boolean): void {
+    this.pool?.close();
+    this.pool = undefined;
+    this.checkpoint?.close();
+    if (!ok) return;
+    if (this.checkpoint === undefined || !this.o.keepCheckpoint) Checkpoint.remove(this.o.outDir);
+  }
+
+  /** Stops workers and closes the checkpoint (kept for a resume). */
+  abort(): void {
+    this.finish(false);
+  }
+}
+
+function physicalIdsOf(table: TableInfo): number[] {
+  const p = table.partition;
+  if (p !== null && p !== undefined && Array.isArray(p.definitions) && p.definitions.length > 0) return p.definitions.map((d) => d.id);
+  return [table.id];
+}
+
+/** Worker threads running chunks in global (table, chunk) order; results awaited by key. */
+class Pool {
+  private readonly workers: { w: Worker; port: MessagePort; busy: string | undefined }[] = [];
+  private readonly counter: Int32Array;
+  private readonly queue: WorkerJob[] = [];
+  private readonly results = new Map<string, ChunkResult>();
+  private readonly errors = new Map<string, Extract<WorkerMessage, { type: 'error' }>>();
+  private bootError: string | undefined;
+
+  constructor(o: ChunkedRunOptions, parts: string, plans: TablePlan[]) {
+    const signal = new SharedArrayBuffer(4);
+    this.counter = new Int32Array(signal);
+    for (const p of plans) {
+      for (let i = p.done.length; i < p.chunks.length; i++) {
+        const c = p.chunks[i]!;
+        const segments = c.segments.map((g) => ({ physicalId: g.physicalId, range: segmentRange(g) }));
+        this.queue.push({ key: `${p.key}/${i}`, table: p.table, index: c.index, segments, prefix: p.prefix });
+      }
+    }
+    const n = Math.max(1, Math.min(o.threads, this.queue.length));
+    for (let i = 0; i < n; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const init: WorkerInit = {
+        port: port2,
+        signal,
+        dbDir: o.dbDir,
+        readTs: o.source.readTs?.toString(),
+        timeZone: o.source.timeZone,
+        csv: o.csv,
+        fileSize: o.fileSize,
+        partsDir: parts,
+      };
+      const w = spawnWorker('worker-thread', init, [port2]);
+      w.unref();
+      this.workers.push({ w, port: port1, busy: undefined });
+    }
+    this.dispatch();
+  }
+
+  private dispatch(): void {
+    for (const wk of this.workers) {
+      if (wk.busy !== undefined) continue;
+      const job = this.queue.shift();
+      if (job === undefined) return;
+      wk.busy = job.key;
+      wk.port.postMessage(job);
+    }
+  }
+
+  private drain(onRows: (rows: number, bytes: number) => void): void {
+    for (const wk of this.workers) {
+      for (;;) {
+        const m = receiveMessageOnPort(wk.port);
+        if (m === undefined) break;
+        const msg = m.message as WorkerMessage;
+        if ('id' in msg) {
+          this.bootError = msg.error;
+          continue;
+        }
+        if (msg.type === 'rows') onRows(msg.rows, msg.bytes);
+        else if (msg.type === 'result') {
+          this.results.set(msg.key, msg.result);
+          wk.busy = undefined;
+        } else {
+          this.errors.set(msg.key, msg);
+          wk.busy = undefined;
+        }
+      }
+    }
+    this.dispatch();
+  }
+
+  await(key: string, onRows: (rows: number, bytes: number) => void): ChunkResult {
+    for (;;) {
+      const before = Atomics.load(this.counter, 0);
+      this.drain(onRows);
+      const r = this.results.get(key);
+      if (r !== undefined) {
+        this.results.delete(key);
+        return r;
+      }
+      const e = this.errors.get(key);
+      if (e !== undefined) {
+        if (e.kind === 'output') throw new OutputError(e.path ?? '?', Object.assign(new Error(e.message), { code: e.errno }));
+        if (e.kind === 'user') throw new UserError(e.message);
+        if (e.kind === 'format' || e.kind === 'data') throw new DataError(e.message);
+        throw new Error(`worker: ${e.message}`);
+      }
+      if (this.bootError !== undefined) throw new Error(this.bootError);
+      Atomics.wait(this.counter, 0, before, 500);
+    }
+  }
+
+  close(): void {
+    for (const wk of this.workers) void wk.w.terminate();
+  }
+}
+
+/** The dump command's flags for chunks, resume and threads (src/cli/main.ts). */
+export interface ResumeFlags {
+  threads?: string;
+  /** commander's --no-checkpoint */
+  checkpoint: boolean;
+  restart?: boolean;
+  keepCheckpoint?: boolean;
+  checkpointInterval: string;
+  chunkBytes: string;
+}
+
+/** Below this much source data, the default thread count is 1 (starting workers costs more). */
+const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
+
+export function resumeOptionsFrom(
+  f: ResumeFlags,
+  x: {
+    out: string;
+    csv: CsvOptions;
+    fileSize: number;
+    dataDirs: string[];
+    dbDir: string;
+    multiNode: boolean;
+    clusterId: string | undefined;
+    storeId: string | undefined;
+    readTs: bigint | undefined;
+    schemaVersion: string | undefined;
+    timeZone: string;
+    log: Log;
+    parseSize: (text: string) => number;
+  },
+): ChunkedRunOptions & { threadsExplicit: boolean } {
+  let threads = availableParallelism();
+  if (f.threads !== undefined) {
+    if (!/^\d+$/.test(f.threads) || Number(f.threads) < 1 || Number(f.threads) > 256) throw new UserError(`--threads must be an integer from 1 to 256 (got "${f.threads}")`);
+    threads = Number(f.threads);
+  }
+  if (x.multiNode && threads > 1) {
+    if (f.threads !== undefined) x.log.warn({}, 'several --data-dir: chunks are read in the main thread (--threads ignored)');
+    threads = 1;
+  }
+  if (!/^\d+(\.\d+)?$/.test(f.checkpointInterval)) throw new UserError(`--checkpoint-interval must be a number of seconds (got "${f.checkpointInterval}")`);
+  return {
+    outDir: x.out,
+    csv: x.csv,
+    fileSize: x.fileSize,
+    chunkBytes: x.parseSize(f.chunkBytes),
+    checkpoint: f.checkpoint,
+    restart: f.restart === true,
+    keepCheckpoint: f.keepCheckpoint === true,
+    intervalMs: Number(f.checkpointInterval) * 1000,
+    threads,
+    threadsExplicit: f.threads !== undefined,
+    source: { dataDir: x.dataDirs.join(' + '), clusterId: x.clusterId, storeId: x.storeId, readTs: x.readTs, schemaVersion: x.schemaVersion, timeZone: x.timeZone },
+    dbDir: x.dbDir,
+    log: x.log,
+  };
+}
+
+export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[]): ChunkedRun {
+  let threads = o.threads;
+  // workers reopen the db dir themselves: only for the real RocksDB-backed source
+  if (source.chunkBoundaries === undefined) threads = 1;
+  if (!o.threadsExplicit && threads > 1 && source.estimateBytes !== undefined) {
+    const bytes = targets.filter((t) => isDumpable(t.table)).reduce((a, t) => a + physicalIdsOf(t.table).reduce((b, pid) => b + source.estimateBytes!(pid), 0), 0);
+    if (bytes < AUTO_THREADS_MIN_BYTES) threads = 1;
+  }
+  return ChunkedRun.prepare({ ...o, threads }, source, targets);
+}
