@@ -9,6 +9,7 @@
  * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
  * one-line error go to stderr. A stack trace is shown only with --log-level debug.
  */
+import { openRaw, rawEntries } from './raw-scan.js';
 import { realpathSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -477,6 +478,7 @@ async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
   const end = hexArg('--end', o.end);
   if (!/^\d+$/.test(o.limit)) throw new UserError(`--limit must be a non-negative integer (got "${o.limit}")`);
   const limit = Number(o.limit);
+  if (o.dataDir.length === 1 && io.openSession === undefined) return rawScanStorageOnly(io, o, start, end, limit);
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
@@ -492,6 +494,28 @@ async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
     return 0;
   } finally {
     s.close();
+  }
+}
+
+/** raw-scan on one node: only the storage layer, so any RocksDB directory works (no TiKV/TiDB needed). */
+async function rawScanStorageOnly(io: Io, o: RawScanOpts, start: Uint8Array | undefined, end: Uint8Array | undefined, limit: number): Promise<number> {
+  const log = makeLogger(o, io);
+  const resolved = resolveDataDir(o.dataDir[0]!);
+  assertNotRunning(resolved.dbDir, io.procLocksPath);
+  const db = openRaw(resolved.dbDir, (w) => log.warn({ code: w.code, file: w.file }, w.message));
+  try {
+    let chunk = '';
+    for (const e of rawEntries(db, o.cf, start, end, limit)) {
+      chunk += `0x${upperHex(e.key)} : 0x${upperHex(e.value)}\n`;
+      if (chunk.length > 1 << 16) {
+        await writeWithBackpressure(io.stdout, chunk);
+        chunk = '';
+      }
+    }
+    if (chunk.length > 0) await writeWithBackpressure(io.stdout, chunk);
+    return 0;
+  } finally {
+    db.close();
   }
 }
 
