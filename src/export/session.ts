@@ -9,6 +9,7 @@
  * raft CF holds no region at all (e.g. a bare KV copy), the whole range is read and a
  * 'no-regions' warning says so.
  */
+import { statSync } from 'node:fs';
 import { FormatError, UserError } from '../errors.js';
 import { RocksDb } from '../rocksdb/db.js';
 import { SstReader } from '../rocksdb/sst-reader.js';
@@ -139,6 +140,15 @@ class ChainedScan implements RowScan {
       deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
       valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
     };
+  }
+}
+
+/** The file's size as stat sees it now (MANIFEST sizes do not change when a file does). */
+function sizeOnDisk(path: string, fallback: number): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return fallback;
   }
 }
 
@@ -297,8 +307,8 @@ class RealSession implements Session {
       bytesRead: () => finishedBytes + (current?.bytesPassed ?? 0),
       chunkBoundaries: (pid, targetBytes) => planBoundaries(this.db.liveFiles(CF_WRITE), recordRange(pid), targetBytes).boundaries,
       sourceFiles: () => [
-        ...this.db.columnFamilies().flatMap((cf) => this.db.liveFiles(cf.name).map((f) => ({ name: `${cf.name}/${f.path.slice(f.path.lastIndexOf('/') + 1)}`, size: f.size }))),
-        ...this.db.walFiles().map((w) => ({ name: `wal/${w.path.slice(w.path.lastIndexOf('/') + 1)}`, size: w.size })),
+        ...this.db.columnFamilies().flatMap((cf) => this.db.liveFiles(cf.name).map((f) => ({ name: `${cf.name}/${f.path.slice(f.path.lastIndexOf('/') + 1)}`, size: sizeOnDisk(f.path, f.size) }))),
+        ...this.db.walFiles().map((w) => ({ name: `wal/${w.path.slice(w.path.lastIndexOf('/') + 1)}`, size: sizeOnDisk(w.path, w.size) })),
       ],
       estimateBytes: (pid) => this.filesFor(pid).reduce((a, f) => a + f.size, 0),
     };

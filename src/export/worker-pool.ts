@@ -424,7 +424,7 @@ export class ChunkedRun implements TableChunkRunner {
   /** Metadata lines: whether this dump was resumed and how many chunks were reused. */
   metadataLines(): [string, string][] {
     return [
-      ['Chunks', `${this.totalChunks} (threads: ${this.o.threads}, checkpoint: ${this.o.checkpoint ? 'on' : 'off'})`],
+      ['Chunks', String(this.totalChunks)],
       ['Resumed', this.resumed ? `yes, ${this.reusedChunks} of ${this.totalChunks} chunks reused from the checkpoint` : 'no'],
     ];
   }
