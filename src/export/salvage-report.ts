@@ -113,8 +113,10 @@ export class SalvageTracker {
       const dataRanges = f?.ranges.filter((x) => x.kind === 'data').length ?? 0;
       state.entriesLost.push(r.kind === 'data' && dataRanges === 1 ? f?.entriesLost : undefined);
     }
+    // Unreadable range deletions are listed, not used to withhold rows: TiKV writes range
+    // deletions only for dropped/truncated tables and destroyed regions (never exported).
     const write = ranges
-      .filter((r) => r.cf === 'write')
+      .filter((r) => r.cf === 'write' && r.kind !== 'range-deletions')
       .map((r) => ({
         lo: r.smallest === undefined ? undefined : rowKeyOf(r.smallest),
         hi: r.largest === undefined ? undefined : rowKeyOf(r.largest),

@@ -31,7 +31,7 @@ import { ChecksumType, checksumModifierForContext, maskCrc, verifyBlockChecksum 
 import { CompressionDict, decompressBlock } from './compression.js';
 import { FileReader } from './file-reader.js';
 import { TRAILER_SIZE, compareBytes, compareInternalKeys, trailerSeq } from './internal-key.js';
-import { MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
+import { BLOCK_BASED_MAGIC, MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
 import { parseProperties, type TableProperties } from './sst-properties.js';
 import { parseRangeDelBlock } from './sst-range-del.js';
 import { SstReader } from './sst-reader.js';
@@ -341,12 +341,23 @@ export class SalvagedSst {
     const metaOffsets: number[] = [];
     const tailLen = Math.min(MAX_FOOTER_SIZE, this.size);
     if (tailLen <= 0) return { dataEnd: 0, metaOffsets };
+    const tail = this.file.read(this.size - tailLen, tailLen, 'footer');
     try {
-      this.footer = parseFooter(this.file.read(this.size - tailLen, tailLen, 'footer'), this.size, this.path);
+      this.footer = parseFooter(tail, this.size, this.path);
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       this.notes.push(`footer unreadable: ${e.message}`);
-      return { dataEnd, metaOffsets };
+      // A damaged magic number: read the rest of the footer as if the magic were intact. Its
+      // handles are trusted only through the checksums of the blocks they point to.
+      const fixed = Uint8Array.from(tail);
+      for (let i = 0; i < 8 && tailLen >= 8; i++) fixed[tailLen - 8 + i] = Number((BLOCK_BASED_MAGIC >> BigInt(8 * i)) & 0xffn);
+      try {
+        this.footer = parseFooter(fixed, this.size, this.path);
+        this.notes.push('footer read with its magic number repaired');
+      } catch (e2) {
+        if (!(e2 instanceof FormatError)) throw e2;
+        return { dataEnd, metaOffsets };
+      }
     }
     const ft = this.footer;
     dataEnd = ft.footerOffset;
