@@ -22,7 +22,8 @@ export interface Fingerprint {
   options: Record<string, string>;
 }
 
-const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
+/** Exact and readable: the bytes as latin1 text (JSON-quoted when shown). */
+const hex = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('latin1');
 
 export function csvOptionText(c: CsvOptions): Record<string, string> {
   return {
