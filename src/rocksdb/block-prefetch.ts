@@ -25,8 +25,11 @@ import { BatchState, CTL_INTS, MAX_BATCH_BLOCKS, type BatchRequest, type SlotIni
 
 /** Stored bytes per batch (one positioned read); settable for tests. */
 let batchBytes = 512 * 1024;
-/** Decompressed bytes one slot holds; a batch that decompresses to more ends early. */
-const SLOT_BYTES = 4 * 1024 * 1024;
+/**
+ * Decompressed bytes one slot holds; a batch that decompresses to more ends early (the rest is
+ * read in-thread). Large, to fit any compression ratio: only the pages written become resident.
+ */
+const SLOT_BYTES = 16 * 1024 * 1024;
 /** Batches in flight per cursor. */
 const SLOTS_PER_CURSOR = 3;
 /** Slots in the process (shared memory = MAX_SLOTS * SLOT_BYTES); more cursors read in-thread. */

@@ -310,7 +310,6 @@ export class MergingCursor implements KvCursor {
   private readonly children: (LazyCursor | LevelCursor)[];
   private readonly names: string[];
   private readonly keys: Uint8Array[];
-  private readonly seqs: number[];
   private readonly heap: number[] = [];
   private readonly tracker = new TombstoneTracker();
   private readonly start: Uint8Array | undefined;
@@ -321,7 +320,6 @@ export class MergingCursor implements KvCursor {
   private curKeyLen = 0;
   private curKey: Uint8Array = EMPTY;
   private curKeyViewOf: Uint8Array | undefined;
-  private curSeq = 0;
   private curKind = 0;
   /** Heap position (1 or 2) of the smaller child of the top, or -1 when unknown. */
   private secondPos = -1;
@@ -351,7 +349,6 @@ export class MergingCursor implements KvCursor {
       this.names.push('');
     }
     this.keys = this.children.map(() => EMPTY);
-    this.seqs = this.children.map(() => 0);
   }
 
   private childName(i: number): string {
@@ -362,7 +359,8 @@ export class MergingCursor implements KvCursor {
   private less(a: number, b: number): boolean {
     const c = compareBytes(this.keys[a]!, this.keys[b]!);
     if (c !== 0) return c < 0;
-    return this.seqs[a]! > this.seqs[b]!;
+    // Same user key (rare): the newer entry first. Seqs are read only here and for the output.
+    return this.children[a]!.seq() > this.children[b]!.seq();
   }
 
   private siftUp(pos: number): void {
@@ -399,7 +397,6 @@ export class MergingCursor implements KvCursor {
     const k = c.userKey();
     if (this.end !== undefined && compareBytes(k, this.end) >= 0) return false;
     this.keys[i] = k;
-    this.seqs[i] = c.seq();
     return true;
   }
 
@@ -488,14 +485,12 @@ export class MergingCursor implements KvCursor {
       const top = this.heap[0]!;
       const c = this.children[top]!;
       const kind = c.kind();
-      const seq = this.seqs[top]!;
       this.setCurKey(this.keys[top]!);
       const tSeq = this.tracker.coveringSeq(this.curKey);
-      const covered = tSeq > seq;
+      const covered = tSeq >= 0 && tSeq > c.seq();
       if (!covered) {
         if (kind === ValueType.Value || kind === ValueType.BlobIndex) {
           this.cur = top;
-          this.curSeq = seq;
           this.curKind = kind;
           return;
         }
@@ -509,17 +504,25 @@ export class MergingCursor implements KvCursor {
     }
   }
 
+  private seqOf(i: number): string {
+    try {
+      return String(this.children[i]!.seq());
+    } catch {
+      return '?';
+    }
+  }
+
   private badKind(i: number, kind: number): FormatError {
     const name = this.childName(i);
     if (kind === ValueType.Merge) {
       return unsupported('merge operands are not supported (TiKV does not use merge)', {
         file: name,
-        context: `key ${hex(this.curKey)} seq ${this.seqs[i]}`,
+        context: `key ${hex(this.curKey)} seq ${this.seqOf(i)}`,
       });
     }
     return unsupported('value type not supported', {
       file: name,
-      context: `key ${hex(this.curKey)} seq ${this.seqs[i]}`,
+      context: `key ${hex(this.curKey)} seq ${this.seqOf(i)}`,
       found: `type 0x${kind.toString(16)}`,
     });
   }
@@ -562,7 +565,8 @@ export class MergingCursor implements KvCursor {
   }
 
   seq(): number {
-    return this.curSeq;
+    // The winning child is still positioned on the entry (as for value()).
+    return this.children[this.cur]!.seq();
   }
 
   kind(): number {
