@@ -264,15 +264,23 @@ export class CsvFormatter {
     const b = o.buf;
     const t = this.escapeTable;
     let n = o.len;
-    for (let i = start; i < end; i++) {
-      const c = cell[i]!;
-      const e = t[c]!;
-      if (e < 0) {
-        b[n++] = c;
+    let i = start;
+    // runs without an escape byte are found first and copied whole (memcpy for long runs)
+    while (i < end) {
+      let j = i;
+      while (j < end && t[cell[j]!]! < 0) j++;
+      if (j - i < 16) {
+        for (let k = i; k < j; k++) b[n++] = cell[k]!;
       } else {
-        b[n++] = BACKSLASH;
-        b[n++] = e;
+        b.set(cell.subarray(i, j), n);
+        n += j - i;
       }
+      if (j < end) {
+        b[n++] = BACKSLASH;
+        b[n++] = t[cell[j]!]!;
+        j++;
+      }
+      i = j;
     }
     o.len = n;
   }

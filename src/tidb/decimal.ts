@@ -56,7 +56,9 @@ export function decodeDecimalBin(
   if (offset < 0 || offset + size > buf.length) {
     throw new DataError(`truncated decimal(${precision},${frac}) at offset ${offset}: need ${size} bytes`);
   }
-  const b = buf.slice(offset, offset + size);
+  // a copy (decoded in place below); not buf.slice(): on a Node Buffer that is a view, and the
+  // input (a block of the SST reader) would be modified
+  const b = new Uint8Array(buf.subarray(offset, offset + size));
   const negative = (b[0]! & 0x80) === 0;
   b[0] = b[0]! ^ 0x80;
   if (negative) for (let i = 0; i < b.length; i++) b[i] = b[i]! ^ 0xff;

@@ -171,7 +171,8 @@ export function renderV2(ft: FieldType, bytes: Uint8Array, tz: TimeZone): Uint8A
     if (small !== null) return tp === TC.Year ? text(String(small).padStart(4, '0')) : text(String(small));
     return intText(ft, unsigned ? decodeNarrowUint(bytes) : decodeNarrowInt(bytes));
   }
-  if (STRING_TYPES.has(tp) || tp === TC.Geometry) return bytes.slice(); // owned copy: the caller may reuse the value buffer
+  // owned copy (the caller may reuse the value buffer); not bytes.slice(), a view on a Buffer
+  if (STRING_TYPES.has(tp) || tp === TC.Geometry) return new Uint8Array(bytes);
   switch (tp) {
     case TC.Float:
     case TC.Double:
@@ -215,7 +216,7 @@ export function renderDatum(ft: FieldType, d: Datum, tz: TimeZone): Uint8Array |
   const tp = ft.Tp;
   if (INT_TYPES.has(tp) || tp === TC.Year) return intText(ft, datumInt(d, ft));
   if (STRING_TYPES.has(tp) || tp === TC.Geometry) {
-    if (d.kind === 'bytes') return d.value.slice();
+    if (d.kind === 'bytes') return new Uint8Array(d.value);
     throw new DataError(`${typeName(ft)} column holds a ${d.kind} datum`);
   }
   switch (tp) {

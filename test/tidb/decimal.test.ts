@@ -127,3 +127,18 @@ describe('decimal properties', () => {
     );
   });
 });
+
+describe('decimal: input is never modified', () => {
+  it('decoding a value held in a Node Buffer twice gives the same result (Buffer.slice is a view)', async () => {
+    const { decodeDecimalWithPrec, formatDecimal } = await import('../../src/tidb/decimal.js');
+    // DECIMAL(10,2) 130.00 and -1.50 as TiDB writes them (precision, frac, bin)
+    for (const hexValue of ['0a0280000082' + '00', '0a027ffffffe' + 'cd']) {
+      const buf = Buffer.from(hexValue, 'hex');
+      const before = buf.toString('hex');
+      const a = formatDecimal(decodeDecimalWithPrec(buf, 0).value, 2);
+      const b = formatDecimal(decodeDecimalWithPrec(buf, 0).value, 2);
+      assert.equal(buf.toString('hex'), before);
+      assert.equal(a, b);
+    }
+  });
+});
