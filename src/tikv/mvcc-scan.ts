@@ -252,6 +252,11 @@ export class LatestScanner {
                 stats.rows++;
                 return true;
               }
+              // Not emitted (value missing / Titan): loadDefault's report filled the per-row
+              // caches with this key's timestamps; the row we return next must not inherit them.
+              this.curCommitTs = undefined;
+              this.curStartTs = undefined;
+              this.rawLen = -1;
             } else if (type === WRITE_DELETE) {
               stats.deletedRows++;
               decided = true;
