@@ -174,15 +174,18 @@ export class ChunkedRun implements TableChunkRunner {
         const l = cp.load();
         if (l.corrupt.length > 0) log.warn({ entries: l.corrupt.length }, `${l.corrupt.length} checkpoint entr(ies) failed their checksum: treated as not done`);
         const meta = l.entries.get('meta') as Fingerprint | undefined;
+        const anyDone = [...l.entries.keys()].some((k) => k.startsWith('done/')) || l.corrupt.length > 0;
         const diff = meta === undefined ? 'the checkpoint metadata is missing or corrupt' : fingerprintDiff(meta, fp);
-        if (diff !== undefined) {
+        if (meta === undefined && !anyDone) {
+          // killed before the checkpoint recorded anything: nothing to reuse, start fresh
+        } else if (diff !== undefined) {
           cp.close();
           throw new UserError(
             `--out ${o.outDir} holds the checkpoint of a different dump: ${diff}. ` +
               'Rerun with --restart to discard that checkpoint (and its files in --out) and start clean, or choose another --out.',
           );
         }
-        loaded = l.entries;
+        if (meta !== undefined) loaded = l.entries;
       }
     } else {
       if (Checkpoint.exists(o.outDir)) {
