@@ -111,6 +111,25 @@ class ByteBuf {
   }
 }
 
+/** Writes the decimal text of v (|v| <= 2^53) ending just before `end`; returns where it starts. */
+function writeDigits(b: Uint8Array, end: number, v: number): number {
+  let p = end;
+  let x = v < 0 ? -v : v;
+  while (x >= 2147483648) {
+    const q = Math.floor(x / 10);
+    b[--p] = 0x30 + (x - q * 10);
+    x = q;
+  }
+  let y = x | 0;
+  do {
+    const q = (y / 10) | 0;
+    b[--p] = 0x30 + (y - q * 10);
+    y = q;
+  } while (y > 0);
+  if (v < 0) b[--p] = 0x2d;
+  return p;
+}
+
 export class CsvFormatter {
   readonly columns: readonly CsvColumn[];
   readonly options: CsvOptions;
@@ -208,16 +227,25 @@ export class CsvFormatter {
 
   /** An integer cell (|v| <= 2^53): its decimal text, as cell() would write `text(String(v))`. */
   intCell(kind: CellKind, v: number): void {
-    const d = this.digits;
-    let p = d.length;
-    let x = v < 0 ? -v : v;
-    do {
-      const q = Math.floor(x / 10);
-      d[--p] = 0x30 + (x - q * 10);
-      x = q;
-    } while (x > 0);
-    if (v < 0) d[--p] = 0x2d;
-    this.cell(kind, d, p, d.length);
+    if (kind !== 'number') {
+      const d = this.digits;
+      const p = writeDigits(d, d.length, v);
+      this.cell(kind, d, p, d.length);
+      return;
+    }
+    // numbers are written unquoted: digits go straight into the row buffer
+    const o = this.out;
+    const sep = this.options.separator;
+    o.ensure(sep.length + 24);
+    if (this.fields++ > 0) this.put(sep);
+    let len = 1;
+    const a = v < 0 ? -v : v;
+    for (let t = 10; t <= a && len < 17; t *= 10) len++;
+    if (a >= 1e16) len = String(a).length;
+    if (v < 0) len++;
+    const end = o.len + len;
+    writeDigits(o.buf, end, v);
+    o.len = end;
   }
 
   /** Ends the row (line terminator) and returns it: a view valid until the next begin()/row(). */
