@@ -64,7 +64,8 @@ port.on('message', (m: LevelRequest) => {
     try {
       r = await handle(m);
     } catch (e) {
-      r = { id: m.id, ok: false, error: e instanceof Error ? e.message : String(e) };
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+      r = { id: m.id, ok: false, error: e instanceof Error ? `${e.message}${cause}` : String(e) };
     }
     reply(r);
     if (m.op === 'close') port.close();
