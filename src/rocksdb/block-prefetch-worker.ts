@@ -10,7 +10,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { BLOCK_TRAILER_SIZE } from './block.js';
 import { verifyBlockChecksum } from './checksum.js';
-import { decompressBlock } from './compression.js';
+import { decompressBlockInto } from './compression.js';
 import { BatchState, type BatchRequest, type PrefetchMessage } from './block-prefetch-protocol.js';
 
 interface SlotMem {
@@ -56,12 +56,15 @@ function run(m: BatchRequest): void {
         baseContextChecksum: m.baseContextChecksum,
         what: 'data block',
       });
-      const block = decompressBlock(type, raw.subarray(0, size), m.formatVersion, { file: m.path, offset: off, what: 'data block' });
-      if (pos + block.length > out.length) break;
-      out.set(block, pos);
+      const len = decompressBlockInto(type, raw.subarray(0, size), m.formatVersion, out, pos, {
+        file: m.path,
+        offset: off,
+        what: 'data block',
+      });
+      if (len < 0) break; // slot full: the caller reads the rest
       ctl[3 + 2 * k] = pos;
-      ctl[4 + 2 * k] = block.length;
-      pos += block.length;
+      ctl[4 + 2 * k] = len;
+      pos += len;
       count++;
       Atomics.store(ctl, 1, count); // the main thread may take block k now
       Atomics.notify(ctl, 1);

@@ -37,6 +37,9 @@ import { FormatError, corruption, hex, unsupported } from '../errors.js';
 import { readFixed32, readVarint32 } from './varint.js';
 
 const require = createRequire(import.meta.url);
+/** zstd-napi's native binding: decompression straight into a caller's buffer. */
+const zstdBinding = require('zstd-napi/binding') as { DCtx: new () => { decompress(dst: Uint8Array, src: Uint8Array): number } };
+let zstdCtx: { decompress(dst: Uint8Array, src: Uint8Array): number } | undefined;
 const snappy = require('snappyjs') as { uncompress(input: Uint8Array, maxLength?: number): Uint8Array };
 
 export const CompressionType = {
@@ -204,6 +207,49 @@ export function decompressBlock(
     });
   }
   return out;
+}
+
+/**
+ * decompressBlock, with the result written to `out` at `outPos`; returns the block length, or
+ * -1 when it does not fit (nothing useful written). Without a dictionary, zstd blocks of
+ * format_version >= 2 are decompressed in place (no intermediate buffer); everything else goes
+ * through decompressBlock and is copied. Errors as decompressBlock.
+ */
+export function decompressBlockInto(
+  type: number,
+  data: Uint8Array,
+  formatVersion: number,
+  out: Uint8Array,
+  outPos: number,
+  ctx: DecompressContext = {},
+): number {
+  if ((type === CompressionType.ZSTD || type === CompressionType.ZSTDNotFinal) && ctx.dict === undefined && formatVersion >= 2) {
+    const detail = { file: ctx.file, offset: ctx.offset, context: `${ctx.what ?? 'block'}, ${compressionName(type)}` };
+    let n: { value: number; next: number };
+    try {
+      n = readVarint32(data, 0);
+    } catch (e) {
+      if (e instanceof FormatError) throw corruption('bad uncompressed-size prefix', { ...detail, found: e.message });
+      throw e;
+    }
+    if (n.value > MAX_BLOCK_SIZE) throw corruption('uncompressed block size too large', { ...detail, found: `${n.value}` });
+    if (outPos + n.value > out.length) return -1;
+    zstdCtx ??= new zstdBinding.DCtx();
+    let got: number;
+    try {
+      got = zstdCtx.decompress(out.subarray(outPos, outPos + n.value), data.subarray(n.next));
+    } catch (e) {
+      throw corruption('zstd data does not decompress', { ...detail, found: e instanceof Error ? e.message : String(e) });
+    }
+    if (got !== n.value) {
+      throw corruption('zstd block decompressed to the wrong size', { ...detail, expected: `${n.value} bytes`, found: `${got} bytes` });
+    }
+    return got;
+  }
+  const block = decompressBlock(type, data, formatVersion, ctx);
+  if (outPos + block.length > out.length) return -1;
+  out.set(block, outPos);
+  return block.length;
 }
 
 /** format_version 0/1 zlib: raw deflate, no size prefix; the size is whatever inflates. */

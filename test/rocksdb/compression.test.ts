@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { compressSync as lz4Compress } from 'lz4-napi';
 import { Compressor as ZstdCompressor, compress as zstdCompress } from 'zstd-napi';
 import { FormatError } from '../../src/errors.js';
-import { CompressionDict, CompressionType, decompressBlock, registerDecompressor } from '../../src/rocksdb/compression.js';
+import { CompressionDict, CompressionType, decompressBlock, decompressBlockInto, registerDecompressor } from '../../src/rocksdb/compression.js';
 import { encodeVarint } from '../../src/rocksdb/varint.js';
 
 const require = createRequire(import.meta.url);
@@ -108,4 +108,23 @@ test('dictionary streams from other encoders (zlib deflate dictionary, zstd raw-
   const zs = withSize(text.length, c.compress(text));
   assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTD, zs, 5, { dict })), text);
   assert.deepEqual(Buffer.from(decompressBlock(CompressionType.ZSTD, zs, 5, { dict })), text); // cached decompressor
+});
+
+test('decompressBlockInto: zstd in place, other types copied; full slot -> -1; bad sizes -> corruption', () => {
+  const out = new Uint8Array(new SharedArrayBuffer(4 * text.length)); // the prefetch worker's slots are shared memory
+  const zs = withSize(text.length, zstdCompress(text));
+  assert.equal(decompressBlockInto(CompressionType.ZSTD, zs, 5, out, 7), text.length);
+  assert.deepEqual(Buffer.from(out.subarray(7, 7 + text.length)), text);
+  const l = withSize(text.length, lz4Compress(text).subarray(4));
+  assert.equal(decompressBlockInto(CompressionType.LZ4, l, 4, out, 2 * text.length), text.length);
+  assert.deepEqual(Buffer.from(out.subarray(2 * text.length, 3 * text.length)), text);
+  assert.equal(decompressBlockInto(CompressionType.None, text, 5, out, 0), text.length);
+  assert.deepEqual(Buffer.from(out.subarray(0, text.length)), text);
+  // Does not fit behind outPos: -1, for the in-place and the copying path alike.
+  assert.equal(decompressBlockInto(CompressionType.ZSTD, zs, 5, out, 3 * text.length + 1), -1);
+  assert.equal(decompressBlockInto(CompressionType.LZ4, l, 4, out, 3 * text.length + 1), -1);
+  // Size prefix one too small or too large, garbage payload: corruption as decompressBlock.
+  assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(text.length - 1, zstdCompress(text)), 5, out, 0)), 'corruption');
+  assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(text.length + 1, zstdCompress(text)), 5, out, 0)), 'corruption');
+  assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(10, Uint8Array.of(1, 2, 3, 4)), 5, out, 0)), 'corruption');
 });
