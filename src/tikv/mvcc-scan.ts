@@ -40,6 +40,7 @@ const checkDataKeyWithTs = mk.checkDataKeyWithTs;
 const decodeDataKey = mk.decodeDataKey;
 const decodeTs = mk.decodeTs;
 const encodeRawRange = mk.encodeRawRange;
+const BLOB_INDEX: number = ValueType.BlobIndex;
 
 /** Anything that can give a KvCursor per column family (RocksDb satisfies it). */
 export interface CfSource {
@@ -397,21 +398,31 @@ export class LatestScanner {
     t[n + 7] = lo & 0xff;
     const target = t.subarray(0, n + TS_LEN);
 
+    // one key comparison per cursor position (c: default key vs target; 1 = past the end)
     let d = this.deflt;
+    let c: number;
     if (d === undefined) {
       d = this.source.cursor(CF_DEFAULT, { start: this.range.start, end: this.range.end });
       this.deflt = d;
       d.seek(target);
-    } else if (d.valid() && compareBytes(d.userKey(), target) < 0) {
-      let steps = 0;
-      while (d.valid() && compareBytes(d.userKey(), target) < 0 && steps < NEXT_BEFORE_SEEK) {
-        d.next();
-        steps++;
+      c = d.valid() ? compareBytes(d.userKey(), target) : 1;
+    } else {
+      c = d.valid() ? compareBytes(d.userKey(), target) : 1;
+      if (c < 0) {
+        let steps = 0;
+        while (c < 0 && steps < NEXT_BEFORE_SEEK) {
+          d.next();
+          steps++;
+          c = d.valid() ? compareBytes(d.userKey(), target) : 1;
+        }
+        if (c < 0) {
+          d.seek(target);
+          c = d.valid() ? compareBytes(d.userKey(), target) : 1;
+        }
       }
-      if (d.valid() && compareBytes(d.userKey(), target) < 0) d.seek(target);
     }
-    if (d.valid() && compareBytes(d.userKey(), target) === 0) {
-      if (d.kind() === ValueType.BlobIndex) {
+    if (c === 0) {
+      if (d.kind() === BLOB_INDEX) {
         this.stats.blobIndex++;
         this.sample(this.stats.blobIndexSamples, target, this.startTs(), this.commitTs());
         return false;
