@@ -27,7 +27,7 @@ import { parseTimeZone } from '../tidb/time-zone.js';
 import { parseAsOf, tsoToIso } from '../tikv/tso.js';
 import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-dir.js';
 import { makeProgress } from './progress.js';
-import { failuresText, multiInspectText, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
+import { failuresText, multiInspectText, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
 export interface Io {
   stdout: { write(s: string | Uint8Array): unknown };
@@ -384,7 +384,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         schemaVersion: s.schemaVersion,
         timeZone: parseTimeZone(o.timeZone).name,
         toolVersion: toolVersion(),
-        extra: run.metadataLines(),
+        extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
       },
       log,
       onProgress: (p) => progress.update(p),

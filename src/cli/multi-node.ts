@@ -41,7 +41,8 @@ export async function openMulti(dirs: readonly string[], opts: SessionOptions & 
   const mod = await import('../export/multi-session.js');
   const specs: NodeSpec[] = resolved.map((r) => ({ label: r.label, dbDir: r.dbDir, dataDir: r.dataDir, titanDir: r.titanDir }));
   const session = mod.openMultiSession(specs, failures, opts);
-  return { session, resolved, failures: session.failures };
+  const read = new Set(session.nodeLabels());
+  return { session, resolved: resolved.filter((r) => read.has(r.label)), failures: session.failures };
 }
 
 export function failuresText(failures: readonly NodeFailure[]): string {
@@ -95,4 +96,14 @@ export function nodeSummaryText(s: MultiSession, reports: readonly TableNodeRepo
   const orphanTotal = reports.reduce((a, r) => a + r.orphanOnlyRows, 0);
   const tail = s.includeOrphans ? `rows that came only from orphaned data (outside authoritative regions): ${orphanTotal}\n` : '';
   return `rows per node:\n${[fmt(head), ...body.map(fmt)].join('\n')}\n${tail}`;
+}
+
+/** "key: value" lines for the dump's metadata file. */
+export function multiMetaLines(m: MultiOpen): [string, string][] {
+  const lines: [string, string][] = [
+    ['Nodes', m.resolved.map((r) => `${r.label}=${r.dbDir}`).join(', ')],
+    ['Include orphans', m.session.includeOrphans ? 'yes (data outside authoritative Normal regions was used)' : 'no'],
+  ];
+  if (m.failures.length > 0) lines.push(['Nodes not read', m.failures.map((f) => `${f.label}=${f.dir} (${f.message})`).join('; ')]);
+  return lines;
 }

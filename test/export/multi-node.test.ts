@@ -115,7 +115,12 @@ test('a corrupt node dir (garbage CURRENT, no SSTs) and a missing one: reported,
   assert.match(r.stderr, /NODE NOT READ node2 \(.*tikv-export-bad-node-.*\)/);
   assert.match(r.stderr, /NODE NOT READ node5/);
   for (const [name, t] of Object.entries(truth.default.tables)) assert.equal(readFileSync(join(out, `mn.${name}.000000000.csv`), 'utf8'), csvOf(t.rows), name);
-  assert.ok(existsSync(join(out, 'metadata')));
+  const meta = readFileSync(join(out, 'metadata'), 'utf8');
+  assert.match(meta, /Nodes: node1=.*node1\/db, node3=.*node2\/db, node4=.*node3\/db/);
+  assert.match(meta, /Nodes not read: .*node2=[^;]*tikv-export-bad-node-/);
+  assert.match(meta, /Nodes not read: .*node5=[^;]*tikv-export-no-such-node-dir/);
+  assert.doesNotMatch(meta, /Source dir: .*tikv-export-bad-node-/);
+  assert.match(meta, /Include orphans: no/);
 });
 
 test('every node unreadable: a user error, nothing dumped', async () => {
