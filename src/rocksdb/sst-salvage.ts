@@ -527,6 +527,11 @@ export class SalvagedSst {
       pos++;
     }
     if (lostStart >= 0) this.addLost(lostStart, limit, undefined, lostReason, prevLast, undefined);
+    else if (!stop && this.footer === undefined && budget > 0) {
+      // No footer and the walk did not reach the meta blocks: whatever followed the last good
+      // block (the file was cut, or its end is damaged) is unknown.
+      this.addLost(pos, this.size, undefined, `end of the data region not found (${this.openError?.message ?? 'no footer'})`, prevLast, undefined);
+    }
     if (budget <= 0) this.notes.push('sequential discovery stopped: work budget exhausted');
     if (!stop && lostStart < 0 && pos < limit && pos + BLOCK_TRAILER_SIZE > limit) {
       this.addLost(pos, limit, undefined, 'file ends inside a block', prevLast, undefined);
