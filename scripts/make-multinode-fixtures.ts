@@ -38,6 +38,9 @@ const events = mk(300, 'events');
 const lonely = mk(400, 'lonely');
 const missing = mk(500, 'missing');
 const TABLES = [accounts, orders, events, lonely, missing];
+/** Schema changes only node1's image holds (in its WAL): the merged catalog must show them. */
+const accountsV2 = new Table({ ...accounts.def, comment: 'v2: altered on node1 only' });
+const fresh = mk(150, 'fresh');
 
 const put = (t: Table, id: number, v: string, label: string): RowOp => ({ op: 'put', label, ref: { table: t }, values: { id: int(id), v: same(v) } });
 const del = (t: Table, id: number): RowOp => ({ op: 'delete', ref: { table: t, pk: { id } } });
@@ -72,6 +75,9 @@ const timeline: GEntry[] = [
   { nodes: [2], start: T(45), commit: T(45, 1), note: 'R2: newest write, only in node2 WAL', ops: [put(orders, 1, 'o1 v2', 'o1v2')] },
   { nodes: [1], start: T(41), commit: T(41, 1), note: 'R3: only in node1 WAL', ops: [put(events, 3, 'e3', 'e3')] },
   { nodes: [1], start: T(50), commit: T(50, 1), note: 'R1: newest write, only in node1 WAL', ops: [put(accounts, 4, 'a4', 'a4')] },
+  { nodes: [1], start: T(51), commit: T(51, 1), note: 'R1 DDL, only in node1 WAL: accounts gets a comment', ops: [{ op: 'alterTable', db, table: accountsV2 }] },
+  { nodes: [1], start: T(52), commit: T(52, 1), note: 'R1 DDL, only in node1 WAL: new table fresh (id 150, inside R1)', ops: [{ op: 'createTable', db, table: fresh }] },
+  { nodes: [1], start: T(53), commit: T(53, 1), note: 'R1, only in node1 WAL', ops: [put(fresh, 1, 'f1', 'f1')] },
 ];
 
 const p = (n: number): Uint8Array => tablePrefix(n);
@@ -102,6 +108,7 @@ const perNodeExpect: Record<NodeNo, Record<string, TableExpectation>> = {
     'mn.events': { rows: ['e1', 'e2v2', 'e3'], deletedRows: 0, outsideRegionRows: 0 },
     'mn.lonely': { rows: [], outsideRegionRows: 0 },
     'mn.missing': { rows: [], outsideRegionRows: 0 },
+    'mn.fresh': { rows: ['f1'], deletedRows: 0, outsideRegionRows: 0 },
   },
   2: {
     'mn.accounts': { rows: ['a1', 'a2v2', 'a3'], deletedRows: 0, outsideRegionRows: 0 },
@@ -134,7 +141,7 @@ export function nodeScenario(n: NodeNo): Scenario {
     clusterId: CLUSTER_ID,
     storeId: n,
     regions: regionsOf[n],
-    catalog: [{ db, tables: TABLES }],
+    catalog: [{ db, tables: n === 1 ? [accountsV2, orders, events, lonely, missing, fresh] : TABLES }],
     expect: perNodeExpect[n],
     timeline: tl,
   };
@@ -161,7 +168,10 @@ export const mergedExpected = {
       events: { rows: [row(1, 'e1'), row(2, 'e2 v2'), row(3, 'e3')], deleted: 0, rowsByNode: { node1: 3, node2: 0, node3: 0 } },
       lonely: { rows: [row(1, 'l1'), row(2, 'l2')], deleted: 0, rowsByNode: { node1: 0, node2: 2, node3: 0 } },
       missing: { rows: [], deleted: 0, rowsByNode: { node1: 0, node2: 0, node3: 0 } },
+      fresh: { rows: [row(1, 'f1')], deleted: 0, rowsByNode: { node1: 1, node2: 0, node3: 0 } },
     },
+    schemaVersion: 3,
+    accountsComment: 'v2: altered on node1 only',
     holes: { missing: 'the whole record range of table 500', others: 'none' },
   },
   includeOrphans: {
@@ -171,6 +181,7 @@ export const mergedExpected = {
       events: { rows: [row(1, 'e1'), row(2, 'e2 v2'), row(3, 'e3')], deleted: 0, orphanOnlyRows: 0, rowsByNode: { node1: 3, node2: 0, node3: 0 } },
       lonely: { rows: [row(1, 'l1'), row(2, 'l2')], deleted: 0, orphanOnlyRows: 0, rowsByNode: { node1: 0, node2: 2, node3: 0 } },
       missing: { rows: [row(1, 'm1 leftover')], deleted: 0, orphanOnlyRows: 1, rowsByNode: { node1: 0, node2: 0, node3: 1 } },
+      fresh: { rows: [row(1, 'f1')], deleted: 0, orphanOnlyRows: 0, rowsByNode: { node1: 1, node2: 0, node3: 0 } },
     },
   },
   notes: [
@@ -178,6 +189,7 @@ export const mergedExpected = {
     'accounts 3: deleted at T30 on node1 only; node2/node3 images still show the put. Authority (default) and the merge (--include-orphans) both give: deleted.',
     'lonely 1 is the identical version (same key and commit_ts) on node2 and node3: counted once, attributed to node2 (authoritative).',
     'orders 1 v2 (node2) and accounts 4 / events 3 (node1) exist only in that node\'s WAL.',
+    'Schema: node1 (authoritative for R1, which holds the meta keys) has two more DDLs in its WAL: accounts gets a comment, table fresh (id 150) is created; the merged catalog is node1\'s (schema version 3).',
     'rowsByNode attributes a row to the node whose write record won (authoritative node first when several hold it).',
   ],
 };

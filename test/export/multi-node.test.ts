@@ -21,7 +21,7 @@ interface TableTruth {
   orphanOnlyRows?: number;
 }
 const truth = JSON.parse(readFileSync(join(ROOT, 'expected.json'), 'utf8')) as {
-  default: { tables: Record<string, TableTruth> };
+  default: { tables: Record<string, TableTruth>; schemaVersion: number; accountsComment: string };
   includeOrphans: { tables: Record<string, TableTruth> };
 };
 
@@ -66,6 +66,10 @@ test('merged dump of three images = the hand-written newest state; per-node coun
   assert.deepEqual(j.perNode.find((p) => p.table === 'missing')!.holes, [MISSING_RECORD_RANGE]);
   for (const t of ['accounts', 'orders', 'events', 'lonely']) assert.deepEqual(j.perNode.find((p) => p.table === t)!.holes, [], t);
   assert.deepEqual(j.failedNodes, []);
+  // schema: the newest committed TableInfo across nodes (node1's WAL-only DDLs)
+  assert.match(readFileSync(join(out, 'mn.accounts-schema.sql'), 'utf8'), new RegExp(`COMMENT='${truth.default.accountsComment}'`));
+  const dbsJson = await run(['dbs', ...dirs(N[1]!, N[2]!, N[0]!), '--json']);
+  assert.equal((JSON.parse(dbsJson.stdout) as { schemaVersion: string }).schemaVersion, String(truth.default.schemaVersion));
 });
 
 test('--include-orphans resurrects the stale row and counts rows that came only from orphaned data', async () => {
@@ -134,7 +138,7 @@ test('dbs and tables over several images; exit 3 with a bad node', async () => {
   const r = await run(['tables', ...dirs(...N), '--db', 'mn', '--json']);
   assert.equal(r.code, 0, r.stderr);
   const t = JSON.parse(r.stdout) as { tables: { name: string; hasData: boolean }[] };
-  assert.deepEqual(t.tables.map((x) => [x.name, x.hasData]), [['accounts', true], ['orders', true], ['events', true], ['lonely', true], ['missing', false]]);
+  assert.deepEqual(t.tables.map((x) => [x.name, x.hasData]), [['accounts', true], ['fresh', true], ['orders', true], ['events', true], ['lonely', true], ['missing', false]]);
   const d = await run(['dbs', ...dirs(N[0]!, corruptNodeDir()), '--json']);
   assert.equal(d.code, 3);
   assert.deepEqual((JSON.parse(d.stdout) as { databases: { name: string }[] }).databases.map((x) => x.name), ['mn']);
