@@ -113,6 +113,21 @@ if (only.includes('scan') || only.includes('dump')) {
     ], rows);
   }
 }
+if (only.includes('resume')) {
+  // issue #5/#7: checkpoint overhead (target <= 1.05) and --threads 2 vs 1 on the sysbench table
+  const d = dataset('sysbench', rows, 'sysbench');
+  console.log(`dataset: ${d.db}: ${rows} rows, ${(d.sstBytes / 1e9).toFixed(2)} GB of SSTs`);
+  const out = join(d.dir, 'out-resume');
+  const dump = (flags) => ({ before: () => rmSync(out, { recursive: true, force: true }), cmd: `${node} ${bin} dump --data-dir ${d.db} --db bench --out ${out} --log-level warn ${flags}` });
+  compare('checkpoint overhead: dump with checkpoints vs --no-checkpoint (both --threads 1)', [
+    { name: 'dump --threads 1 (checkpoint on)', ...dump('--threads 1') },
+    { name: 'dump --threads 1 --no-checkpoint', ...dump('--threads 1 --no-checkpoint') },
+  ], rows);
+  compare('threads: dump --threads 2 vs --threads 1 (both with checkpoints)', [
+    { name: 'dump --threads 2', ...dump('--threads 2') },
+    { name: 'dump --threads 1', ...dump('--threads 1') },
+  ], rows);
+}
 if (only.includes('long')) {
   const d = dataset('long', longRows, 'long');
   console.log(`dataset: ${d.db}: ${longRows} rows of ~1 KiB, ${(d.sstBytes / 1e9).toFixed(2)} GB of SSTs`);

@@ -591,7 +591,7 @@ Exit codes: 0 ok, 1 user error, 2 data error (corruption), 3 partial dump.`,
     .option('--restart', 'discard the checkpoint (and its files) of an interrupted dump in --out and start clean')
     .option('--keep-checkpoint', 'keep the checkpoint after a successful dump')
     .option('--checkpoint-interval <s>', 'flush progress to the checkpoint at least this often (seconds); every finished chunk is recorded at once', '30')
-    .addOption(new Option('--chunk-bytes <size>', 'write-CF SST bytes per chunk (tests)').default('64MiB').hideHelp())
+    .addOption(new Option('--chunk-bytes <size>', 'write-CF SST bytes per chunk (tests)').default('16MiB').hideHelp())
     .option('--salvage', 'damaged files: skip what does not verify, export every intact row, list the lost key ranges in salvage-report.json and metadata (exit 3 if anything was lost)')
     .option('--salvage-older-versions', 'with --salvage: also export rows whose newest version may be in a lost block, from their newest readable version (listed as uncertain)')
     .addHelpText(

@@ -22,7 +22,7 @@ import { compareBytes } from '../tikv/memcomparable.js';
 import { decodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
 
 /** Default chunk size: SST bytes of the write CF per chunk. */
-export const DEFAULT_CHUNK_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 function overlaps(f: LiveFile, enc: { start: Uint8Array; end: Uint8Array }): boolean {
   return compareBytes(f.largestKey, enc.start) >= 0 && compareBytes(f.smallestKey, enc.end) < 0;
