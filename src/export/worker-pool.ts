@@ -347,6 +347,16 @@ export class ChunkedRun implements TableChunkRunner {
       add(d);
       t.onRows(d.rows, d.bytes);
     }
+    // progress also reaches the checkpoint at least every --checkpoint-interval inside long chunks
+    let inFlight = 0;
+    const onRows = (rows: number, bytes: number): void => {
+      inFlight += rows;
+      t.onRows(rows, bytes);
+      if (this.checkpoint !== undefined && Date.now() - this.lastFlush >= this.o.intervalMs) {
+        this.checkpoint.write([['progress', { at: new Date().toISOString(), rowsInDoneChunks: this.rowsDone, rowsInFlight: inFlight, table: plan.key }]]);
+        this.lastFlush = Date.now();
+      }
+    };
     for (let i = plan.done.length; i < plan.chunks.length; i++) {
       const spec = plan.chunks[i]!;
       let r: ChunkResult;
@@ -358,12 +368,13 @@ export class ChunkedRun implements TableChunkRunner {
           partsDir: this.parts,
           fileSize: this.o.fileSize,
           header: t.formatter.header(),
-        }, t.onRows);
+        }, onRows);
       } else {
         this.pool ??= new Pool(this.o, this.parts, [...this.plans.values()]);
-        r = this.pool.await(`${plan.key}/${i}`, t.onRows);
+        r = this.pool.await(`${plan.key}/${i}`, onRows);
       }
       const d = this.commitChunk(t.dbName, t.tableName, plan, r, nextFile);
+      inFlight = 0;
       plan.done.push(d);
       add(d);
     }
@@ -416,7 +427,7 @@ export class ChunkedRun implements TableChunkRunner {
     if (this.checkpoint !== undefined) {
       const puts: [string, unknown][] = [[`done/${plan.key}/${pad6(r.index)}`, d]];
       if (Date.now() - this.lastFlush >= this.o.intervalMs) {
-        puts.push(['progress', { at: new Date().toISOString(), rows: this.rowsDone }]);
+        puts.push(['progress', { at: new Date().toISOString(), rowsInDoneChunks: this.rowsDone, rowsInFlight: 0, table: plan.key }]);
         this.lastFlush = Date.now();
       }
       this.checkpoint.write(puts);

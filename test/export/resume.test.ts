@@ -191,3 +191,23 @@ test('--no-checkpoint: same output, no checkpoint directory at any time afterwar
   assert.ok(!existsSync(join(out, CHECKPOINT_DIR)));
   assertSameDump(out, baseline, '--no-checkpoint');
 });
+
+test('--keep-checkpoint --checkpoint-interval 0: the kept checkpoint holds the fingerprint, the plan, every chunk and the progress', () => {
+  const out = join(tmp, 'kept');
+  assert.equal(dump(FIXTURE, out, ['--keep-checkpoint', '--checkpoint-interval', '0', '--threads', '1']).code, 0);
+  const cp = Checkpoint.open(out);
+  const l = cp.load();
+  cp.close();
+  assert.deepEqual(l.corrupt, []);
+  const meta = l.entries.get('meta') as { clusterId: string; sourceFiles: string[]; options: Record<string, string> };
+  assert.equal(meta.clusterId, '7311111111111111111');
+  assert.ok(meta.sourceFiles.some((f) => /^write\/\d{6}\.sst:\d+$/.test(f)) && meta.sourceFiles.some((f) => /^wal\/\d{6}\.log:\d+$/.test(f)));
+  assert.equal(meta.options['csv-separator'], ',');
+  const done = [...l.entries.keys()].filter((k) => k.startsWith('done/'));
+  const plans = [...l.entries.entries()].filter(([k]) => k.startsWith('plan/')).reduce((a, [, v]) => a + (v as unknown[]).length, 0);
+  assert.equal(done.length, plans, 'every planned chunk recorded as done');
+  const rows = done.reduce((a, k) => a + (l.entries.get(k) as { rows: number }).rows, 0);
+  assert.equal(rows, 1485 + 377 + 1020, 'rows recorded = expected.json rows');
+  const p = l.entries.get('progress') as { rowsInDoneChunks: number } | undefined;
+  assert.ok(p !== undefined && p.rowsInDoneChunks > 0, 'progress flushed');
+});
