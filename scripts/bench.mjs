@@ -117,7 +117,7 @@ if (only.includes('resume')) {
   // issue #5/#7: checkpoint overhead (target <= 1.05) and --threads 2 vs 1 on the sysbench table
   const d = dataset('sysbench', rows, 'sysbench');
   console.log(`dataset: ${d.db}: ${rows} rows, ${(d.sstBytes / 1e9).toFixed(2)} GB of SSTs`);
-  const out = join(d.dir, 'out-resume');
+  const out = join(benchDir, `out-resume-${rows}`); // never inside the data dir (refused)
   const dump = (flags) => ({ before: () => rmSync(out, { recursive: true, force: true }), cmd: `${node} ${bin} dump --data-dir ${d.db} --db bench --out ${out} --log-level warn ${flags}` });
   compare('checkpoint overhead: dump with checkpoints vs --no-checkpoint (both --threads 1)', [
     { name: 'dump --threads 1 (checkpoint on)', ...dump('--threads 1') },
