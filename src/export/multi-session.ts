@@ -14,7 +14,7 @@
  */
 import { FormatError, UserError } from '../errors.js';
 import { RocksDb } from '../rocksdb/db.js';
-import type { Warning } from '../rocksdb/types.js';
+import type { LiveFile, Warning } from '../rocksdb/types.js';
 import { Catalog, type TableEntry } from '../tidb/catalog.js';
 import { createDatabaseSql, tableSchemaFileSql } from '../tidb/create-table.js';
 import { recordRange } from '../tidb/record-key.js';
@@ -162,25 +162,35 @@ class MultiScan implements RowScan {
   private src: MultiSource | undefined;
   private i = 0;
   private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
+  private fileIdx = 0;
+  /** SST bytes of the files (all nodes) whose keys the scan has passed, for progress. */
+  bytesPassed = 0;
 
   constructor(
     private readonly make: () => MultiSource,
     private readonly ranges: { start: Uint8Array; end: Uint8Array }[],
     private readonly readTs: bigint | undefined,
     private readonly onRow: (node: number, orphanOnly: boolean) => void,
+    /** Write/default-CF files of every node overlapping the scan, by largest key. */
+    private readonly files: LiveFile[] = [],
   ) {}
 
   next(): boolean {
     for (;;) {
       if (this.cur === undefined) {
         const r = this.ranges[this.i++];
-        if (r === undefined) return false;
+        if (r === undefined) {
+          this.bytesPassed = this.files.reduce((a, f) => a + f.size, 0);
+          return false;
+        }
         this.src = this.make();
         this.cur = new LatestScanner(this.src, r, this.readTs === undefined ? {} : { readTs: this.readTs });
       }
       if (this.cur.next()) {
         const w = this.src!.lastWriteCursor;
         if (w !== undefined) this.onRow(w.lastNode, w.lastOrphanOnly);
+        const k = this.cur.encodedKey();
+        while (this.fileIdx < this.files.length && compareBytes(this.files[this.fileIdx]!.largestKey, k) < 0) this.bytesPassed += this.files[this.fileIdx++]!.size;
         return true;
       }
       const st = this.cur.stats;
@@ -306,17 +316,42 @@ export class MultiSession implements Session {
     return { db, table, physicalIds, rowsByNode, orphanOnlyRows: orphanOnly, holes: physicalIds.flatMap((p) => this.holes(p)) };
   }
 
+  /** Write/default-CF files of the nodes read for this table (authoritative ones unless includeOrphans), by largest key. */
+  private filesFor(physicalId: number): LiveFile[] {
+    const enc = encodeRawRange(recordRange(physicalId));
+    const out: LiveFile[] = [];
+    this.nodes.forEach((n, i) => {
+      if (!this.includeOrphans && intersectDataRanges(enc, this.authority.byNode[i]!).length === 0) return;
+      for (const cf of [CF_WRITE, CF_DEFAULT]) {
+        for (const f of n.db.liveFiles(cf)) if (compareBytes(f.largestKey, enc.start) >= 0 && compareBytes(f.smallestKey, enc.end) < 0) out.push(f);
+      }
+    });
+    return out.sort((a, b) => compareBytes(a.largestKey, b.largestKey));
+  }
+
   dumpSource(timeZone: string): DumpSource {
+    let finishedBytes = 0;
+    let current: MultiScan | undefined;
     return {
+      bytesRead: () => finishedBytes + (current?.bytesPassed ?? 0),
+      estimateBytes: (pid) => this.filesFor(pid).reduce((a, f) => a + f.size, 0),
       scanRows: (pid, within) => {
+        if (current !== undefined) finishedBytes += current.bytesPassed;
         const c = this.counts.get(pid) ?? { byNode: this.nodes.map(() => 0), orphanOnly: 0 };
         this.counts.set(pid, c);
         const full = recordRange(pid);
         const ranges = within === undefined ? [full] : clipRaw(full, within);
-        return new MultiScan(() => this.source(), ranges, this.readTs, (node, orphanOnly) => {
-          if (node >= 0) c.byNode[node]!++;
-          if (orphanOnly) c.orphanOnly++;
-        });
+        current = new MultiScan(
+          () => this.source(),
+          ranges,
+          this.readTs,
+          (node, orphanOnly) => {
+            if (node >= 0) c.byNode[node]!++;
+            if (orphanOnly) c.orphanOnly++;
+          },
+          within === undefined ? this.filesFor(pid) : [],
+        );
+        return current;
       },
       pendingLocks: (pid) => {
         const src = this.source();
