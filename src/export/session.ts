@@ -212,7 +212,7 @@ class RealSession implements Session {
       const dead = this.regions.length - liveRegions.length;
       if (dead > 0) warn({ code: 'regions-skipped', message: `${dead} region(s) not live on this store (tombstone/applying/other store): their key ranges are not read` });
     }
-    this.catalog = Catalog.load(db, readTs === undefined ? {} : { readTs });
+    this.catalog = Catalog.load(db, { ...(readTs === undefined ? {} : { readTs }), ...(db.salvageMode ? { schemaFallback: true } : {}) });
     this.schemaVersion = this.catalog.schemaVersion === null ? undefined : String(this.catalog.schemaVersion);
     for (const p of this.catalog.problems) warn({ code: `catalog-${p.kind}`, message: p.message });
     if (this.catalog.metaLocks > 0) warn({ code: 'meta-locks', message: `${this.catalog.metaLocks} uncommitted lock(s) on schema keys (a DDL in flight at shutdown)` });

@@ -69,7 +69,8 @@ export type CatalogProblemKind =
   | 'duplicate-name' // two public objects share one lower-case name
   | 'missing-value' // a Put whose default-CF value is missing
   | 'blob-value' // a value stored in a Titan blob file (not supported)
-  | 'schema-version'; // SchemaVersionKey present but not a decimal
+  | 'schema-version' // SchemaVersionKey present but not a decimal
+  | 'schema-fallback'; // schemaFallback: the newest TableInfo did not parse, an older committed one was used
 
 export interface CatalogProblem {
   kind: CatalogProblemKind;
@@ -100,6 +101,11 @@ export interface AutoIdBases {
 export interface CatalogLoadOptions {
   /** Read the catalog as of this TSO (default: latest). */
   readTs?: bigint;
+  /**
+   * Salvage (issue #8): when the newest TableInfo of a table does not parse, use the newest
+   * older committed version that does (reported as a 'schema-fallback' problem).
+   */
+  schemaFallback?: boolean;
 }
 
 const dec = new TextDecoder('utf-8', { fatal: false });
@@ -174,6 +180,30 @@ export class Catalog {
         rows.push({ field, value: new Uint8Array(s.value()), commitTs: s.commitTs(), rawKey }); // copy: cursor views are reused
       }
       addStats(s.stats, ctx);
+      if (opts.schemaFallback === true) {
+        // A meta value lost with its default-CF block: use the previous committed version.
+        for (const m of s.stats.missingDefaultSamples) {
+          const rawKey = Uint8Array.from(Buffer.from(m.rawKeyHex, 'hex'));
+          let field: string;
+          try {
+            const k = decodeMetaKey(rawKey);
+            if (k.kind !== 'hash') continue;
+            field = dec.decode(k.field);
+          } catch (e) {
+            if (!(e instanceof FormatError)) throw e;
+            continue;
+          }
+          const older = olderValue(source, rawKey, m.commitTs);
+          if (older === undefined) continue;
+          rows.push({ field, value: older.value, commitTs: older.commitTs, rawKey });
+          problems.push({
+            kind: 'schema-fallback',
+            message: `meta value ${field} committed at ${m.commitTs} is missing (lost); using the previous committed version (commit_ts ${older.commitTs})`,
+            keyHex: m.rawKeyHex,
+            ...ctx,
+          });
+        }
+      }
       return rows;
     };
 
@@ -276,7 +306,18 @@ export class Catalog {
         } catch (e) {
           if (!(e instanceof DataError)) throw e;
           problems.push({ kind: 'table-json', message: e.message, dbId: db.id, tableId: fieldId, keyHex: hex(row.rawKey, 256) });
-          continue;
+          const older = opts.schemaFallback === true ? olderTableInfo(source, row, `DB:${db.id}/${row.field}`) : undefined;
+          if (older === undefined) continue;
+          info = older.info;
+          row.value = older.value;
+          problems.push({
+            kind: 'schema-fallback',
+            message: `TableInfo DB:${db.id}/${row.field} committed at ${row.commitTs} does not parse; using the previous committed version (commit_ts ${older.commitTs}) -- columns added or changed later are missing or read with the old definition`,
+            dbId: db.id,
+            tableId: fieldId,
+            keyHex: hex(row.rawKey, 256),
+          });
+          row.commitTs = older.commitTs;
         }
         if (info.id !== fieldId) {
           problems.push({ kind: 'id-mismatch', message: `DB:${db.id}/${row.field} holds TableInfo with id ${info.id}`, dbId: db.id, tableId: fieldId });
@@ -370,4 +411,34 @@ function reportDuplicates(items: { id: number; l: string }[], what: string, prob
       problems.push({ kind: 'duplicate-name', message: `${ids.length} public ${what}s named ${JSON.stringify(l)}: ids ${ids.join(', ')}`, ...(dbId === undefined ? {} : { dbId }) });
     }
   }
+}
+
+/**
+ * schemaFallback: the newest committed version of this TableInfo key older than `row` that
+ * parses (at most 16 versions back), read with MVCC at commit_ts - 1.
+ */
+function olderTableInfo(source: CfSource, row: MetaRow, what: string): { info: TableInfo; value: Uint8Array; commitTs: bigint } | undefined {
+  let ts = row.commitTs;
+  for (let i = 0; i < 16 && ts > 0n; i++) {
+    const o = olderValue(source, row.rawKey, ts);
+    if (o === undefined) return undefined;
+    const { value, commitTs } = o;
+    try {
+      return { info: parseTableInfo(value, `TableInfo ${what} (commit_ts ${commitTs})`), value, commitTs };
+    } catch (e) {
+      if (!(e instanceof DataError)) throw e;
+      ts = commitTs;
+    }
+  }
+  return undefined;
+}
+
+/** The newest committed value of rawKey with commit_ts < ts (MVCC read at ts - 1). */
+function olderValue(source: CfSource, rawKey: Uint8Array, ts: bigint): { value: Uint8Array; commitTs: bigint } | undefined {
+  if (ts <= 0n) return undefined;
+  const end = new Uint8Array(rawKey.length + 1);
+  end.set(rawKey, 0);
+  const s = new LatestScanner(source, { start: rawKey, end }, { readTs: ts - 1n });
+  if (!s.next()) return undefined;
+  return { value: new Uint8Array(s.value()), commitTs: s.commitTs() };
 }
