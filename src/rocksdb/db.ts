@@ -515,6 +515,11 @@ export class RocksDb {
     return out;
   }
 
+  /** Opened with `salvage: true`. */
+  get salvageMode(): boolean {
+    return this.salvage;
+  }
+
   /** Salvage mode: every loss recorded so far. */
   losses(): FileLoss[] {
     return [...this.salvaged.values()].flatMap((e) => (e.loss === undefined ? [] : [e.loss]));
