@@ -94,7 +94,9 @@ export function nodeSummaryText(s: MultiSession, reports: readonly TableNodeRepo
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const orphanTotal = reports.reduce((a, r) => a + r.orphanOnlyRows, 0);
-  const tail = s.includeOrphans ? `rows that came only from orphaned data (outside authoritative regions): ${orphanTotal}\n` : '';
+  let tail = s.includeOrphans ? `rows that came only from orphaned data (outside authoritative regions): ${orphanTotal}\n` : '';
+  const holed = reports.filter((r) => r.holes.length > 0).map((r) => `${r.db}.${r.table}`);
+  if (holed.length > 0) tail += `tikv-export: HOLES in ${holed.join(', ')}: key ranges no node covers with a Normal region; rows stored there on the lost replicas are not in this dump\n`;
   return `rows per node:\n${[fmt(head), ...body.map(fmt)].join('\n')}\n${tail}`;
 }
 

@@ -88,6 +88,7 @@ test('text summary: rows per node, holes, orphan-only total', async () => {
   assert.match(r.stderr, /mn\.orders\s+0\s+2\s+1\s+1\s+-/);
   assert.match(r.stderr, /mn\.missing\s+0\s+0\s+1\s+1\s+\[7480000000000001f45f72, 7480000000000001f45f73\)/);
   assert.match(r.stderr, /rows that came only from orphaned data \(outside authoritative regions\): 2/);
+  assert.match(r.stderr, /HOLES in mn\.missing: /);
 });
 
 test('the order of --data-dir does not change the rows', async () => {
