@@ -184,3 +184,22 @@ test('--include-orphans and raw-scan need the right number of --data-dir', async
   assert.equal(b.code, 1);
   assert.match(b.stderr, /raw-scan reads one node/);
 });
+
+test('--as-of across nodes: versions merged by commit ts, each read at the same ts', async () => {
+  // T(35) of the scenario = TSO of 2023-11-14 22:13:55 UTC (BASE_MS 1700000000000 + 35 s), logical 0:
+  // visible: everything committed at T(n, l) with n < 35; lonely 2 (T(35, 1)), orders 2 v2 (T40) and later are not
+  const asOf = ((1_700_000_000_000n + 35_000n) << 18n).toString();
+  const out = outDir();
+  const r = await run(['dump', ...dirs(...N), '--db', 'mn', '--out', out, '--json', '--as-of', asOf, '--log-level', 'warn']);
+  assert.equal(r.code, 0, r.stderr);
+  const want: Record<string, string[][]> = {
+    accounts: [['1', 'a1'], ['2', 'a2 v2']], // a3 deleted at T30
+    orders: [['1', 'o1'], ['2', 'o2']],
+    events: [['1', 'e1'], ['2', 'e2 v2']],
+    lonely: [['1', 'l1']],
+    missing: [],
+  };
+  for (const [name, rows] of Object.entries(want)) assert.equal(readFileSync(join(out, `mn.${name}.000000000.csv`), 'utf8'), csvOf(rows), name);
+  const j = JSON.parse(r.stdout) as DumpJson;
+  assert.equal(j.tables.some((t) => t.table === 'fresh'), false, 'table fresh is created at T52');
+});
