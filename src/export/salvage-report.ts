@@ -22,7 +22,7 @@
  * what was lost, so an older one must not be exported) unless --salvage-older-versions; either
  * way they are listed as uncertain.
  */
-import type { FileLoss, LostRange } from '../rocksdb/loss-report.js';
+import { rangeOverlaps, type FileLoss, type LostRange } from '../rocksdb/loss-report.js';
 import type { Warning } from '../rocksdb/types.js';
 import { decodeRecordKey } from '../tidb/record-key.js';
 import { compareBytes, cutDataKey, decodeDataKey } from '../tikv/mvcc-key.js';
@@ -134,6 +134,14 @@ export class SalvageTracker {
     };
   }
 
+  /** Lost ranges of the write/default CFs that overlap TiDB's meta keys ('zm'): the catalog
+   *  (databases, tables, schemas) may be incomplete or show an older schema. */
+  catalogRanges(files: readonly FileLoss[]): LostRange[] {
+    const lo = Uint8Array.of(0x7a, 0x6d);
+    const hi = Uint8Array.of(0x7a, 0x6e);
+    return files.flatMap((f) => f.ranges).filter((r) => (r.cf === 'write' || r.cf === 'default') && rangeOverlaps(r, lo, hi));
+  }
+
   /** Anything lost at all (ranges, uncertain rows, a WAL cut by damage, a skipped file)? */
   partial(files: readonly FileLoss[]): boolean {
     if (files.length > 0) return true;
@@ -185,6 +193,14 @@ export class SalvageTracker {
     return {
       status: this.partial(files) ? 'partial' : 'complete',
       salvageOlderVersions: this.olderVersions,
+      catalogLostRanges: this.catalogRanges(files).map((r) => ({
+        cf: r.cf,
+        file: r.file,
+        offset: r.offset,
+        first: describeKey(r.cf, r.smallest),
+        last: describeKey(r.cf, r.largest),
+        reason: r.reason,
+      })),
       tables: tables.map((t) => {
         const r = this.tableReport(t);
         return {
@@ -235,6 +251,10 @@ export class SalvageTracker {
         const b = (k: KeyInfo | null): string => (k === null ? '(unbounded)' : k.handle !== undefined ? `table ${k.tableId} handle ${k.handle}` : k.key);
         lines.push([`Lost range of ${t.db}.${t.table}`, `${x.cf} CF, ${x.file} offset ${x.offset}: ${b(x.first)} .. ${b(x.last)}`]);
       }
+    }
+    const cat = this.catalogRanges(files);
+    if (cat.length > 0) {
+      lines.push(['CATALOG damaged', `${cat.length} lost range(s) hold schema (meta) keys: tables may be missing or shown with an older schema`]);
     }
     for (const w of this.warnings) if (LOSS_WARNINGS.has(w.code)) lines.push([`Lost (${w.code})`, w.message]);
     return lines;

@@ -275,3 +275,40 @@ test('torn WAL tail: the WAL is read up to the tear in both modes (RocksDB point
   assert.ok(torn !== undefined, JSON.stringify(rep.warnings));
   assert.match(torn.message, /byte \d+/);
 });
+
+test('damaged block holding schema (meta) keys: reported as catalog damage', async () => {
+  const t = SalvagedSst.analyze(join(fixture, 'db', WRITE_L6));
+  // the last block of meta keys (the first ones hold the list of databases: without it --db big is unknown)
+  const meta = t.blocks.filter((b) => b.first[0] === 0x7a && b.first[1] === 0x6d).pop()!;
+  const d = copy();
+  patchFile(join(d, 'db', WRITE_L6), (b) => {
+    b[meta.offset + 3]! ^= 0x01;
+    return b;
+  });
+  const s = await dump(d, ['--salvage']);
+  assert.equal(s.code, 3, s.stderr);
+  const rep = JSON.parse(s.files.get('salvage-report.json')!) as { catalogLostRanges: { offset: number }[] };
+  assert.deepEqual(rep.catalogLostRanges.map((r) => r.offset), [meta.offset]);
+  assert.match(s.files.get('metadata')!, /CATALOG damaged/);
+});
+
+test('WAL damaged in the middle: strict exit 2 naming the WAL and offset; salvage stops there, exit 3, offset reported', async () => {
+  const d = copy();
+  const w = readdirSync(join(d, 'db')).find((n) => n.endsWith('.log'))!;
+  const p = join(d, 'db', w);
+  const size = readFileSync(p).length;
+  patchFile(p, (b) => {
+    b[Math.floor(size / 3)]! ^= 0x40;
+    return b;
+  });
+  const strict = await dump(d);
+  assert.equal(strict.code, 2);
+  assert.match(strict.stderr, new RegExp(`${w.replace('.', '\\.')}`));
+  const s = await dump(d, ['--salvage']);
+  assert.equal(s.code, 3, s.stderr);
+  const rep = JSON.parse(s.files.get('salvage-report.json')!) as { warnings: { code: string; message: string }[] };
+  const wc = rep.warnings.find((x) => x.code === 'wal-corruption');
+  assert.ok(wc !== undefined, JSON.stringify(rep.warnings));
+  assert.match(wc.message, /WAL damaged at byte \d+/);
+  assert.match(s.files.get('metadata')!, /Lost \(wal-corruption\)/);
+});
