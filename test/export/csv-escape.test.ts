@@ -1,0 +1,62 @@
+// The Dumpling-dialect escaping (csv.ts pushBackslashed, which scans long cells 32 bits at a
+// time) against a byte-at-a-time reference written from the rules in csv.ts's header
+// (0x00 -> \0, CR -> \r, LF -> \n, \ -> \\, first delimiter byte (or first separator byte when
+// the delimiter is empty) -> \ + byte), on random cells at every alignment inside a larger buffer.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { CsvFormatter, defaultCsvOptions, utf8, type CsvOptions } from '../../src/export/csv.js';
+
+function reference(cell: Uint8Array, special: number): number[] {
+  const out: number[] = [];
+  for (const c of cell) {
+    if (c === 0x00) out.push(0x5c, 0x30);
+    else if (c === 0x0d) out.push(0x5c, 0x72);
+    else if (c === 0x0a) out.push(0x5c, 0x6e);
+    else if (c === 0x5c) out.push(0x5c, 0x5c);
+    else if (c === special) out.push(0x5c, c);
+    else out.push(c);
+  }
+  return out;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+describe('dumpling escaping vs a byte-at-a-time reference', () => {
+  const cases: [string, CsvOptions, number][] = [
+    ['default', defaultCsvOptions(), 0x22],
+    ["delimiter '", { ...defaultCsvOptions(), delimiter: utf8("'") }, 0x27],
+    ['no delimiter, separator |', { ...defaultCsvOptions(), delimiter: new Uint8Array(0), separator: utf8('|') }, 0x7c],
+    ['delimiter 0x01', { ...defaultCsvOptions(), delimiter: Uint8Array.of(1) }, 0x01],
+  ];
+  for (const [name, opts, special] of cases) {
+    it(name, () => {
+      const r = rng(special);
+      const f = new CsvFormatter([{ name: 's', kind: 'string' }], opts);
+      const q = opts.delimiter;
+      const term = opts.lineTerminator;
+      const near = [0x00, 0x0a, 0x0d, 0x5c, special, 0x01, 0x09, 0x0c, 0x0e, 0x0f, 0x5b, 0x5d, 0x21, 0x23, 0xff, 0x80, 0xdc];
+      for (let n = 0; n < 20000; n++) {
+        const len = Math.floor(r() * (n % 3 === 0 ? 40 : 400));
+        const pad = Math.floor(r() * 13);
+        const backing = new Uint8Array(pad + len + Math.floor(r() * 9));
+        const density = [0, 0.001, 0.02, 0.3][n % 4]!;
+        for (let i = 0; i < backing.length; i++) {
+          backing[i] = r() < density ? near[Math.floor(r() * near.length)]! : 0x20 + Math.floor(r() * 0x5f);
+        }
+        const cell = backing.subarray(pad, pad + len);
+        const got = Buffer.from(f.row([cell])).toString('hex');
+        const want = Buffer.from([...q, ...reference(cell, special), ...q, ...term]).toString('hex');
+        assert.equal(got, want, `case ${n}: ${Buffer.from(cell).toString('hex')}`);
+      }
+    });
+  }
+});
