@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// npm run bench [-- --rows N --runs R --long-rows N --only scan|dump --cpu-prof]
+// npm run bench [-- --rows N --runs R --long-rows N --only scan|dump|long|resume --cpu-prof]
 //
 // Generates TiKV-shaped RocksDB directories with real RocksDB (tools/bench-gen, linked with
 // Debian's librocksdb; needs librocksdb-dev, rocksdb-tools, g++) under .bench/, then times
@@ -7,6 +7,7 @@
 //   scan:  tikv-export's engine full scan of the write CF  vs  ldb --column_family=write scan
 //   dump:  tikv-export dump of the sysbench table to CSV    vs  ldb scan of the write CF
 //   long:  tikv-export dump of the 1 KiB-row table          vs  ldb scan write + ldb scan default
+//   resume (only when asked): dump with checkpoints vs --no-checkpoint; --threads 2 vs 1
 // Ratios are ours / ldb's, measured in the same run: <= 1.0 means at least as fast as ldb.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
@@ -99,8 +100,10 @@ if (only.includes('scan') || only.includes('dump')) {
   const d = dataset('sysbench', rows, 'sysbench');
   console.log(`dataset: ${d.db}: ${rows} rows, ${(d.sstBytes / 1e9).toFixed(2)} GB of SSTs`);
   if (only.includes('scan')) {
+    // --cpu-prof: one profile per thread (main, tsx loader, prefetch worker) in .bench/profiles.
+    const prof = cpuProf ? ` --cpu-prof --cpu-prof-dir=${join(benchDir, 'profiles')}` : '';
     compare('engine scan of the write CF vs ldb scan', [
-      { name: 'tikv-export engine scan (write CF)', cmd: `${node} ${tsx.join(' ')} ${join(root, 'scripts', 'bench-scan.ts')} ${d.db} write > /dev/null` },
+      { name: 'tikv-export engine scan (write CF)', cmd: `${node}${prof} ${tsx.join(' ')} ${join(root, 'scripts', 'bench-scan.ts')} ${d.db} write > /dev/null` },
       { name: 'ldb scan (write CF)', cmd: `ldb --db=${d.ldbCopy} --column_family=write scan > /dev/null` },
     ], rows);
   }

@@ -21,7 +21,21 @@
  */
 import { Worker } from 'node:worker_threads';
 import { BLOCK_TRAILER_SIZE } from './block.js';
-import { BatchState, CTL_INTS, MAX_BATCH_BLOCKS, type BatchRequest, type SlotInit } from './block-prefetch-protocol.js';
+import {
+  BatchState,
+  BlockState,
+  CTL_BATCH,
+  CTL_COUNT,
+  CTL_INTS,
+  CTL_NEXT,
+  CTL_STATE,
+  MAX_BATCH_BLOCKS,
+  ctlBlock,
+  ctlLength,
+  ctlStart,
+  type BatchRequest,
+  type SlotInit,
+} from './block-prefetch-protocol.js';
 
 /** Stored bytes per batch (one positioned read); settable for tests. */
 let batchBytes = 512 * 1024;
@@ -34,11 +48,13 @@ const SLOT_BYTES = 16 * 1024 * 1024;
 const SLOTS_PER_CURSOR = 3;
 /** Slots in the process (shared memory = MAX_SLOTS * SLOT_BYTES); more cursors read in-thread. */
 const MAX_SLOTS = 24;
-/** Wait this long for a batch the worker is on before giving up on the worker. */
+/** Wait this long for a block the worker is on before giving up on the worker. */
 const STUCK_MS = 60_000;
+/** Spin this many times on a block the worker is finishing before sleeping on it. */
+const SPINS = 20_000;
 
 let enabled = process.env.TIKV_EXPORT_PREFETCH !== '0';
-/** Take over batches the worker has not started (off in tests, to make the worker do them). */
+/** Read blocks the worker has not started in-thread (off in tests, to make the worker do them). */
 let steal = true;
 let ready: Promise<boolean> | undefined;
 let worker: Worker | undefined;
@@ -108,11 +124,9 @@ function getWorker(): Worker | undefined {
 
 const enum Mode {
   Empty,
-  /** Posted to the worker; not looked at since. */
+  /** Posted to the worker: blocks come from it or are claimed by the caller. */
   Posted,
-  /** The worker has it (or finished it): blocks below ctl[1] are ready. */
-  Worker,
-  /** Read by the caller. */
+  /** Not posted (no worker, bad handle): the caller reads every block. */
   Local,
 }
 
@@ -124,6 +138,7 @@ class Slot {
   readonly out: SharedArrayBuffer;
   /** Known to the worker. */
   sent = false;
+  batch = 0;
   inUse = false;
   offsets: number[] = [];
   sizes: number[] = [];
@@ -138,7 +153,7 @@ class Slot {
   /** Free to hand to a cursor: not held, and the worker is not on it (nor about to be). */
   reusable(): boolean {
     if (this.inUse) return false;
-    const st = Atomics.load(this.ctl, 0);
+    const st = Atomics.load(this.ctl, CTL_STATE);
     return st !== BatchState.Claimed && st !== BatchState.Requested;
   }
 }
@@ -230,23 +245,45 @@ export class BlockPrefetcher {
       return undefined;
     }
     s.pos++;
-    if (s.mode === Mode.Posted) this.claimOrSteal(s);
-    if (s.mode !== Mode.Worker || !this.awaitBlock(s, k)) {
+    if (s.mode !== Mode.Posted || !this.fromWorker(s, k)) {
       stats.inThreadBlocks++;
       return undefined;
     }
     stats.workerBlocks++;
     const c = s.ctl;
-    return new Uint8Array(s.out, c[3 + 2 * k]!, c[4 + 2 * k]!);
+    return new Uint8Array(s.out, c[ctlStart(k)]!, c[ctlLength(k)]!);
   }
 
-  /** Stop and give the slots back (batches the worker has not started are cancelled). */
+  /**
+   * True when the worker delivered block k. If the worker has not claimed it yet, the caller
+   * claims it (and reads it in-thread); if the worker is on it, wait for it.
+   */
+  private fromWorker(s: Slot, k: number): boolean {
+    const c = s.ctl;
+    const at = ctlBlock(k);
+    let st = Atomics.load(c, at);
+    if (st === BlockState.Pending && steal && Atomics.compareExchange(c, CTL_NEXT, k, k + 1) === k) return false;
+    for (let i = 0; st === BlockState.Pending && i < SPINS; i++) st = Atomics.load(c, at);
+    while (st === BlockState.Pending) {
+      if (Atomics.wait(c, at, BlockState.Pending, STUCK_MS) === 'timed-out' && Atomics.load(c, at) === BlockState.Pending) {
+        // Stuck worker: stop using it. Its slots stay Claimed, so they are never reused.
+        workerFailed = true;
+        this.live = false;
+        return false;
+      }
+      st = Atomics.load(c, at);
+    }
+    return st === BlockState.Ready;
+  }
+
+  /** Stop and give the slots back (the worker stops at the next block it would claim). */
   dispose(): void {
     if (!this.live) return;
     this.live = false;
     for (const s of this.slots) {
-      if (s.mode === Mode.Posted || s.mode === Mode.Worker) {
-        Atomics.compareExchange(s.ctl, 0, BatchState.Requested, BatchState.Cancelled);
+      if (s.mode === Mode.Posted) {
+        Atomics.compareExchange(s.ctl, CTL_STATE, BatchState.Requested, BatchState.Cancelled);
+        Atomics.store(s.ctl, CTL_NEXT, MAX_BATCH_BLOCKS);
       }
       s.mode = Mode.Empty;
       s.inUse = false;
@@ -255,8 +292,8 @@ export class BlockPrefetcher {
 
   /** Next batch of handles from `ahead` into slot `s`, posted to the worker when possible. */
   private fill(s: Slot): void {
-    // The worker may have handed out the slot's last block but not yet marked it Done.
-    if (s.mode === Mode.Worker && !this.awaitDone(s)) {
+    // The worker may still be inside the slot's previous batch (between its last block and Done).
+    if (s.mode === Mode.Posted && !this.awaitDone(s)) {
       this.live = false;
       return;
     }
@@ -300,16 +337,21 @@ export class BlockPrefetcher {
       s.sent = true;
     }
     const n = s.offsets.length;
+    const c = s.ctl;
     for (let k = 0; k < n; k++) {
       s.req[2 * k] = s.offsets[k]!;
       s.req[2 * k + 1] = s.sizes[k]!;
+      c[ctlBlock(k)] = BlockState.Pending;
     }
-    Atomics.store(s.ctl, 1, 0);
-    Atomics.store(s.ctl, 2, n);
-    Atomics.store(s.ctl, 0, BatchState.Requested);
+    s.batch = (s.batch + 1) | 0;
+    Atomics.store(c, CTL_BATCH, s.batch);
+    Atomics.store(c, CTL_COUNT, n);
+    Atomics.store(c, CTL_NEXT, 0);
+    Atomics.store(c, CTL_STATE, BatchState.Requested); // last: publishes the fields above
     const req: BatchRequest = {
       kind: 'batch',
       id: s.id,
+      batch: s.batch,
       path: this.info.path,
       checksumType: this.info.checksumType,
       formatVersion: this.info.formatVersion,
@@ -319,41 +361,14 @@ export class BlockPrefetcher {
     s.mode = Mode.Posted;
   }
 
-  /** A posted batch the worker has not started is cancelled and read by the caller. */
-  private claimOrSteal(s: Slot): void {
-    const c = s.ctl;
-    if (steal && Atomics.compareExchange(c, 0, BatchState.Requested, BatchState.Cancelled) === BatchState.Requested) {
-      s.mode = Mode.Local;
-      return;
-    }
-    s.mode = Mode.Worker;
-  }
-
-  /** Wait until the worker has left the slot (state Done); false if it is stuck. */
+  /** Wait until the worker is not inside the slot (state not Claimed); false if it is stuck. */
   private awaitDone(s: Slot): boolean {
     const c = s.ctl;
     for (;;) {
-      const st = Atomics.load(c, 0);
+      const st = Atomics.load(c, CTL_STATE);
       if (st !== BatchState.Claimed) return true;
-      if (Atomics.wait(c, 0, st, STUCK_MS) === 'timed-out' && Atomics.load(c, 0) === BatchState.Claimed) {
+      if (Atomics.wait(c, CTL_STATE, st, STUCK_MS) === 'timed-out' && Atomics.load(c, CTL_STATE) === BatchState.Claimed) {
         workerFailed = true; // the slot stays Claimed, so it is never reused
-        return false;
-      }
-    }
-  }
-
-  /** Wait until the worker has delivered block k or finished; true if block k is there. */
-  private awaitBlock(s: Slot, k: number): boolean {
-    const c = s.ctl;
-    for (;;) {
-      const got = Atomics.load(c, 1);
-      if (got > k) return true;
-      const st = Atomics.load(c, 0);
-      if (st === BatchState.Done || st === BatchState.Cancelled) return Atomics.load(c, 1) > k;
-      if (Atomics.wait(c, 1, got, STUCK_MS) === 'timed-out' && Atomics.load(c, 1) === got && Atomics.load(c, 0) !== BatchState.Done) {
-        // Stuck worker: stop using it. The slot is never reused (its state is not Done).
-        workerFailed = true;
-        s.mode = Mode.Local;
         return false;
       }
     }
