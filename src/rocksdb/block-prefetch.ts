@@ -239,12 +239,16 @@ export class BlockPrefetcher {
       this.cur = (this.cur + 1) % SLOTS_PER_CURSOR;
       s = this.slots[this.cur]!;
     }
-    const k = s.pos;
+    let k = s.pos;
     if (k >= s.offsets.length || s.offsets[k] !== offset || s.sizes[k] !== size) {
-      this.dispose();
-      return undefined;
+      // A forward seek inside this batch skips blocks; anything else ends the prefetch.
+      k = s.offsets.indexOf(offset, k + 1);
+      if (k < 0 || s.sizes[k] !== size) {
+        this.dispose();
+        return undefined;
+      }
     }
-    s.pos++;
+    s.pos = k + 1;
     if (s.mode !== Mode.Posted || !this.fromWorker(s, k)) {
       stats.inThreadBlocks++;
       return undefined;
@@ -262,7 +266,15 @@ export class BlockPrefetcher {
     const c = s.ctl;
     const at = ctlBlock(k);
     let st = Atomics.load(c, at);
-    if (st === BlockState.Pending && steal && Atomics.compareExchange(c, CTL_NEXT, k, k + 1) === k) return false;
+    if (st === BlockState.Pending && steal) {
+      // Not claimed by the worker yet: claim it (and any skipped before it) and read it here.
+      let next = Atomics.load(c, CTL_NEXT);
+      while (next <= k) {
+        const was = Atomics.compareExchange(c, CTL_NEXT, next, k + 1);
+        if (was === next) return false;
+        next = was;
+      }
+    }
     for (let i = 0; st === BlockState.Pending && i < SPINS; i++) st = Atomics.load(c, at);
     while (st === BlockState.Pending) {
       if (Atomics.wait(c, at, BlockState.Pending, STUCK_MS) === 'timed-out' && Atomics.load(c, at) === BlockState.Pending) {

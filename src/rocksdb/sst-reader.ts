@@ -301,6 +301,12 @@ export class SstCursor implements InternalCursor {
 
   seek(target: Uint8Array): void {
     this.index.seek(target);
+    // A seek into the block the cursor is in reuses it (no re-read; a prefetch run goes on).
+    if (this.indexed && this.data !== undefined && this.index.valid() && this.index.handleOffset() === this.dataOffset) {
+      this.data.seek(target, true);
+      this.settle();
+      return;
+    }
     this.loadBlock();
     if (this.data !== undefined) this.data.seek(target, true);
     if (!this.indexed) {
@@ -378,9 +384,11 @@ export class SstCursor implements InternalCursor {
     this.nextSeqOffset = offset + size + BLOCK_TRAILER_SIZE;
     if (block === undefined) block = this.reader.readDataBlock({ offset, size });
     if (this.seqRun === 2 && this.prefetch === undefined) this.startPrefetch(offset);
-    this.dataOffset = offset;
     const keyBuf = this.data?.keyBuf;
-    this.data = new BlockIter(block, { file: this.reader.path, offset, what: 'data block' }, { keyBuf });
+    const it = new BlockIter(block, { file: this.reader.path, offset, what: 'data block' }, { keyBuf });
+    // Both only after the block parsed: seek() relies on dataOffset naming the block in `data`.
+    this.data = it;
+    this.dataOffset = offset;
   }
 
   /** Third consecutive block of a scan: let the worker read ahead (block-prefetch.ts). */

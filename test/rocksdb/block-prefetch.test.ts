@@ -152,3 +152,32 @@ test('with stealing (the default) scans are still exactly the sst_dump entries',
     setBlockPrefetch(true, { steal: false });
   }
 });
+
+test('forward seeks (same block, later block of the batch) keep one prefetch run and land right', () => {
+  for (const name of ['fv5-crc32c-none-datahash', 'fv3-crc32c-zstd-restart4', 'fv5-xxh3-lz4-binary']) {
+    const want = readScanFile(`${dir}${name}.scan.txt.gz`);
+    const firstOf = new Map<string, number>();
+    want.forEach((e, i) => {
+      if (!firstOf.has(e.key)) firstOf.set(e.key, i);
+    });
+    const keys = [...firstOf.keys()];
+    const r = SstReader.open(`${dir}${name}.sst`);
+    try {
+      const c = r.cursor();
+      c.seekToFirst();
+      for (let i = 0; i < 40; i++) c.next(); // a few blocks: prefetching has started
+      const runsBefore = blockPrefetchStats().cursors;
+      for (let j = 40; j < keys.length; j += 3) {
+        c.seek(Buffer.from(keys[j]!, 'hex'));
+        const e = want[firstOf.get(keys[j]!)!]!;
+        assert.ok(c.valid());
+        assert.equal(toHex(c.userKey()), e.key, `${name} key ${j}`);
+        assert.equal(c.seq(), e.seq);
+        assert.equal(toHex(c.value()), e.value);
+      }
+      assert.ok(blockPrefetchStats().cursors - runsBefore <= 1, `prefetch restarted ${blockPrefetchStats().cursors - runsBefore} times`);
+    } finally {
+      r.close();
+    }
+  }
+});
