@@ -27,6 +27,7 @@ import { parseTimeZone } from '../tidb/time-zone.js';
 import { parseAsOf, tsoToIso } from '../tikv/tso.js';
 import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-dir.js';
 import { makeProgress } from './progress.js';
+import { salvageRunOptions } from '../export/salvage-report.js';
 import { failuresText, multiInspectText, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
 export interface Io {
@@ -366,7 +367,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const ident = s.storeIdent();
     const dumpSource = s.dumpSource(o.timeZone);
     // chunks, checkpoint/resume and worker threads (worker-pool.ts)
-    const run = startChunkedRun(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), dumpSource, targets);
+    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize })), dumpSource, targets);
     try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
     const log = asLog(c.log);

@@ -17,7 +17,7 @@ import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataError, FormatError, UserError } from '../errors.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
-import { writeSalvageReport } from './salvage-report.js';
+import { damagedKeyRange, writeSalvageReport } from './salvage-report.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
@@ -372,7 +372,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
       summary.files = files.map((f) => `${f.name}.incomplete`);
       summary.rows = writer.rows;
       summary.bytes = writer.bytes;
-      summary.error = e.message;
+      summary.error = e.message + damagedKeyRange(e);
       summary.errorKind = 'corruption';
       log.error({ table: label, err: e.message, rowsKept: writer.rows }, `${label} is INCOMPLETE: ${e.message}; the ${writer.rows} row(s) read before it are in *.csv.incomplete`);
     }

@@ -23,6 +23,8 @@
  * way they are listed as uncertain.
  */
 import { rangeOverlaps, type FileLoss, type LostRange } from '../rocksdb/loss-report.js';
+import { SalvagedSst } from '../rocksdb/sst-salvage.js';
+import type { FormatError } from '../errors.js';
 import type { Warning } from '../rocksdb/types.js';
 import { decodeRecordKey } from '../tidb/record-key.js';
 import { compareBytes, cutDataKey, decodeDataKey } from '../tikv/mvcc-key.js';
@@ -279,6 +281,39 @@ export function writeSalvageReport(
   const partial = s.tracker.partial(files);
   if (partial) for (const [k, v] of lines) log.error({ salvage: true }, `${k}: ${v}`);
   return { partial, lines };
+}
+
+/**
+ * Strict mode: the key range an SST corruption error affects, for the message ("; affected
+ * keys table 202 handle 1255 .. table 202 handle 1260"), from a salvage read of that file.
+ * '' when it cannot be told.
+ */
+export function damagedKeyRange(e: FormatError): string {
+  const off = e.offset;
+  if (e.file === undefined || off === undefined || !/\.(sst|ldb)$/.test(e.file)) return '';
+  try {
+    const t = SalvagedSst.analyze(e.file);
+    const l = t.lost.find((x) => x.offset <= off && off < Math.max(x.end, x.offset + 1)) ?? (t.lost.length === 1 ? t.lost[0] : undefined);
+    if (l === undefined) return '';
+    const b = (k: Uint8Array | undefined): string => {
+      const d = describeKey('write', k);
+      return d === null ? '(unbounded)' : d.handle !== undefined ? `table ${d.tableId} handle ${d.handle}` : d.key;
+    };
+    return `; affected keys ${b(l.smallest)} .. ${b(l.largest)}`;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * --salvage runs its chunks in the main thread without a checkpoint: the loss bookkeeping
+ * (lost ranges, uncertain rows) lives in this process's session and covers every chunk only
+ * when every chunk is read by it in this run.
+ */
+export function salvageRunOptions<T extends { threads: number; checkpoint: boolean }>(salvage: boolean, log: { warn(obj: object, msg: string): void }, o: T): T {
+  if (!salvage) return o;
+  if (o.threads > 1) log.warn({}, '--salvage: chunks are read in the main thread, without a checkpoint (--threads ignored)');
+  return { ...o, threads: 1, checkpoint: false };
 }
 
 /** Warnings that mean data was not read. */

@@ -13,6 +13,7 @@
  * are committed) and the result carries the error; any other error propagates.
  */
 import { crc32c } from '@node-rs/crc32';
+import { damagedKeyRange } from './salvage-report.js';
 import { basename } from 'node:path';
 import { DataError, FormatError } from '../errors.js';
 import type { CsvFormatter } from './csv.js';
@@ -171,7 +172,7 @@ export function runChunk(
       }
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
-      res.error = e.message;
+      res.error = e.message + damagedKeyRange(e);
     }
     w.close();
     if (rejects !== undefined) {
