@@ -203,3 +203,10 @@ test('--as-of across nodes: versions merged by commit ts, each read at the same 
   const j = JSON.parse(r.stdout) as DumpJson;
   assert.equal(j.tables.some((t) => t.table === 'fresh'), false, 'table fresh is created at T52');
 });
+
+test('images of different clusters are not merged', async () => {
+  // fixtures/sample/node1 is cluster 7301234567890123456 (its expected.json), multinode is 7301234567890000066
+  const r = await run(['dbs', ...dirs(N[0]!, join('fixtures', 'sample', 'node1'))]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /different clusters \(node1: 7301234567890000066, node2: 7301234567890123456\)/);
+});
