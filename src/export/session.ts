@@ -93,6 +93,8 @@ class ChainedScan implements RowScan {
     private readonly filter?: (encodedKey: Uint8Array, rawKey: () => Uint8Array) => boolean,
   ) {}
 
+  private rowsSeen = 0;
+
   next(): boolean {
     for (;;) {
       if (this.cur === undefined) {
@@ -105,10 +107,13 @@ class ChainedScan implements RowScan {
       }
       if (this.cur.next()) {
         if (this.filter !== undefined && !this.filter(this.cur.encodedKey(), () => this.cur!.rawKey())) continue;
-        const k = this.cur.encodedKey();
-        while (this.fileIdx < this.files.length && compareBytes(this.files[this.fileIdx]!.largestKey, k) < 0) {
-          this.bytesPassed += this.files[this.fileIdx]!.size;
-          this.fileIdx++;
+        // progress accounting: files passed, checked every 256 rows (a key compare per row showed in profiles)
+        if ((++this.rowsSeen & 0xff) === 0) {
+          const k = this.cur.encodedKey();
+          while (this.fileIdx < this.files.length && compareBytes(this.files[this.fileIdx]!.largestKey, k) < 0) {
+            this.bytesPassed += this.files[this.fileIdx]!.size;
+            this.fileIdx++;
+          }
         }
         return true;
       }
