@@ -395,12 +395,12 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     if (run.resumed && o.json !== true) io.stderr.write(`tikv-export: resumed: ${run.reusedChunks} of ${run.totalChunks} chunks reused from the checkpoint\n`);
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
     if (o.json === true) {
-      const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode };
+      const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode, perNodeOnlyThisRun: run.resumed };
       c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), tables: result.tables, ...multi }, null, 2)}\n`);
     } else if (c.log.isLevelEnabled('info') || result.exitCode !== 0) {
       io.stderr.write(summaryTable(result.tables));
     }
-    if (c.multi !== undefined && perNode !== undefined && o.json !== true) io.stderr.write(nodeSummaryText(c.multi.session, perNode));
+    if (c.multi !== undefined && perNode !== undefined && o.json !== true) io.stderr.write(nodeSummaryText(c.multi.session, perNode, run.resumed));
     for (const t of result.tables) {
       if (t.error !== undefined) io.stderr.write(`tikv-export: INCOMPLETE ${t.db}.${t.table}: ${t.error}\n`);
     }

@@ -82,7 +82,7 @@ export function nodeReports(s: MultiSession, tables: readonly TableSummary[]): T
   return tables.filter((t) => t.skipped === undefined).map((t) => s.tableReport(t.db, t.table, t.physicalIds));
 }
 
-export function nodeSummaryText(s: MultiSession, reports: readonly TableNodeReport[]): string {
+export function nodeSummaryText(s: MultiSession, reports: readonly TableNodeReport[], resumed = false): string {
   const labels = s.nodeLabels();
   const head = ['table', ...labels, ...(s.includeOrphans ? ['orphan-only'] : []), 'holes'];
   const body = reports.map((r) => [
@@ -95,6 +95,7 @@ export function nodeSummaryText(s: MultiSession, reports: readonly TableNodeRepo
   const fmt = (cells: string[]): string => cells.map((c, i) => (i === 0 || i === cells.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   const orphanTotal = reports.reduce((a, r) => a + r.orphanOnlyRows, 0);
   let tail = s.includeOrphans ? `rows that came only from orphaned data (outside authoritative regions): ${orphanTotal}\n` : '';
+  if (resumed) tail += 'per-node counts cover only the chunks read in this run (chunks reused from the checkpoint are not counted)\n';
   const holed = reports.filter((r) => r.holes.length > 0).map((r) => `${r.db}.${r.table}`);
   if (holed.length > 0) tail += `tikv-export: HOLES in ${holed.join(', ')}: key ranges no node covers with a Normal region; rows stored there on the lost replicas are not in this dump\n`;
   return `rows per node:\n${[fmt(head), ...body.map(fmt)].join('\n')}\n${tail}`;
