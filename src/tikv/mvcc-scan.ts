@@ -302,7 +302,8 @@ export class LatestScanner {
       const n = decodeMcInto(this.keyBuf, this.keyLen, this.rawBuf);
       if (n < 0) return decodeDataKey(this.keyBuf.subarray(0, this.keyLen)); // throws the error
       this.rawLen = n;
-      this.rawView = this.rawBuf.subarray(0, n);
+      // keys of one table have one length: the view is reused while it still fits
+      if (this.rawView.length !== n || this.rawView.buffer !== this.rawBuf.buffer) this.rawView = this.rawBuf.subarray(0, n);
     }
     return this.rawView;
   }
