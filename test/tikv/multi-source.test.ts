@@ -154,3 +154,60 @@ for (const cf of ['write', 'default', 'lock']) {
     }
   });
 }
+
+// ---------------------------------------------------------------- random model check
+
+/** xorshift32: deterministic seeds, no timing. */
+function rng(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    return x / 2 ** 32;
+  };
+}
+
+test('random nodes, ranges and seeks: merged cursor = model (sorted union, clipped or annotated)', () => {
+  for (let seed = 1; seed <= 150; seed++) {
+    const r = rng(seed);
+    const key = (): string => `z${'abcd'[Math.floor(r() * 4)]}${'abcd'[Math.floor(r() * 4)]}${r() < 0.5 ? 'x' : ''}`;
+    const k = 1 + Math.floor(r() * 4);
+    const nodes = Array.from({ length: k }, (_, i) => {
+      const keys = [...new Set(Array.from({ length: Math.floor(r() * 12) }, key))];
+      const cuts = [...new Set(Array.from({ length: Math.floor(r() * 5) }, key))].sort();
+      const ranges: DataRange[] = [];
+      for (let c = 0; c + 1 < cuts.length; c += 2) ranges.push({ start: b(cuts[c]!), end: b(cuts[c + 1]!) });
+      return { keys, ranges, src: new ArraySource(keys.map((x) => [x, `n${i}`])) };
+    });
+    const inR = (i: number, x: string): boolean => nodes[i]!.ranges.some((g) => x >= s(g.start) && x < s(g.end));
+    for (const orphans of [false, true]) {
+      const model = new Map<string, { node: number; orphan: boolean }>();
+      const allKeys = [...new Set(nodes.flatMap((n) => n.keys))].sort();
+      for (const x of allKeys) {
+        const holders = nodes.map((n, i) => (n.keys.includes(x) && (orphans || inR(i, x)) ? i : -1)).filter((i) => i >= 0);
+        if (holders.length === 0) continue;
+        const auth = holders.find((i) => inR(i, x));
+        model.set(x, { node: auth ?? holders[0]!, orphan: auth === undefined });
+      }
+      const src = new MultiSource(nodes.map((n) => ({ source: n.src, ranges: n.ranges })), orphans);
+      const c = src.cursor('write');
+      const got: string[] = [];
+      for (c.seekToFirst(); c.valid(); c.next()) {
+        c.value();
+        got.push(`${s(c.userKey())}@${c.lastNode}${c.lastOrphanOnly ? '!' : ''}`);
+      }
+      const want = [...model.entries()].map(([x, m]) => `${x}@${m.node}${m.orphan ? '!' : ''}`);
+      assert.deepEqual(got, want, `seed ${seed} orphans ${orphans}`);
+      for (let q = 0; q < 5; q++) {
+        const t = key();
+        c.seek(b(t));
+        const first = [...model.keys()].find((x) => x >= t);
+        assert.equal(c.valid() ? s(c.userKey()) : undefined, first, `seed ${seed} seek ${t}`);
+      }
+      src.closeCursors();
+    }
+  }
+});
