@@ -45,6 +45,29 @@ export interface MergeInputs {
 }
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/**
+ * Bytewise comparison (as compareBytes) of keys `a` and `b` given DataViews over the same bytes:
+ * four bytes per step (big-endian words order like their bytes), the tail byte by byte.
+ * Merged keys share long prefixes (TiKV: 'z' + table prefix), which this skips 4x faster.
+ */
+function compareWords(a: Uint8Array, da: DataView, b: Uint8Array, db: DataView): number {
+  const la = a.length;
+  const lb = b.length;
+  const n = la < lb ? la : lb;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const x = da.getUint32(i);
+    const y = db.getUint32(i);
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  for (; i < n; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
 
 /**
  * Range tombstones for keys visited in ascending order (restarted by reset() on every seek).
@@ -310,6 +333,8 @@ export class MergingCursor implements KvCursor {
   private readonly children: (LazyCursor | LevelCursor)[];
   private readonly names: string[];
   private readonly keys: Uint8Array[];
+  /** DataViews over keys[i] (same bytes), for compareWords. */
+  private readonly views: DataView[];
   private readonly heap: number[] = [];
   private readonly tracker = new TombstoneTracker();
   private readonly start: Uint8Array | undefined;
@@ -349,6 +374,7 @@ export class MergingCursor implements KvCursor {
       this.names.push('');
     }
     this.keys = this.children.map(() => EMPTY);
+    this.views = this.children.map(() => EMPTY_VIEW);
   }
 
   private childName(i: number): string {
@@ -357,7 +383,7 @@ export class MergingCursor implements KvCursor {
   }
 
   private less(a: number, b: number): boolean {
-    const c = compareBytes(this.keys[a]!, this.keys[b]!);
+    const c = compareWords(this.keys[a]!, this.views[a]!, this.keys[b]!, this.views[b]!);
     if (c !== 0) return c < 0;
     // Same user key (rare): the newer entry first. Seqs are read only here and for the output.
     return this.children[a]!.seq() > this.children[b]!.seq();
@@ -396,7 +422,11 @@ export class MergingCursor implements KvCursor {
     if (!c.valid()) return false;
     const k = c.userKey();
     if (this.end !== undefined && compareBytes(k, this.end) >= 0) return false;
-    this.keys[i] = k;
+    if (k !== this.keys[i]) {
+      // A new view (cursors reuse theirs while the key length stays): a DataView for less().
+      this.keys[i] = k;
+      this.views[i] = new DataView(k.buffer, k.byteOffset, k.byteLength);
+    }
     return true;
   }
 
