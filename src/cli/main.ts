@@ -396,7 +396,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
     if (o.json === true) {
       const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode, perNodeOnlyThisRun: run.resumed };
-      c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), tables: result.tables, ...multi }, null, 2)}\n`);
+      c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), resumed: run.resumed, chunks: run.totalChunks, chunksReused: run.reusedChunks, tables: result.tables, ...multi }, null, 2)}\n`);
     } else if (c.log.isLevelEnabled('info') || result.exitCode !== 0) {
       io.stderr.write(summaryTable(result.tables));
     }

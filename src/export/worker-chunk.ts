@@ -142,33 +142,33 @@ export function runChunk(
   try {
     try {
       for (const seg of t.segments) {
-      const scan = source.scanRows(seg.physicalId, seg.range);
-      while (scan.next()) {
-        const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
-        const value = scan.value();
-        let line: Uint8Array;
-        try {
-          line = rowWriter.row(key, value);
-        } catch (e) {
-          if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
-          rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
-          const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(key), value: hexOf(value), commit_ts: scan.commitTs().toString(), error: e.message });
-          rejects.write(enc.encode(`${j}\n`));
-          res.rejected++;
-          continue;
+        const scan = source.scanRows(seg.physicalId, seg.range);
+        while (scan.next()) {
+          const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
+          const value = scan.value();
+          let line: Uint8Array;
+          try {
+            line = rowWriter.row(key, value);
+          } catch (e) {
+            if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
+            rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
+            const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(key), value: hexOf(value), commit_ts: scan.commitTs().toString(), error: e.message });
+            rejects.write(enc.encode(`${j}\n`));
+            res.rejected++;
+            continue;
+          }
+          maxTs.note(scan);
+          w.writeRow(line);
+          res.rows++;
+          if (onRows !== undefined && (res.rows & 0xfff) === 0) {
+            onRows(res.rows - reported, w.bytes - reportedBytes);
+            reported = res.rows;
+            reportedBytes = w.bytes;
+          }
         }
-        maxTs.note(scan);
-        w.writeRow(line);
-        res.rows++;
-        if (onRows !== undefined && (res.rows & 0xfff) === 0) {
-          onRows(res.rows - reported, w.bytes - reportedBytes);
-          reported = res.rows;
-          reportedBytes = w.bytes;
-        }
-      }
-      const c = scan.counters();
-      res.deleted += c.deleted;
-      res.missing += c.valuesMissing;
+        const c = scan.counters();
+        res.deleted += c.deleted;
+        res.missing += c.valuesMissing;
       }
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
