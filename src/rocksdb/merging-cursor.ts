@@ -186,6 +186,10 @@ class LazyCursor implements InternalCursor {
     }
     return this.c;
   }
+  /** The opened input's cursor (null before open and after release). */
+  inner(): InternalCursor | null {
+    return this.c;
+  }
   /** Close the input (an exhausted file need not hold a descriptor); reopened on the next seek. */
   release(): void {
     if (this.c !== null) {
@@ -223,6 +227,8 @@ class LazyCursor implements InternalCursor {
 class LevelCursor implements InternalCursor {
   private readonly files: LazyCursor[];
   private idx: number;
+  /** The open cursor of files[idx] (hot path: one call instead of two per operation). */
+  private cur: InternalCursor | null = null;
   constructor(
     sources: LazySource[],
     tracker: TombstoneTracker,
@@ -239,11 +245,13 @@ class LevelCursor implements InternalCursor {
   /** Close the file the cursor is in (at most one file of a level is open at a time). */
   release(): void {
     this.files[this.idx]?.release();
+    this.cur = null;
   }
   private settle(): void {
     // Move to following files while the current one is exhausted.
     while (this.idx < this.files.length && !this.files[this.idx]!.valid()) {
       this.files[this.idx]!.release();
+      this.cur = null;
       this.idx++;
       const f = this.files[this.idx];
       if (f === undefined) return;
@@ -252,6 +260,7 @@ class LevelCursor implements InternalCursor {
         return;
       }
       f.seekToFirst();
+      this.cur = f.inner();
     }
   }
   seekToFirst(): void {
@@ -264,6 +273,7 @@ class LevelCursor implements InternalCursor {
       return;
     }
     f.seekToFirst();
+    this.cur = f.inner();
     this.settle();
   }
   seek(target: Uint8Array): void {
@@ -280,30 +290,34 @@ class LevelCursor implements InternalCursor {
     const f = this.files[lo];
     if (f === undefined) return;
     if (this.end !== undefined && compareBytes(f.source.smallestKey, this.end) >= 0) {
+      this.release();
       this.idx = this.files.length;
       return;
     }
     f.seek(target);
+    this.cur = f.inner();
     this.settle();
   }
   valid(): boolean {
-    return this.idx < this.files.length && this.files[this.idx]!.valid();
+    const c = this.cur;
+    return c !== null && c.valid();
   }
   next(): void {
-    this.files[this.idx]!.next();
-    this.settle();
+    const c = this.cur!;
+    c.next();
+    if (!c.valid()) this.settle();
   }
   userKey(): Uint8Array {
-    return this.files[this.idx]!.userKey();
+    return this.cur!.userKey();
   }
   seq(): number {
-    return this.files[this.idx]!.seq();
+    return this.cur!.seq();
   }
   kind(): number {
-    return this.files[this.idx]!.kind();
+    return this.cur!.kind();
   }
   value(): Uint8Array {
-    return this.files[this.idx]!.value();
+    return this.cur!.value();
   }
 }
 
