@@ -10,7 +10,7 @@
  * Ground truth: the uninterrupted dump, itself checked against expected.json row counts.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -211,3 +211,97 @@ test('--keep-checkpoint --checkpoint-interval 0: the kept checkpoint holds the f
   const p = l.entries.get('progress') as { rowsInDoneChunks: number } | undefined;
   assert.ok(p !== undefined && p.rowsInDoneChunks > 0, 'progress flushed');
 });
+
+// ---- in process: rows that do not decode, spread over chunks, across a resume ----
+
+import { dumpTables, type DumpOptions } from '../../src/export/dump.js';
+import { ChunkedRun } from '../../src/export/worker-pool.js';
+import { defaultCsvOptions } from '../../src/export/csv.js';
+import { silentLog, type RowScan } from '../../src/export/source.js';
+import { intRecordKey } from '../../src/tidb/record-key.js';
+import { compareBytes } from '../../src/tikv/memcomparable.js';
+import { FakeSource, fakeDb, fakeTable, type FakeRow } from './support/fake-source.js';
+
+/** FakeSource whose scans honour `within` (real record keys for order) and with fixed boundaries. */
+class ChunkedFake extends FakeSource {
+  constructor(
+    private readonly data: Map<number, FakeRow[]>,
+    private readonly bounds: Map<number, number[]>,
+  ) {
+    super(data);
+  }
+  override scanRows(pid: number, within?: { start: Uint8Array; end: Uint8Array }): RowScan {
+    const inside = (h: number): boolean => {
+      if (within === undefined) return true;
+      const k = intRecordKey(pid, BigInt(h));
+      return compareBytes(k, within.start) >= 0 && (within.end.length === 0 || compareBytes(k, within.end) < 0);
+    };
+    const rows = (this.data.get(pid) ?? []).filter((r) => inside(r.handle));
+    return new FakeSource(new Map([[pid, rows]])).scanRows(pid);
+  }
+  chunkBoundaries(pid: number): Uint8Array[] {
+    return (this.bounds.get(pid) ?? []).map((h) => intRecordKey(pid, BigInt(h)));
+  }
+  sourceFiles(): { name: string; size: number }[] {
+    return [{ name: 'write/000001.sst', size: 1 }];
+  }
+}
+
+function chunkedDump(out: string, src: ChunkedFake, keep: boolean): { exitCode: number; resumed: boolean; reused: number } {
+  const csv = defaultCsvOptions();
+  const targets = [{ db: fakeDb('d'), table: fakeTable('a', 10) }, { db: fakeDb('d'), table: fakeTable('b', 11) }];
+  const run = ChunkedRun.prepare(
+    { outDir: out, csv, fileSize: 0, chunkBytes: 1, checkpoint: true, restart: false, keepCheckpoint: keep, intervalMs: 30_000, threads: 1, source: { dataDir: '/d', clusterId: '1', storeId: '1', readTs: undefined, schemaVersion: '1', timeZone: 'UTC' }, dbDir: '/d/db', log: silentLog },
+    src,
+    targets,
+  );
+  const o: DumpOptions = { outDir: out, csv, fileSize: 0, chunked: run, meta: { readTs: undefined, sourceDirs: ['/d'], timeZone: 'UTC', toolVersion: 't', extra: run.metadataLines() } };
+  const r = dumpTables(targets, src, o);
+  run.finish(true);
+  return { exitCode: r.exitCode, resumed: run.resumed, reused: run.reusedChunks };
+}
+
+test('rejected rows of several chunks land in one rejects file, in key order, also after a resume', () => {
+  const rows = new Map<number, FakeRow[]>([
+    [10, [1, 2, 3, 4, 5, 6, 7, 8, 9].map((h) => ({ handle: h, value: h === 2 || h === 7 ? `BAD${h}` : `n${h}|` }))],
+    [11, [{ handle: 1, value: 'x|' }]],
+  ]);
+  const src = new ChunkedFake(rows, new Map([[10, [4, 7]]]));
+  const out = join(tmp, 'rejects-chunks');
+  mkdirOut(out);
+  const r = chunkedDump(out, src, true);
+  assert.equal(r.exitCode, 3, 'rejected rows: partial');
+  const names = readdirSync(out).filter((n) => !n.startsWith('.')).sort();
+  assert.deepEqual(names, ['d-schema-create.sql', 'd.a-schema.sql', 'd.a.000000000.csv', 'd.a.000000001.csv', 'd.a.000000002.csv', 'd.a.rejects.jsonl', 'd.b-schema.sql', 'd.b.000000000.csv', 'metadata']);
+  assert.equal(readFileSync(join(out, 'd.a.000000000.csv'), 'latin1'), '"id","name","data"\r\n1,"n1",""\r\n3,"n3",""\r\n');
+  assert.equal(readFileSync(join(out, 'd.a.000000001.csv'), 'latin1'), '"id","name","data"\r\n4,"n4",""\r\n5,"n5",""\r\n6,"n6",""\r\n');
+  assert.equal(readFileSync(join(out, 'd.a.000000002.csv'), 'latin1'), '"id","name","data"\r\n8,"n8",""\r\n9,"n9",""\r\n');
+  const rejects = readFileSync(join(out, 'd.a.rejects.jsonl'), 'utf8');
+  assert.deepEqual(rejects.trim().split('\n').map((l) => Buffer.from((JSON.parse(l) as { value: string }).value, 'hex').toString()), ['BAD2', 'BAD7']);
+  const first = new Map(readdirSync(out).filter((n) => !n.startsWith('.')).map((n) => [n, readFileSync(join(out, n))]));
+
+  // as after a crash during chunk 2 of table a: its record gone, its file half there, a tmp file
+  const cp = Checkpoint.open(out);
+  const keys = [...cp.load().entries.keys()].filter((k) => k.startsWith('done/1.10/')).sort();
+  cp.write([], [keys[2]!, ...[...cp.load().entries.keys()].filter((k) => k.startsWith('done/1.11/'))]);
+  cp.close();
+  writeFileSync(join(out, 'd.a.000000002.csv'), 'half');
+  writeFileSync(join(out, 'd.a.000000002.csv.tmp-4242'), 'partial');
+  rmSync(join(out, 'metadata'));
+  const again = chunkedDump(out, src, false);
+  assert.equal(again.exitCode, 3);
+  assert.equal(again.resumed, true);
+  assert.equal(again.reused, 2);
+  const second = readdirSync(out).sort();
+  assert.deepEqual(second, [...first.keys()].sort(), 'no checkpoint, no tmp file left');
+  for (const [n, bytes] of first) {
+    if (n === 'metadata') continue;
+    assert.ok(readFileSync(join(out, n)).equals(bytes), `${n} identical after resume`);
+  }
+  assert.match(readFileSync(join(out, 'metadata'), 'utf8'), /\tResumed: yes, 2 of 4 chunks reused from the checkpoint/);
+});
+
+function mkdirOut(p: string): void {
+  rmSync(p, { recursive: true, force: true });
+  mkdirSync(p, { recursive: true });
+}
