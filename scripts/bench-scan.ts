@@ -1,7 +1,9 @@
 // Full scan of one column family with tikv-export's own RocksDB reader; prints the entry count.
 // Used by scripts/bench.mjs as the "engine" contender against `ldb scan`.
 //   node --import tsx scripts/bench-scan.ts <db-dir> [cf]
+// TIKV_EXPORT_PREFETCH=0 scans without the prefetch worker (single thread).
 import { RocksDb } from '../src/rocksdb/db.js';
+import { blockPrefetchStats } from '../src/rocksdb/block-prefetch.js';
 
 const [dir, cf = 'write'] = process.argv.slice(2);
 if (dir === undefined) {
@@ -17,4 +19,4 @@ for (c.seekToFirst(); c.valid(); c.next()) {
   bytes += c.userKey().length + c.value().length;
 }
 db.close();
-console.log(`${n} entries, ${bytes} bytes of keys and values`);
+console.log(`${n} entries, ${bytes} bytes of keys and values; prefetch ${JSON.stringify(blockPrefetchStats())}`);
