@@ -34,6 +34,7 @@ import { TRAILER_SIZE, compareBytes, compareInternalKeys, trailerSeq } from './i
 import { BLOCK_BASED_MAGIC, MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
 import { parseProperties, type TableProperties } from './sst-properties.js';
 import { parseRangeDelBlock } from './sst-range-del.js';
+import { IndexCursor } from './sst-index.js';
 import { SstReader } from './sst-reader.js';
 import { ValueType, type InternalCursor, type RangeTombstone } from './types.js';
 
@@ -83,7 +84,7 @@ const VALID_TYPES = new Set<number>([
   ValueType.ValuePreferredSeqno,
 ]);
 
-const MAX_SEQ_SCAN_STEPS = 400_000_000;
+const MAX_SEQ_SCAN_STEPS = 150_000_000;
 
 /** crc32c table (Castagnoli, reflected 0x82f63b78) for the incremental boundary search. */
 const CRC_TABLE = (() => {
@@ -138,6 +139,7 @@ function scanDataBlock(
   file: string,
   offset: number,
   prevLast: Uint8Array | undefined,
+  firstBlockSize?: number,
 ): { first: Uint8Array; last: Uint8Array; entries: number } | string {
   let it: BlockIter;
   try {
@@ -159,10 +161,10 @@ function scanDataBlock(
         first = k.slice();
         // An index block's first value is the handle of the first data block (offset 0).
         const v = it.value();
-        if (v.length >= 2 && v[0] === 0) {
+        if (firstBlockSize !== undefined && v.length >= 2 && v[0] === 0) {
           try {
             const h = decodeBlockHandle(v, 0);
-            if (h.handle.offset === 0 && h.handle.size > 0 && h.handle.size < offset) return 'looks like an index block';
+            if (h.handle.offset === 0 && h.handle.size === firstBlockSize) return 'looks like an index block';
           } catch {
             // not a handle
           }
@@ -201,6 +203,7 @@ export class SalvagedSst {
   private fileHandle: FileReader | undefined;
   private params: BlockParams;
   private readonly opts: SstSalvageOptions;
+  private metaHandles: Map<string, BlockHandle> | undefined;
 
   private constructor(file: FileReader, opts: SstSalvageOptions) {
     this.fileHandle = file;
@@ -290,7 +293,7 @@ export class SalvagedSst {
     this.sequentialMode();
   }
 
-  private indexMode(reader: SstReader, handles: BlockHandle[]): void {
+  private indexMode(reader: { readDataBlock(h: BlockHandle): Uint8Array }, handles: BlockHandle[]): void {
     let pending: { offset: number; end: number; blocks: number; reason: string } | undefined;
     let prevLast: Uint8Array | undefined;
     for (const h of handles) {
@@ -361,11 +364,7 @@ export class SalvagedSst {
     }
     const ft = this.footer;
     dataEnd = ft.footerOffset;
-    if (ft.checksumType === ChecksumType.Crc32c) {
-      this.params = { ...this.params, checksumType: ft.checksumType, formatVersion: ft.formatVersion, baseContextChecksum: ft.baseContextChecksum };
-    } else {
-      this.notes.push(`footer says checksum type ${ft.checksumType}; sequential discovery assumes crc32c`);
-    }
+    this.params = { ...this.params, checksumType: ft.checksumType, formatVersion: ft.formatVersion, baseContextChecksum: ft.baseContextChecksum };
     const sane = (h: BlockHandle): boolean => h.offset + h.size + BLOCK_TRAILER_SIZE <= ft.footerOffset;
     if (ft.indexHandle !== undefined && sane(ft.indexHandle)) metaOffsets.push(ft.indexHandle.offset);
     if (sane(ft.metaindexHandle)) metaOffsets.push(ft.metaindexHandle.offset);
@@ -376,6 +375,7 @@ export class SalvagedSst {
       const handles = new Map<string, BlockHandle>();
       for (it.seekToFirst(); it.valid(); it.next()) handles.set(dec.decode(it.key()), decodeBlockHandle(it.value(), 0).handle);
       for (const h of handles.values()) if (sane(h)) metaOffsets.push(h.offset);
+      this.metaHandles = handles;
       const ph = handles.get('rocksdb.properties');
       if (ph !== undefined) {
         try {
@@ -439,24 +439,94 @@ export class SalvagedSst {
       this.globalSeqno = this.properties.globalSeqno !== 0 ? this.properties.globalSeqno : this.opts.fallbackGlobalSeqno;
     }
     const limit = Math.min(dataEnd, this.size);
+    const hints = this.indexHints(limit);
+    if (hints !== undefined && hints.length > 0) {
+      // The index block (verified or not) still lists the data blocks: use its handles as hints,
+      // every block verified by its own checksum; sequential discovery covers what follows.
+      this.indexMode({ readDataBlock: (h) => this.readVerified(h, 'data block', this.params.dict) }, hints);
+      // Where a hint did not lead to a verified block (the hint itself may be damaged), and after
+      // the last hint, discover blocks sequentially between the verified ones.
+      this.lost.splice(0);
+      const expected = this.properties?.numDataBlocks;
+      const gaps: { s: number; e: number; after: Uint8Array | undefined; before: Uint8Array | undefined }[] = [];
+      let prevEnd = 0;
+      let prevLast: Uint8Array | undefined;
+      for (const b of this.blocks) {
+        if (b.offset > prevEnd) gaps.push({ s: prevEnd, e: b.offset, after: prevLast, before: b.first });
+        prevEnd = b.offset + b.size + BLOCK_TRAILER_SIZE;
+        prevLast = b.last;
+      }
+      if (prevEnd < limit && !(expected !== undefined && this.blocks.length >= expected)) gaps.push({ s: prevEnd, e: limit, after: prevLast, before: undefined });
+      for (const g of gaps) this.discover(g.s, g.e, g.after, g.before, true);
+      this.blocks.sort((a, b) => a.offset - b.offset);
+      this.lost.sort((a, b) => a.offset - b.offset);
+      return;
+    }
+    this.discover(0, limit, undefined);
+  }
+
+  /**
+   * Data-block handles from the index block even when it does not verify (its bytes are only
+   * hints: each block they point to must verify). Undefined when no index can be located.
+   */
+  private indexHints(limit: number): BlockHandle[] | undefined {
+    const ft = this.footer;
+    if (ft === undefined) return undefined;
+    const ih = ft.indexHandle ?? this.metaHandles?.get('rocksdb.index');
+    if (ih === undefined || ih.offset + ih.size + BLOCK_TRAILER_SIZE > ft.footerOffset) return undefined;
+    let block: Uint8Array;
+    try {
+      block = this.readVerified(ih, 'index block');
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+      const raw = this.file.read(ih.offset, ih.size + BLOCK_TRAILER_SIZE, 'index block');
+      if (raw[ih.size] !== 0) return undefined; // compressed and unverified: do not guess
+      block = raw.subarray(0, ih.size);
+      this.notes.push(`index block does not verify (${e.message}); its handles are used as hints only`);
+    }
+    const p = this.properties;
+    const settings = {
+      indexType: p?.indexType ?? 0,
+      keyIsUserKey: p?.indexKeyIsUserKey ?? ft.formatVersion >= 3,
+      valueDeltaEncoded: p?.indexValueIsDeltaEncoded ?? ft.formatVersion >= 4,
+    };
+    const out: BlockHandle[] = [];
+    try {
+      const ic = new IndexCursor(block, { file: this.path, offset: ih.offset, what: 'index block' }, settings, (h, what) => this.readVerified(h, what));
+      let next = 0;
+      for (ic.seekToFirst(); ic.valid(); ic.next()) {
+        const h = { offset: ic.handleOffset(), size: ic.handleSize() };
+        // Plausible only: in file order, inside the data region.
+        if (h.offset < next || h.offset + h.size + BLOCK_TRAILER_SIZE > limit) break;
+        out.push(h);
+        next = h.offset + h.size + BLOCK_TRAILER_SIZE;
+      }
+    } catch (e) {
+      if (!(e instanceof FormatError)) throw e;
+    }
+    return out;
+  }
+
+  /** Sequential block discovery over [start, limit) (crc32c files only). */
+  private discover(start: number, limit: number, after: Uint8Array | undefined, before?: Uint8Array, gap = false): void {
     if (this.params.checksumType !== ChecksumType.Crc32c) {
-      this.addLost(0, limit, undefined, 'sequential block discovery needs crc32c checksums', undefined, undefined);
+      this.addLost(start, limit, undefined, `sequential block discovery needs crc32c checksums (file uses type ${this.params.checksumType})`, after, before);
       return;
     }
     const maxBlock = this.opts.maxBlockSize ?? 4 << 20;
-    let pos = 0;
+    let pos = start;
     let lostStart = -1;
     let lostReason = '';
-    let prevLast: Uint8Array | undefined;
+    let prevLast: Uint8Array | undefined = after;
     let budget = MAX_SEQ_SCAN_STEPS;
     let stop = false;
     let largest = 0;
-    // Sequential mode reads the data region once (salvage of a damaged file only).
-    const buf = this.file.read(0, limit, 'data region');
+    // The region is read once (salvage of a damaged file only); buf[i - start] = file byte i.
+    const buf = this.file.read(start, limit - start, 'data region');
     while (!stop && pos + BLOCK_TRAILER_SIZE <= limit && budget > 0) {
       // No block starts with two zero bytes (an uncompressed block's first entry has
       // shared = 0 and a non-zero key length; compressed blocks start with a non-zero length).
-      if (buf[pos] === 0 && buf[pos + 1] === 0) {
+      if (buf[pos - start] === 0 && buf[pos - start + 1] === 0) {
         if (lostStart < 0) {
           lostStart = pos;
           lostReason = `zeroed bytes where a data block should start (offset ${pos})`;
@@ -470,10 +540,11 @@ export class SalvagedSst {
       let nonData: string | undefined;
       let undecodable: { end: number; reason: string } | undefined;
       const at = pos;
-      budget -= findCrcTrailers(buf, at, winEnd, 0, this.params.baseContextChecksum, (e) => {
+      budget -= findCrcTrailers(buf, at - start, winEnd - start, start, this.params.baseContextChecksum, (le) => {
+        const e = le + start;
         let data: Uint8Array;
         try {
-          const out = decompressBlock(buf[e]!, buf.subarray(at, e), this.params.formatVersion, {
+          const out = decompressBlock(buf[le]!, buf.subarray(at - start, le), this.params.formatVersion, {
             file: this.path, offset: at, what: 'data block', dict: this.params.dict });
           data = Buffer.isBuffer(out) ? new Uint8Array(out.buffer, out.byteOffset, out.length) : out;
         } catch (err) {
@@ -483,7 +554,8 @@ export class SalvagedSst {
           undecodable = { end: e, reason: err.message };
           return true;
         }
-        const r = scanDataBlock(data, this.path, at, prevLast);
+        const b0 = this.blocks[0];
+        const r = scanDataBlock(data, this.path, at, prevLast, b0 !== undefined && b0.offset === 0 ? b0.size : undefined);
         if (typeof r === 'string') {
           nonData = r;
           return true;
@@ -513,6 +585,7 @@ export class SalvagedSst {
       }
       if (nonData !== undefined) {
         // A verified block that is not a data block: the data region (only data blocks) ends here.
+        this.notes.push(`data region ends at ${pos}: verified block is not a data block (${nonData})`);
         if (lostStart >= 0) {
           this.addLost(lostStart, pos, undefined, lostReason, prevLast, undefined);
           lostStart = -1;
@@ -526,18 +599,18 @@ export class SalvagedSst {
       }
       pos++;
     }
-    if (lostStart >= 0) this.addLost(lostStart, limit, undefined, lostReason, prevLast, undefined);
-    else if (!stop && this.footer === undefined && budget > 0) {
+    if (lostStart >= 0) this.addLost(lostStart, limit, undefined, lostReason, prevLast, before);
+    else if (!gap && !stop && this.footer === undefined && budget > 0) {
       // No footer and the walk did not reach the meta blocks: whatever followed the last good
       // block (the file was cut, or its end is damaged) is unknown.
       this.addLost(pos, this.size, undefined, `end of the data region not found (${this.openError?.message ?? 'no footer'})`, prevLast, undefined);
     }
     if (budget <= 0) this.notes.push('sequential discovery stopped: work budget exhausted');
     if (!stop && lostStart < 0 && pos < limit && pos + BLOCK_TRAILER_SIZE > limit) {
-      this.addLost(pos, limit, undefined, 'file ends inside a block', prevLast, undefined);
+      this.addLost(pos, limit, undefined, gap ? 'bytes between verified blocks' : 'file ends inside a block', prevLast, before);
     }
     const exp = this.properties?.numDataBlocks;
-    if (exp !== undefined && exp > 0 && this.blocks.length < exp && this.lost.length === 0) {
+    if (!gap && start === 0 && exp !== undefined && exp > 0 && this.blocks.length < exp && this.lost.length === 0) {
       // Data region cut short (e.g. a truncated file whose tail held data blocks).
       this.addLost(pos, this.size, exp - this.blocks.length, 'data blocks missing at the end of the data region', prevLast, undefined);
     }
