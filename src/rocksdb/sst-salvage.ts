@@ -480,8 +480,14 @@ export class SalvagedSst {
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
       const raw = this.file.read(ih.offset, ih.size + BLOCK_TRAILER_SIZE, 'index block');
-      if (raw[ih.size] !== 0) return undefined; // compressed and unverified: do not guess
-      block = raw.subarray(0, ih.size);
+      try {
+        const out = decompressBlock(raw[ih.size]!, raw.subarray(0, ih.size), this.params.formatVersion, { file: this.path, offset: ih.offset, what: 'index block' });
+        block = Buffer.isBuffer(out) ? new Uint8Array(out.buffer, out.byteOffset, out.length) : out;
+      } catch (e2) {
+        if (!(e2 instanceof FormatError)) throw e2;
+        this.notes.push(`index block does not verify and does not decompress (${e2.message}): no hints`);
+        return undefined;
+      }
       this.notes.push(`index block does not verify (${e.message}); its handles are used as hints only`);
     }
     const p = this.properties;
