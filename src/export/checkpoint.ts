@@ -48,12 +48,9 @@ export class SyncLevel {
     this.port = port1;
     this.worker = spawnWorker('worker-level', { path, port: port2, signal }, [port2]);
     this.worker.unref();
-    try {
-      this.call({ op: 'open' });
-    } catch (e) {
-      void this.worker.terminate();
-      throw e;
-    }
+    // not awaited: the worker starts and opens LevelDB while the caller plans; a failure to
+    // open is thrown by the first call (requests are answered in order)
+    this.port.postMessage({ op: 'open', id: ++this.seq });
   }
 
   private call(req: Omit<LevelRequest, 'id'>): LevelResponse {
@@ -65,7 +62,10 @@ export class SyncLevel {
       const m = receiveMessageOnPort(this.port);
       if (m !== undefined) {
         const r = m.message as LevelResponse;
-        if (r.id !== id && r.id !== -1) continue;
+        if (r.id !== id && r.id !== -1) {
+          if (!r.ok) throw levelError(this.path, r.error ?? 'unknown error'); // e.g. the open
+          continue;
+        }
         if (!r.ok) throw levelError(this.path, r.error ?? 'unknown error');
         return r;
       }
@@ -88,6 +88,8 @@ export class SyncLevel {
     this.closed = true;
     try {
       this.call({ op: 'close' });
+    } catch {
+      // never opened (the error was reported by an earlier call): nothing to close
     } finally {
       void this.worker.terminate();
     }

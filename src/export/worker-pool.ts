@@ -164,11 +164,13 @@ export class ChunkedRun implements TableChunkRunner {
       Checkpoint.remove(o.outDir);
       for (const n of readdirSync(o.outDir)) if (isOurOutput(n)) rmSync(join(o.outDir, n), { force: true });
     }
-    const fp = this.fingerprint(targets);
     let loaded: Map<string, unknown> | undefined;
-    if (o.checkpoint) {
-      const existed = Checkpoint.exists(o.outDir);
-      cp = Checkpoint.open(o.outDir);
+    const existed = o.checkpoint && Checkpoint.exists(o.outDir);
+    // the checkpoint's worker starts and opens LevelDB while the source is fingerprinted and planned
+    if (o.checkpoint) cp = Checkpoint.open(o.outDir);
+    const fp = this.fingerprint(targets);
+    const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : []));
+    if (cp !== undefined) {
       this.checkpoint = cp;
       if (existed) {
         const l = cp.load();
@@ -203,7 +205,7 @@ export class ChunkedRun implements TableChunkRunner {
       const t = targets[ti]!;
       if (!isDumpable(t.table)) continue;
       const key = tableKey(t);
-      const chunks = this.planTable(t.table);
+      const chunks = planned[ti]!;
       const stored = loaded?.get(`plan/${key}`) as ChunkSpec[] | undefined;
       if (loaded !== undefined && stored !== undefined && JSON.stringify(stored) !== JSON.stringify(chunks)) {
         cp?.close();

@@ -52,7 +52,9 @@ test('a checkpoint in use is refused with a clear message', () => {
   const out = join(tmp, 'b');
   const cp = Checkpoint.open(out);
   try {
-    assert.throws(() => Checkpoint.open(out), /in use by another tikv-export process/);
+    const second = Checkpoint.open(out);
+    assert.throws(() => second.load(), /in use by another tikv-export process/);
+    second.close();
   } finally {
     cp.close();
   }
