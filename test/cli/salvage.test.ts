@@ -247,6 +247,8 @@ test('MANIFEST cut mid-record: salvage uses the complete edits (+ later files) a
   const s = await dump(d, ['--salvage']);
   assert.ok(s.code === 0 || s.code === 3, s.stderr);
   checkSalvage(s);
+  const rep = JSON.parse(s.files.get('salvage-report.json')!) as { warnings: { code: string; message: string }[] };
+  assert.ok(rep.warnings.some((w) => w.code === 'manifest-note' && /MANIFEST cut mid-record at byte \d+/.test(w.message)), JSON.stringify(rep.warnings));
   for (const t of ['items', 'notes', 'logs']) assert.deepEqual(rowsOf(s, t), rowsOf(base, t));
 });
 
