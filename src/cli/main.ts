@@ -409,6 +409,9 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     } else if (result.exitCode === 3) {
       io.stderr.write('tikv-export: PARTIAL dump: some rows could not be exported (see *.rejects.jsonl, "missing" above and the metadata file)\n');
     }
+    if (o.salvage === true || o.salvageOlderVersions === true) {
+      io.stderr.write(`tikv-export: salvage: ${result.exitCode === 0 ? 'nothing was lost' : 'lost key ranges and uncertain rows are listed per table'} in ${join(o.out, 'salvage-report.json')}\n`);
+    }
     return c.exit(result.exitCode);
     } catch (e) {
       run.abort();
