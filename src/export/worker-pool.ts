@@ -172,8 +172,10 @@ export class ChunkedRun implements TableChunkRunner {
     const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : []));
     if (cp !== undefined) {
       this.checkpoint = cp;
+      // always read it (cheap when new): a checkpoint locked by another running dump must stop
+      // this one here, before anything in --out is deleted
+      const l = cp.load();
       if (existed) {
-        const l = cp.load();
         if (l.corrupt.length > 0) log.warn({ entries: l.corrupt.length }, `${l.corrupt.length} checkpoint entr(ies) failed their checksum: treated as not done`);
         const meta = l.entries.get('meta') as Fingerprint | undefined;
         const anyDone = [...l.entries.keys()].some((k) => k.startsWith('done/')) || l.corrupt.length > 0;

@@ -305,3 +305,22 @@ function mkdirOut(p: string): void {
   rmSync(p, { recursive: true, force: true });
   mkdirSync(p, { recursive: true });
 }
+
+test('a checkpoint held by another running dump: exit 1 "in use", and nothing in --out is touched', () => {
+  const out = join(tmp, 'in-use');
+  assert.equal(dump(FIXTURE, out, ['--keep-checkpoint', '--threads', '1']).code, 0);
+  const ours = (): string[] => listAll(out).filter((f) => !f.startsWith(CHECKPOINT_DIR));
+  const before = ours();
+  const held = Checkpoint.open(out);
+  try {
+    held.load(); // this process now holds LevelDB's LOCK, like a running dump
+    const r = dump(FIXTURE, out, ['--threads', '1']);
+    assert.equal(r.code, 1, r.stderr);
+    assert.match(r.stderr, /in use by another tikv-export process/);
+    assert.deepEqual(ours(), before);
+  } finally {
+    held.close();
+  }
+  rmSync(join(out, CHECKPOINT_DIR), { recursive: true });
+  assertSameDump(out, baseline, 'untouched');
+});
