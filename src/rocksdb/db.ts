@@ -212,7 +212,9 @@ export class RocksDb {
   private readonly wals: WalFile[];
   private closed = false;
   private salvage = false;
-  private readonly salvaged = new Map<string, { t: SalvagedSst | undefined; loss: FileLoss | undefined }>();
+  /** Salvage analyses by path: the loss stays; the block list (t) is dropped when a scan closes
+   *  the file (memory: first/last key per block) and rebuilt if the file is opened again. */
+  private readonly salvaged = new Map<string, { t: SalvagedSst | undefined; loss: FileLoss | undefined; missing: boolean }>();
 
   private constructor(
     readonly dir: string,
@@ -482,18 +484,18 @@ export class RocksDb {
   }
 
   /** Salvage mode: analyze a live file once (cached); its loss, if any, is recorded. */
-  private salvageFile(f: LiveFile): { t: SalvagedSst | undefined; loss: FileLoss | undefined } {
+  private salvageFile(f: LiveFile): { t: SalvagedSst | undefined; loss: FileLoss | undefined; missing: boolean } {
     let e = this.salvaged.get(f.path);
-    if (e === undefined) {
+    if (e === undefined || (e.t === undefined && !e.missing)) {
       try {
         const t = SalvagedSst.analyze(f.path, {
           ...(f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq, expectedSize: f.size, smallestKey: f.smallestKey, largestKey: f.largestKey } : {}),
         });
-        e = { t, loss: fileLoss(f, t) };
+        e = { t, loss: fileLoss(f, t), missing: false };
       } catch (err) {
         const errno = (err as NodeJS.ErrnoException).code;
         if (errno === undefined) throw err;
-        e = { t: undefined, loss: missingFileLoss(f, `live SST cannot be opened: ${errno}`) };
+        e = { t: undefined, loss: missingFileLoss(f, `live SST cannot be opened: ${errno}`), missing: true };
       }
       this.salvaged.set(f.path, e);
     }
@@ -542,6 +544,8 @@ export class RocksDb {
         close: () => {
           t?.close();
           t = undefined;
+          const e = this.salvaged.get(f.path);
+          if (e !== undefined) e.t = undefined;
         },
       };
     }
