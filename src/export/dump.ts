@@ -13,7 +13,8 @@
  * Every file is written tmp+rename (file-writer.ts), so a final name always means complete;
  * `metadata` is written last, so a dump directory without it did not finish.
  */
-import { mkdirSync, readdirSync, renameSync, statSync } from 'node:fs';
+import { readdirSync, renameSync, statSync } from 'node:fs';
+import { makeDirs } from './out-paths.js';
 import { join } from 'node:path';
 import { DataError, FormatError, UserError } from '../errors.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -127,11 +128,7 @@ export function prepareOutDir(outDir: string, sourceDirs: readonly string[], rea
   try {
     st = statSync(outDir);
   } catch {
-    try {
-      mkdirSync(outDir, { recursive: true });
-    } catch (e) {
-      throw new UserError(`cannot create --out ${outDir}: ${(e as Error).message}`);
-    }
+    makeDirs('--out', outDir); // one level at a time (out-paths.ts): recursive mkdir spins on /proc
     return;
   }
   if (!st.isDirectory()) throw new UserError(`--out ${outDir} exists and is not a directory`);
