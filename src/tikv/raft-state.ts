@@ -252,6 +252,32 @@ export function decodeRaftApplyState(buf: Uint8Array): RaftApplyState {
 
 // ---------------------------------------------------------------- readers over a CfSource
 
+/**
+ * Re-throw a decoder error with where it came from: `<what> does not decode: <decoder>: <reason>
+ * (<key>, value offset N, ...)`. The inner message already names the innermost decoder that
+ * failed (e.g. "metapb.Region: premature EOF"); its code prefix and detail suffix are stripped so
+ * nothing is said twice, and its offset (relative to the value, not to a file) is labelled so.
+ */
+function locate(e: FormatError, what: string, key: string): FormatError {
+  // FormatError's message is `${code}: ${message} (${details})`; rebuild the details to strip them.
+  const inner: string[] = [];
+  if (e.file !== undefined) inner.push(`file ${e.file}`);
+  if (e.offset !== undefined) inner.push(`offset ${e.offset}`);
+  if (e.context !== undefined) inner.push(e.context);
+  if (e.expected !== undefined) inner.push(`expected ${e.expected}`);
+  if (e.found !== undefined) inner.push(`found ${e.found}`);
+  let bare = e.message.startsWith(`${e.code}: `) ? e.message.slice(e.code.length + 2) : e.message;
+  const suffix = inner.length > 0 ? ` (${inner.join(', ')})` : '';
+  if (suffix !== '' && bare.endsWith(suffix)) bare = bare.slice(0, bare.length - suffix.length);
+  const decoder = `${what.split(' ')[0]}: `; // the outer decoder is already named by `what`
+  if (bare.startsWith(decoder)) bare = bare.slice(decoder.length);
+  const parts = [key];
+  if (e.file !== undefined) parts.push(`file ${e.file}`);
+  if (e.offset !== undefined) parts.push(`value offset ${e.offset}`);
+  if (e.context !== undefined) parts.push(e.context);
+  return new FormatError(e.code, `${what} does not decode: ${bare}`, { expected: e.expected, found: e.found, context: parts.join(', ') });
+}
+
 /** The store identity (cluster id, store id, API version), or undefined when the key is absent. */
 export function readStoreIdent(source: CfSource): StoreIdent | undefined {
   const end = Uint8Array.of(...STORE_IDENT_KEY, 0x00); // smallest key after 01 01
@@ -261,7 +287,7 @@ export function readStoreIdent(source: CfSource): StoreIdent | undefined {
   try {
     return decodeStoreIdent(c.value());
   } catch (e) {
-    if (e instanceof FormatError) throw new FormatError(e.code, `bad StoreIdent: ${e.message}`, { context: 'default CF key 0101' });
+    if (e instanceof FormatError) throw locate(e, 'StoreIdent', 'default CF key 0101');
     throw e;
   }
 }
@@ -314,7 +340,7 @@ export function readRegions(source: CfSource): RegionInfo[] {
     try {
       st = decodeRegionLocalState(c.value());
     } catch (e) {
-      if (e instanceof FormatError) throw new FormatError(e.code, `bad RegionLocalState: ${e.message}`, { context: `raft CF key ${hex(k)}` });
+      if (e instanceof FormatError) throw locate(e, `RegionLocalState of region ${parsed.regionId}`, `raft CF key ${hex(k)}`);
       throw e;
     }
     const region = st.region;
@@ -355,7 +381,7 @@ export function readRegions(source: CfSource): RegionInfo[] {
         try {
           r.appliedIndex = decodeRaftApplyState(a.value()).appliedIndex;
         } catch (e) {
-          if (e instanceof FormatError) throw new FormatError(e.code, `bad RaftApplyState: ${e.message}`, { context: `raft CF key ${hex(key)}` });
+          if (e instanceof FormatError) throw locate(e, `RaftApplyState of region ${r.regionId}`, `raft CF key ${hex(key)}`);
           throw e;
         }
       }

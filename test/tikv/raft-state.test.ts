@@ -158,3 +158,74 @@ describe('readStoreIdent / readRegions over column families', () => {
     assert.equal(toHex(r!.startKeyEncoded), '616263');
   });
 });
+
+describe('decoder errors name the raft-CF key, the region and the decoder, once', () => {
+  const count = (s: string, sub: string): number => s.split(sub).length - 1;
+  it('a truncated RegionLocalState: one code prefix, region id, key, innermost decoder', () => {
+    const src = new MemCfSource();
+    const r = region(7n, new Uint8Array(0), new Uint8Array(0), [peer(2n, 4n)]);
+    const full = Uint8Array.from(ld(2, r));
+    // cut inside the nested metapb.Region: the outer length prefix promises more bytes than remain
+    src.put('raft', fromHex('0103000000000000000701'), full.subarray(0, full.length - 3));
+    assert.throws(
+      () => readRegions(src),
+      (e: unknown) => {
+        assert.ok(e instanceof FormatError);
+        assert.equal(e.code, 'truncated');
+        assert.equal(count(e.message, 'truncated'), 1, e.message);
+        assert.equal(count(e.message, 'RegionLocalState'), 1, e.message);
+        assert.match(e.message, /^truncated: RegionLocalState of region 7 does not decode: /, e.message);
+        assert.match(e.message, /raft CF key 0103000000000000000701/, e.message);
+        assert.match(e.message, /value offset \d+/, e.message);
+        return true;
+      },
+    );
+  });
+  it('a bad nested message names the nested decoder (metapb.Region) once', () => {
+    const src = new MemCfSource();
+    // region field 1 (id) sent as length-delimited: wrong wire type inside metapb.Region
+    src.put('raft', fromHex('0103000000000000000901'), Uint8Array.from(ld(2, ld(1, [1, 2]))));
+    assert.throws(
+      () => readRegions(src),
+      (e: unknown) => {
+        assert.ok(e instanceof FormatError);
+        assert.equal(e.code, 'corruption');
+        assert.equal(count(e.message, 'corruption'), 1, e.message);
+        assert.equal(count(e.message, 'metapb.Region'), 1, e.message);
+        assert.match(e.message, /^corruption: RegionLocalState of region 9 does not decode: metapb.Region: field 1 has wire type 2/, e.message);
+        assert.match(e.message, /raft CF key 0103000000000000000901/, e.message);
+        return true;
+      },
+    );
+  });
+  it('a bad RaftApplyState names its region and key', () => {
+    const src = new MemCfSource();
+    src.put('raft', fromHex('0103000000000000000501'), Uint8Array.from(ld(2, region(5n, new Uint8Array(0), new Uint8Array(0), [peer(2n, 4n)]))));
+    src.put('raft', fromHex('0102000000000000000503'), Uint8Array.from([0x08])); // varint tag, no value
+    assert.throws(
+      () => readRegions(src),
+      (e: unknown) => {
+        assert.ok(e instanceof FormatError);
+        assert.equal(count(e.message, 'RaftApplyState'), 1, e.message);
+        assert.equal(count(e.message, `${e.code}:`), 1, e.message);
+        assert.match(e.message, /RaftApplyState of region 5 does not decode/, e.message);
+        assert.match(e.message, /raft CF key 0102000000000000000503/, e.message);
+        return true;
+      },
+    );
+  });
+  it('a bad StoreIdent names the default-CF key once', () => {
+    const src = new MemCfSource();
+    src.put('default', vec('STORE_IDENT_KEY'), Uint8Array.from([0x08]));
+    assert.throws(
+      () => readStoreIdent(src),
+      (e: unknown) => {
+        assert.ok(e instanceof FormatError);
+        assert.equal(count(e.message, 'StoreIdent'), 1, e.message);
+        assert.equal(count(e.message, `${e.code}:`), 1, e.message);
+        assert.match(e.message, /default CF key 0101/, e.message);
+        return true;
+      },
+    );
+  });
+});
