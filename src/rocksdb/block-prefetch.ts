@@ -2,22 +2,25 @@
  * Read-ahead with a helper thread for sequential SST scans (2 cores: the main thread walks
  * entries while one worker reads, verifies and decompresses the next blocks).
  *
- * An SstCursor that has loaded a few consecutive data blocks creates a BlockPrefetcher. It
+ * An SstCursor that has loaded three consecutive data blocks creates a BlockPrefetcher. It
  * walks a second index cursor ahead of the data cursor and cuts the following data blocks into
- * batches (consecutive on disk, at most BATCH_BYTES stored bytes), each posted to the worker
- * (block-prefetch-worker.ts) with a slot of shared memory. The worker does one positioned read
- * per batch, verifies each block's checksum and decompresses it with the same code as the main
- * thread, and copies the contents into the slot. The main thread synchronously takes the block
- * it needs (`take`): from a finished slot; waiting (Atomics.wait) while the worker is on it; or,
- * when the worker has not started that batch yet, cancelling it and reading its blocks itself.
+ * batches (consecutive on disk, at most `batchBytes` stored bytes), each posted to the worker
+ * (block-prefetch-worker.ts) in a slot of shared memory (layout: block-prefetch-protocol.ts;
+ * SLOTS_PER_CURSOR batches in flight). The worker does one positioned read per batch, then
+ * claims the blocks one by one from a shared counter, verifies each checksum and decompresses
+ * with the same code as the main thread, straight into the slot. The main thread takes the
+ * block it needs (`take`, synchronous): ready in the slot; or, when the worker has not claimed
+ * it yet, it claims it itself and reads it in-thread (so a slow or busy worker never stalls
+ * the scan); or, when the worker is on it, spins ~15 µs and then reads it in-thread too.
  *
  * Correctness never depends on the worker: any block the worker did not deliver (error,
- * checksum mismatch, short file, output too large, worker missing or stuck) is read by the
- * caller in-thread, so errors are raised there with their usual context. A block handed out
- * is a view into a slot; a slot is refilled only after the cursor has moved past all of its
- * blocks (the cursor contract: a key/value view is valid until the cursor moves).
+ * checksum mismatch, short file, slot full, worker missing or stuck) is read by the caller
+ * in-thread, so errors are raised there with their usual context. A block handed out is a view
+ * into a slot; a slot gets a new batch only after the cursor has moved past all its blocks
+ * and the worker has left it (the cursor contract: a key/value view is valid until the cursor
+ * moves). Slots are pooled (MAX_SLOTS) and given back when the SstReader closes.
  *
- * TIKV_EXPORT_PREFETCH=0 turns it off.
+ * TIKV_EXPORT_PREFETCH=0 turns it off (single-thread scan).
  */
 import { Worker } from 'node:worker_threads';
 import { BLOCK_TRAILER_SIZE } from './block.js';
@@ -50,7 +53,7 @@ const SLOTS_PER_CURSOR = 3;
 const MAX_SLOTS = 24;
 /** Wait this long for a block the worker is on before giving up on the worker. */
 const STUCK_MS = 60_000;
-/** Spin this many times on a block the worker is finishing before sleeping on it. */
+/** Spin this many times on a block the worker is finishing before reading it in-thread. */
 const SPINS = 1_000; // about 15 µs
 
 let enabled = process.env.TIKV_EXPORT_PREFETCH !== '0';
