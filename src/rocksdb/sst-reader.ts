@@ -11,6 +11,9 @@
  * Opening reads the footer, the metaindex, the properties, the range-del block (on request)
  * and the top-level index. A cursor reads one data block (and, for partitioned indexes, one
  * index partition) at a time; every block's checksum is verified before it is decompressed.
+ * After three consecutive blocks a cursor hands read-ahead to the prefetch worker
+ * (block-prefetch.ts): same verification off the main thread, any block it does not deliver
+ * read here. A seek inside the current block reuses it.
  *
  * Ingested files (`rocksdb.external_sst_file.version` = 2) store seq 0 in every key; the real
  * seq is the `global_seqno` property if non-zero, else the MANIFEST's largest seqno for the
