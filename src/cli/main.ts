@@ -28,6 +28,7 @@ import { parseAsOf, tsoToIso } from '../tikv/tso.js';
 import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-dir.js';
 import { makeProgress } from './progress.js';
 import { salvageRunOptions } from '../export/salvage-report.js';
+import { assertOutsideSources } from '../export/out-paths.js';
 import { failuresText, multiInspectText, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
 export interface Io {
@@ -124,6 +125,7 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 function makeLogger(o: CommonOpts, io: Io): Logger {
   if (!LEVELS.includes(o.logLevel)) throw new UserError(`--log-level must be one of ${LEVELS.join(', ')} (got "${o.logLevel}")`);
   if (o.logFile !== undefined) {
+    assertOutsideSources('--log-file', o.logFile, dataDirsOf(o.dataDir), realpathSync); // never write into a data dir
     let dest;
     try {
       dest = pino.destination({ dest: o.logFile, sync: true, append: true, mkdir: false });
@@ -134,6 +136,21 @@ function makeLogger(o: CommonOpts, io: Io): Logger {
   }
   const stream = { write: (s: string) => io.stderr.write(s) };
   return pino({ level: o.logLevel, base: undefined }, stream);
+}
+
+/** Every directory behind the --data-dir values (as given, the data dir and its db/), for output-path checks. */
+function dataDirsOf(given: readonly string[]): string[] {
+  const dirs: string[] = [];
+  for (const g of given) {
+    dirs.push(g);
+    try {
+      const r = resolveDataDir(g);
+      dirs.push(r.given, r.dbDir, ...(r.dataDir === undefined ? [] : [r.dataDir]));
+    } catch {
+      // not a data dir: the open reports it; the path as given is still protected
+    }
+  }
+  return dirs;
 }
 
 function asLog(l: Logger): Log {
