@@ -51,6 +51,7 @@ test('written entries survive close and reopen; corrupt ones are listed, not ret
 test('a checkpoint in use is refused with a clear message', () => {
   const out = join(tmp, 'b');
   const cp = Checkpoint.open(out);
+  cp.load(); // opened (Checkpoint.open does not wait for LevelDB)
   try {
     const second = Checkpoint.open(out);
     assert.throws(() => second.load(), /in use by another tikv-export process/);
