@@ -122,7 +122,12 @@ interface RawScanOpts extends CommonOpts {
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-function makeLogger(o: CommonOpts, io: Io): Logger {
+/** Where stderr log lines go while a progress bar is on screen (set by cmdDump). */
+interface LogRoute {
+  write?: (s: string) => void;
+}
+
+function makeLogger(o: CommonOpts, io: Io, route: LogRoute = {}): Logger {
   if (!LEVELS.includes(o.logLevel)) throw new UserError(`--log-level must be one of ${LEVELS.join(', ')} (got "${o.logLevel}")`);
   if (o.logFile !== undefined) {
     assertOutsideSources('--log-file', o.logFile, dataDirsOf(o.dataDir), realpathSync); // never write into a data dir
@@ -134,7 +139,7 @@ function makeLogger(o: CommonOpts, io: Io): Logger {
     }
     return pino({ level: o.logLevel, base: undefined }, dest);
   }
-  const stream = { write: (s: string) => io.stderr.write(s) };
+  const stream = { write: (s: string) => (route.write !== undefined ? route.write(s) : io.stderr.write(s)) };
   return pino({ level: o.logLevel, base: undefined }, stream);
 }
 
@@ -174,13 +179,15 @@ class Ctx {
   readTs: bigint | undefined;
   /** Set when several --data-dir were given. */
   multi: MultiOpen | undefined;
+  /** Log lines are routed through the progress bar while it is shown (no log on the bar's line). */
+  readonly logRoute: LogRoute = {};
   constructor(
     readonly io: Io,
     readonly o: CommonOpts,
   ) {}
 
   async open(): Promise<Session> {
-    this.log = makeLogger(this.o, this.io);
+    this.log = makeLogger(this.o, this.io, this.logRoute);
     this.readTs = this.o.asOf === undefined ? undefined : parseAsOf(this.o.asOf);
     parseTimeZone(this.o.timeZone); // validate before any slow work
     if (this.o.dataDir.length > 1) {
@@ -387,6 +394,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize })), dumpSource, targets);
     try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
+    c.logRoute.write = (line) => progress.writeAbove(line);
     const log = asLog(c.log);
     log.info({ tables: targets.length, out: o.out, readTs: c.readTs?.toString() ?? 'latest' }, `dumping ${targets.length} table(s) to ${o.out}`);
     const result = dumpTables(targets, dumpSource, {
@@ -408,13 +416,15 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
       onProgress: (p) => progress.update(p),
     });
     progress.done();
+    c.logRoute.write = undefined;
     run.finish(true);
     if (run.resumed && o.json !== true) io.stderr.write(`tikv-export: resumed: ${run.reusedChunks} of ${run.totalChunks} chunks reused from the checkpoint\n`);
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
     if (o.json === true) {
       const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode, perNodeOnlyThisRun: run.resumed };
       c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), resumed: run.resumed, chunks: run.totalChunks, chunksReused: run.reusedChunks, tables: result.tables, ...multi }, null, 2)}\n`);
-    } else if (c.log.isLevelEnabled('info') || result.exitCode !== 0) {
+    } else if (o.logLevel !== 'silent' || result.exitCode !== 0) {
+      // the summary is the dump's report, not a log line: shown at any --log-level but silent
       io.stderr.write(summaryTable(result.tables));
     }
     if (c.multi !== undefined && perNode !== undefined && o.json !== true) io.stderr.write(nodeSummaryText(c.multi.session, perNode, run.resumed));

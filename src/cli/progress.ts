@@ -9,6 +9,8 @@ import type { Log } from '../export/source.js';
 export interface ProgressSink {
   update(p: DumpProgress): void;
   done(): void;
+  /** Writes a log line on its own line: on a TTY the bar is cleared first and redrawn after. */
+  writeAbove(s: string): void;
 }
 
 export function formatDuration(ms: number): string {
@@ -32,18 +34,28 @@ export function progressLine(p: DumpProgress): string {
 }
 
 export function makeProgress(stderr: { write(s: string): unknown; isTTY?: boolean }, log: Log, quiet: boolean): ProgressSink {
-  if (quiet) return { update() {}, done() {} };
+  if (quiet) return { update() {}, done() {}, writeAbove: (s) => stderr.write(s) };
   if (stderr.isTTY === true) {
     let shown = false;
+    let bar = '';
     return {
       update(p) {
         const line = progressLine(p);
         const width = 120;
-        stderr.write(`\r${line.slice(0, width).padEnd(Math.min(width, line.length))}\x1b[K`);
+        bar = `\r${line.slice(0, width).padEnd(Math.min(width, line.length))}\x1b[K`;
+        stderr.write(bar);
         shown = true;
       },
       done() {
         if (shown) stderr.write('\r\x1b[K');
+        shown = false;
+      },
+      writeAbove(s) {
+        if (!shown) {
+          stderr.write(s);
+          return;
+        }
+        stderr.write(`\r\x1b[K${s}${s.endsWith('\n') ? '' : '\n'}${bar}`);
       },
     };
   }
@@ -56,5 +68,6 @@ export function makeProgress(stderr: { write(s: string): unknown; isTTY?: boolea
       log.info({ progress: { ...p } }, progressLine(p));
     },
     done() {},
+    writeAbove: (s) => stderr.write(s),
   };
 }
