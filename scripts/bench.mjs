@@ -11,7 +11,7 @@
 // Ratios are ours / ldb's, measured in the same run: <= 1.0 means at least as fast as ldb.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, rmSync, statSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cpus, totalmem } from 'node:os';
 
@@ -108,7 +108,7 @@ if (only.includes('scan') || only.includes('dump')) {
     ], rows);
   }
   if (only.includes('dump')) {
-    const out = join(d.dir, 'out');
+    const out = join(benchDir, `out-${basename(d.dir)}`); // outside the data dir (the CLI refuses that)
     const prof = cpuProf ? ` --cpu-prof --cpu-prof-dir=${join(benchDir, 'profiles')}` : '';
     compare('tikv-export dump to CSV vs ldb scan of the write CF', [
       { name: 'tikv-export dump (CSV to disk)', before: () => rmSync(out, { recursive: true, force: true }), cmd: `${node}${prof} ${bin} dump --data-dir ${d.db} --db bench --out ${out} --log-level warn` },
@@ -134,7 +134,7 @@ if (only.includes('resume')) {
 if (only.includes('long')) {
   const d = dataset('long', longRows, 'long');
   console.log(`dataset: ${d.db}: ${longRows} rows of ~1 KiB, ${(d.sstBytes / 1e9).toFixed(2)} GB of SSTs`);
-  const out = join(d.dir, 'out');
+  const out = join(benchDir, `out-${basename(d.dir)}`); // outside the data dir (the CLI refuses that)
   compare('tikv-export dump of 1 KiB rows vs ldb scan write + default', [
     { name: 'tikv-export dump (CSV to disk)', before: () => rmSync(out, { recursive: true, force: true }), cmd: `${node} ${bin} dump --data-dir ${d.db} --db bench --out ${out} --log-level warn` },
     { name: 'ldb scan write + ldb scan default', cmd: `ldb --db=${d.ldbCopy} --column_family=write scan > /dev/null && ldb --db=${d.ldbCopy} --column_family=default scan > /dev/null` },
