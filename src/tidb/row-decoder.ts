@@ -8,7 +8,9 @@
  *                   _Tombstone$_…), not a virtual generated column; `cols` order
  *   value format    empty or 00 -> no stored columns; first byte 0x80 -> row v2; else row v1
  *   missing column  1. PK-is-handle column -> the int handle (unsigned by flag)
- *                   2. common-handle PK column -> its datum cut from the key (idx_cols order)
+ *                   2. common-handle PK column -> its datum cut from the key (idx_cols order),
+ *                      except a prefix column or a string whose key datum may be a collation
+ *                      sort key (NeedRestoredData, §8): DataError, never sort-key bytes as text
  *                   3. origin_default (origin_default_bit for BIT)
  *                   4. NULL (a NOT NULL column with no origin default -> DataError, as TiKV)
  *   errors          any decode failure -> DataError carrying the key and value hex
@@ -21,7 +23,7 @@ import { decodeRecordKey, type Handle } from './record-key.js';
 import { cellKind, isIntType, isUnsigned, renderDatum, renderDefault, renderV2, text, type CellKind } from './render.js';
 import { parseRowV1 } from './row-v1.js';
 import { parseRowV2, ROW_V2_VERSION, rowV2Get, type RowV2 } from './row-v2.js';
-import { Flag, StatePublic, type ColumnInfo, type TableInfo } from './table-info.js';
+import { Flag, StatePublic, TypeCode, type ColumnInfo, type FieldType, type TableInfo } from './table-info.js';
 import { parseTimeZone, type TimeZone } from './time-zone.js';
 
 export interface OutputColumn {
@@ -33,6 +35,13 @@ export interface OutputColumn {
 export interface RowDecoderOptions {
   /** Zone TIMESTAMP values are printed in: "UTC" (default), "+08:00", or an IANA name. */
   timeZone?: string;
+  /**
+   * Whether the cluster may run with TiDB's new collation framework (mysql.tidb
+   * new_collation_enabled). undefined/true = possible: a clustered PK string column with a
+   * non-binary collation that is absent from the row value is a DataError, because its key
+   * datum is a collation sort key, not the text. false = known off: the key holds the text.
+   */
+  newCollation?: boolean;
 }
 
 export type DefaultCell = { ok: true; cell: Uint8Array | null } | { ok: false; error: string };
@@ -45,12 +54,38 @@ export interface ColumnPlan {
   handleIndex: number;
   /** Prefix PK column: the key holds a truncated value, never usable. */
   handlePrefix: boolean;
+  /** String PK column whose key datum may be a collation sort key (see needRestoredData): never usable. */
+  handleSortKey: boolean;
   isIntHandle: boolean;
   notNull: boolean;
   def: DefaultCell;
 }
 
 const TEMP_NAME = /^_(Col|Tombstone)\$_/i;
+
+const STRING_TYPES: ReadonlySet<number> = new Set([
+  TypeCode.Varchar,
+  TypeCode.VarString,
+  TypeCode.String,
+  TypeCode.TinyBlob,
+  TypeCode.MediumBlob,
+  TypeCode.LongBlob,
+  TypeCode.Blob,
+]);
+
+/**
+ * pingcap/tidb:pkg/types/etc.go NeedRestoredData, minus its "new collation enabled" test: a
+ * non-binary string column whose collation is not a _bin one (or a VARCHAR, whose _bin sort key
+ * drops trailing spaces), and not utf8mb4_0900_bin. Such a column's handle datum is a sort key.
+ */
+export function needRestoredData(ft: FieldType): boolean {
+  if (!STRING_TYPES.has(ft.Tp)) return false;
+  const collate = ft.Collate.toLowerCase();
+  if (ft.Charset.toLowerCase() === 'binary' || collate === 'binary') return false;
+  if (collate === 'utf8mb4_0900_bin') return false;
+  const isVarchar = ft.Tp === TypeCode.Varchar || ft.Tp === TypeCode.VarString;
+  return !collate.endsWith('_bin') || isVarchar;
+}
 
 /** True when the column is emitted by a dump (see the rules above). */
 export function isOutputColumn(c: ColumnInfo): boolean {
@@ -119,6 +154,7 @@ export class RowDecoder {
         id: c.id,
         handleIndex: h?.index ?? -1,
         handlePrefix: h?.prefix ?? false,
+        handleSortKey: h !== undefined && opts.newCollation !== false && needRestoredData(c.type),
         isIntHandle: c.id === pkHandleId,
         notNull: (c.type.Flag & Flag.NotNull) !== 0,
         def,
@@ -192,6 +228,12 @@ export class RowDecoder {
         }
         if (p.handleIndex >= 0 && handle.kind === 'common') {
           if (p.handlePrefix) throw new DataError('prefix PRIMARY KEY column is missing from the row value');
+          if (p.handleSortKey) {
+            throw new DataError(
+              `PRIMARY KEY column with collation ${ft.Collate} is missing from the row value; the key holds its ` +
+                'collation sort key (new collation), not the text, so it is not exported',
+            );
+          }
           handleDatums ??= this.splitHandle(handle.bytes);
           cells[i] = renderDatum(ft, handleDatums[p.handleIndex]!, tz);
           continue;

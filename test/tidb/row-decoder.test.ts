@@ -100,7 +100,43 @@ describe('RowDecoder: clustered common handle', () => {
     assert.deepEqual(cells(d.decode(key, rowV2([[1, utf8('AbC')], [3, utf8('x')]]))), ['AbC', '7', 'x']);
   });
   it('decodes every PK column from the key when the value has none (binary collation)', () => {
-    assert.deepEqual(cells(new RowDecoder(t).decode(key, rowV2([[3, null]]))), ['abc', '7', null]);
+    const tb = table(5, [
+      col(1, 'a', TypeCode.Varchar, { ft: { Flag: Flag.PriKey | Flag.NotNull | Flag.Binary, Charset: 'binary', Collate: 'binary' } }),
+      col(2, 'b', TypeCode.Longlong, { ft: { Flag: Flag.PriKey | Flag.NotNull } }),
+      col(3, 'c', TypeCode.Varchar),
+    ], { is_common_handle: true, index_info: [primary([['a', -1], ['b', -1]])] });
+    assert.deepEqual(cells(new RowDecoder(tb).decode(key, rowV2([[3, null]]))), ['abc', '7', null]);
+  });
+  it('a non-binary-collation string PK column missing from the value is a DataError, never its sort key', () => {
+    // utf8mb4_general_ci: the key datum "abc" is the sort key of 'AbC', 'abc', 'ABC', ...
+    assert.throws(
+      () => new RowDecoder(t).decode(key, rowV2([[3, null]])),
+      (e: unknown) => e instanceof DataError && /column a \(id 1\)/.test(e.message) && /utf8mb4_general_ci/.test(e.message) && /sort key/.test(e.message),
+    );
+    // CHAR utf8mb4_unicode_ci and VARCHAR utf8mb4_bin (PAD SPACE: trailing spaces dropped) are sort keys too
+    for (const [tp, collate] of [[TypeCode.String, 'utf8mb4_unicode_ci'], [TypeCode.Varchar, 'utf8mb4_bin'], [TypeCode.Varchar, 'utf8_general_ci']] as const) {
+      const tc = table(5, [
+        col(1, 'a', tp, { ft: { Flag: Flag.PriKey | Flag.NotNull, Collate: collate } }),
+        col(2, 'b', TypeCode.Longlong, { ft: { Flag: Flag.PriKey | Flag.NotNull } }),
+        col(3, 'c', TypeCode.Varchar),
+      ], { is_common_handle: true, index_info: [primary([['a', -1], ['b', -1]])] });
+      assert.throws(() => new RowDecoder(tc).decode(key, rowV2([[3, null]])), DataError, `${tp} ${collate}`);
+      // stored in the value: fine
+      assert.deepEqual(cells(new RowDecoder(tc).decode(key, rowV2([[1, utf8('AbC ')], [3, null]]))), ['AbC ', '7', null]);
+    }
+  });
+  it('CHAR utf8mb4_bin and utf8mb4_0900_bin hold the text in the key (no restored data): decoded from the key', () => {
+    for (const [tp, collate] of [[TypeCode.String, 'utf8mb4_bin'], [TypeCode.Varchar, 'utf8mb4_0900_bin']] as const) {
+      const tc = table(5, [
+        col(1, 'a', tp, { ft: { Flag: Flag.PriKey | Flag.NotNull, Collate: collate } }),
+        col(2, 'b', TypeCode.Longlong, { ft: { Flag: Flag.PriKey | Flag.NotNull } }),
+        col(3, 'c', TypeCode.Varchar),
+      ], { is_common_handle: true, index_info: [primary([['a', -1], ['b', -1]])] });
+      assert.deepEqual(cells(new RowDecoder(tc).decode(key, rowV2([[3, null]]))), ['abc', '7', null], `${tp} ${collate}`);
+    }
+  });
+  it('newCollation: false (known off) decodes a general_ci PK column from the key (raw text there)', () => {
+    assert.deepEqual(cells(new RowDecoder(t, { newCollation: false }).decode(key, rowV2([[3, null]]))), ['abc', '7', null]);
   });
   it('a prefix PK column missing from the value cannot come from the key', () => {
     const tp = table(5, [...t.cols.map((c) => ({ ...c }))], { is_common_handle: true, index_info: [primary([['a', 2], ['b', -1]])] });
