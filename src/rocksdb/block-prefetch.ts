@@ -20,9 +20,9 @@
  * and the worker has left it (the cursor contract: a key/value view is valid until the cursor
  * moves). Slots are pooled (MAX_SLOTS) and given back when the SstReader closes.
  *
- * TIKV_EXPORT_PREFETCH=0 turns it off (single-thread scan).
+ * Used on the main thread only. TIKV_EXPORT_PREFETCH=0 turns it off (single-thread scan).
  */
-import { Worker } from 'node:worker_threads';
+import { Worker, isMainThread } from 'node:worker_threads';
 import { BLOCK_TRAILER_SIZE } from './block.js';
 import {
   BatchState,
@@ -56,7 +56,9 @@ const STUCK_MS = 60_000;
 /** Spin this many times on a block the worker is finishing before reading it in-thread. */
 const SPINS = 1_000; // about 15 µs
 
-let enabled = process.env.TIKV_EXPORT_PREFETCH !== '0';
+// Main thread only: scans already running in worker threads (export's --threads chunk workers)
+// use the cores themselves, and a prefetch worker per thread would only compete with them.
+let enabled = process.env.TIKV_EXPORT_PREFETCH !== '0' && isMainThread;
 /** Read blocks the worker has not started in-thread (off in tests, to make the worker do them). */
 let steal = true;
 let ready: Promise<boolean> | undefined;
