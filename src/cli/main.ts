@@ -190,6 +190,10 @@ class Ctx {
     this.log = makeLogger(this.o, this.io, this.logRoute);
     this.readTs = this.o.asOf === undefined ? undefined : parseAsOf(this.o.asOf);
     parseTimeZone(this.o.timeZone); // validate before any slow work
+    const sv0 = this.o as Partial<DumpOpts>;
+    if (this.o.dataDir.length > 1 && (sv0.salvage === true || sv0.salvageOlderVersions === true)) {
+      throw new UserError('--salvage reads one --data-dir at a time (salvage each node image separately)');
+    }
     if (this.o.dataDir.length > 1) {
       this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.log.warn({ code: w.code, file: w.file }, w.message) }, this.io.procLocksPath);
       this.resolved = this.multi.resolved[0]!;

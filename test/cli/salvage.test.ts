@@ -352,3 +352,10 @@ for (const fx of ['sample/node1', 'tidb/types/data', 'tidb/mvcc/data', 'tidb/reg
     assert.deepEqual(rep.files, []);
   });
 }
+
+test('--salvage with several --data-dir is refused (exit 1), not silently ignored', async () => {
+  const out = join(tmp, `o${seq++}`);
+  const r = await run(['dump', '--data-dir', fixture, '--data-dir', fixture, '--db', 'big', '--out', out, '--salvage'], { procLocksPath: '/proc/locks' });
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /--salvage reads one --data-dir/);
+});
