@@ -22,7 +22,7 @@ import { damagedKeyRange, writeSalvageReport } from './salvage-report.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
-import { dataFile, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
+import { dataFile, fileNameProblem, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
 import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
 import type { TableChunkRunner } from './worker-pool.js';
@@ -98,7 +98,7 @@ export interface TableSummary {
    */
   error?: string;
   /** 'corruption' (exit 2) or 'undecodable' (exit 3). */
-  errorKind?: 'corruption' | 'undecodable';
+  errorKind?: 'corruption' | 'undecodable' | 'file-name';
 }
 
 export interface DumpResult {
@@ -245,6 +245,15 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     const { dbName, tableName } = names.get(targets[ti]!)!;
     const label = `${dbName}.${tableName}`;
     const tStart = Date.now();
+    const nameProblem = fileNameProblem(dbName, tableName);
+    if (nameProblem !== undefined) {
+      // ENAMETOOLONG would stop the whole dump after other tables were written: this table only
+      const error = `not dumped: ${nameProblem}`;
+      summaries.push({ db: dbName, table: tableName, physicalIds: physicalIds(table), rows: 0, files: [], bytes: 0, deletedSkipped: 0, pendingLocks: 0, valuesMissing: 0, rejected: 0, ms: 0, error, errorKind: 'file-name' });
+      log.error({ table: label, err: nameProblem }, `${label} ${error}`);
+      progress(ti + 1, label, true);
+      continue;
+    }
     if (!dbsWritten.has(dbName)) {
       writeFileAtomic(opts.outDir, schemaCreateFile(dbName), source.databaseSchemaFile(db));
       dbsWritten.add(dbName);

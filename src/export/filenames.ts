@@ -58,3 +58,21 @@ export function rejectsFile(db: string, table: string): string {
 }
 
 export const METADATA_FILE = 'metadata';
+
+/**
+ * Why this table's files cannot be named on a file system with 255-byte names (the longest of
+ * its names: data file while written, `.incomplete` after corruption, rejects), or undefined.
+ * Checked before anything of the table is written, so it becomes a per-table error.
+ */
+export function fileNameProblem(db: string, table: string): string | undefined {
+  try {
+    schemaCreateFile(db);
+    tableSchemaFile(db, table);
+    rejectsFile(db, table);
+    checked(`${dataFile(db, table, 0)}.incomplete`);
+    return undefined;
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
+}

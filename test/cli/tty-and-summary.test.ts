@@ -13,7 +13,7 @@ import { run } from './support.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const sample = join(root, 'fixtures/sample/node1');
-const p = { tablesDone: 1, tablesTotal: 3, table: 'shop.orders', rows: 10, bytesOut: 100, elapsedMs: 1000 };
+const p = { tablesDone: 1, tablesTotal: 3, table: 'shop.orders', rows: 10, bytesOut: 100, bytesRead: undefined, bytesEstimate: undefined, elapsedMs: 1000 };
 
 test('TTY: a log line written while the bar is shown clears the bar first and redraws it after', () => {
   let out = '';
