@@ -230,6 +230,7 @@ test('zeroed 4 KiB page in the middle of an SST: salvage keeps every block aroun
   });
   const strict = await dump(d);
   assert.equal(strict.code, 2);
+  assert.match(strict.stderr, new RegExp(`${WRITE_L6}, offset \\d+`));
   const s = await dump(d, ['--salvage']);
   assert.equal(s.code, 3, s.stderr);
   const rep = checkSalvage(s);
