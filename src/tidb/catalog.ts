@@ -70,6 +70,7 @@ export type CatalogProblemKind =
   | 'missing-value' // a Put whose default-CF value is missing
   | 'blob-value' // a value stored in a Titan blob file (not supported)
   | 'schema-version' // SchemaVersionKey present but not a decimal
+  | 'corrupt-write' // a meta key whose write-CF record does not parse: skipped (LatestScanner)
   | 'schema-fallback'; // schemaFallback: the newest TableInfo did not parse, an older committed one was used
 
 export interface CatalogProblem {
@@ -224,6 +225,12 @@ export class Catalog {
       }
       if (st.blobIndex > st.blobIndexSamples.length) {
         problems.push({ kind: 'blob-value', message: `${st.blobIndex - st.blobIndexSamples.length} more meta values in Titan blob files`, ...ctx });
+      }
+      for (const m of st.corruptWriteSamples) {
+        problems.push({ kind: 'corrupt-write', message: `meta key skipped: its write-CF record (commit_ts ${m.commitTs}) does not parse: ${m.error}`, keyHex: m.rawKeyHex, ...ctx });
+      }
+      if (st.corruptWrites > st.corruptWriteSamples.length) {
+        problems.push({ kind: 'corrupt-write', message: `${st.corruptWrites - st.corruptWriteSamples.length} more meta keys skipped: write-CF records do not parse`, ...ctx });
       }
     };
 

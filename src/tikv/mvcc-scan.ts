@@ -19,10 +19,13 @@
  * The default CF is read by a merge-join: a second ascending cursor that only moves forward
  * (a few next() calls, else seek) because the lookup targets are strictly increasing. A Put whose
  * default value is missing is counted (stats.missingDefault) and not emitted; a Titan blob index
- * there is counted (stats.blobIndex) and not emitted. The lock CF is never consulted for values:
+ * there is counted (stats.blobIndex) and not emitted. A write record that does not parse under a
+ * well-formed key (the RocksDB block verified, so the damage is confined to that value) is counted
+ * (stats.corruptWrites, with samples) and the whole key is skipped: it is not emitted, and never
+ * replaced by an older version (that could be a value the key no longer had). The lock CF is never consulted for values:
  * locks are uncommitted (see scanLocks for the report).
  */
-import { hex } from '../errors.js';
+import { FormatError, hex } from '../errors.js';
 import { ValueType, type KeyRange, type KvCursor } from '../rocksdb/types.js';
 import { parseLock, type LockRecord, type LockType } from './lock-record.js';
 import * as mc from './memcomparable.js';
@@ -64,6 +67,18 @@ export interface MissingValueSample {
   commitTs: bigint;
 }
 
+export interface CorruptWriteSample {
+  /** Raw (TiDB) key, hex. */
+  rawKeyHex: string;
+  /** The write-CF key ('z' + mc(raw) + NOT commit_ts), hex. */
+  writeKeyHex: string;
+  /** The write-CF value that does not parse, hex. */
+  valueHex: string;
+  commitTs: bigint;
+  /** What parseWrite says is wrong. */
+  error: string;
+}
+
 export interface MvccStats {
   /** Rows emitted. */
   rows: number;
@@ -83,6 +98,9 @@ export interface MvccStats {
   /** Put records whose default-CF entry is a Titan blob index: not emitted (Titan unsupported). */
   blobIndex: number;
   blobIndexSamples: MissingValueSample[];
+  /** Keys skipped because a write record to be read for them does not parse: not emitted. */
+  corruptWrites: number;
+  corruptWriteSamples: CorruptWriteSample[];
 }
 
 export function emptyStats(): MvccStats {
@@ -98,6 +116,8 @@ export function emptyStats(): MvccStats {
     missingDefaultSamples: [],
     blobIndex: 0,
     blobIndexSamples: [],
+    corruptWrites: 0,
+    corruptWriteSamples: [],
   };
 }
 
@@ -112,9 +132,14 @@ const WRITE_PUT = 0x50;
 const WRITE_DELETE = 0x44;
 const WRITE_LOCK = 0x4c;
 
-/** WriteView.read refused the record: parseWrite names what is wrong (with the key). */
-function parseWriteOrThrow(val: Uint8Array, key: Uint8Array): never {
-  parseWrite(val, `write CF key ${hex(key)}`);
+/** WriteView.read refused the record: parseWrite's message says what is wrong. */
+function writeRecordError(val: Uint8Array, key: Uint8Array): string {
+  try {
+    parseWrite(val, `write CF key ${hex(key, 1 << 16)}`);
+  } catch (e) {
+    if (e instanceof FormatError) return e.message;
+    throw e;
+  }
   throw new Error(`internal: WriteView refused a write record parseWrite accepts (key ${hex(key)})`);
 }
 
@@ -229,10 +254,13 @@ export class LatestScanner {
             stats.newerThanReadTs++;
           } else {
             const val = w.value();
-            // The context string (hex of the key) is only built when the record is bad.
-            if (!wv.read(val)) parseWriteOrThrow(val, k);
+            const ok = wv.read(val);
             const type = wv.type;
-            if (wv.fenceAt >= 0 && !this.fenceAllows(val, wv.fenceAt)) {
+            if (!ok) {
+              // well-formed key, unparseable record: skip the whole key (no older version)
+              this.corruptWrite(k, userLen, val);
+              decided = true;
+            } else if (wv.fenceAt >= 0 && !this.fenceAllows(val, wv.fenceAt)) {
               stats.gcFenced++;
               decided = true;
             } else if (type === WRITE_PUT) {
@@ -349,6 +377,21 @@ export class LatestScanner {
     if (zero) return true;
     if (this.readAll) return false; // any non-zero fence is <= u64::MAX
     return !(readU64BE(val, at).value <= this.readTs);
+  }
+
+  private corruptWrite(k: Uint8Array, userLen: number, val: Uint8Array): void {
+    const st = this.stats;
+    st.corruptWrites++;
+    const error = writeRecordError(val, k); // also before the sample limit: a parseWrite mismatch is a bug
+    if (st.corruptWriteSamples.length >= SAMPLE_LIMIT) return;
+    let rawKeyHex: string;
+    try {
+      rawKeyHex = hex(decodeBytes(k, 1).value, 1 << 16);
+    } catch {
+      rawKeyHex = '(undecodable)';
+    }
+    const commitTs = ~readU64BE(k, userLen).value & U64_MAX;
+    st.corruptWriteSamples.push({ rawKeyHex, writeKeyHex: hex(k, 1 << 16), valueHex: hex(val, 1 << 16), commitTs, error });
   }
 
   /** Skip the remaining (older) versions of the current key with one seek. */

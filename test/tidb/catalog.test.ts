@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { Catalog } from '../../src/tidb/catalog.js';
 import { UserError } from '../../src/errors.js';
 import { TypeCode as T, Flag as F } from '../../src/tidb/table-info.js';
-import { MetaMvcc, hashKey, hashMetaKey, stringKey } from './support/catalog-mvcc.js';
+import { MetaMvcc, hashKey, hashMetaKey, mc, stringKey } from './support/catalog-mvcc.js';
 import { dbJson, tableJson } from './support/catalog-json.js';
 
 const J = (o: unknown): string => JSON.stringify(o);
@@ -269,3 +269,19 @@ for (const fx of ['tidb/types', 'tidb/mvcc', 'sample/node1']) {
     }
   });
 }
+
+test('a meta key whose write record does not parse is skipped and reported (corrupt-write), the rest still loads', () => {
+  const m = scenario();
+  m.put(hashKey('DB:10', 'Table:47'), simple(47, 'older'), 60n, 61n);
+  // newer record of the same key: type 'X' (not a write type): the key is skipped, the older table is NOT used
+  const zKey = (raw: number[]): number[] => [0x7a, ...mc(raw)];
+  const notTs = (ts: bigint): number[] => Array.from({ length: 8 }, (_, i) => Number(((~ts & 0xffffffffffffffffn) >> BigInt(56 - 8 * i)) & 0xffn));
+  m.src.put('write', Uint8Array.from([...zKey(hashKey('DB:10', 'Table:47')), ...notTs(71n)]), Uint8Array.of(0x58, 0x01));
+  const cat = Catalog.load(m.src);
+  assert.deepEqual(ids(cat.tables(10)), [40]);
+  const bad = cat.problems.filter((p) => p.kind === 'corrupt-write');
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0]!.dbId, 10);
+  assert.match(bad[0]!.message, /commit_ts 71/);
+  assert.equal(bad[0]!.keyHex, Buffer.from(hashKey('DB:10', 'Table:47')).toString('hex'));
+});
