@@ -29,6 +29,7 @@ import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-d
 import { makeProgress } from './progress.js';
 import { salvageRunOptions } from '../export/salvage-report.js';
 import { assertOutsideSources } from '../export/out-paths.js';
+import { dedupeWarnings, UNPROMISED_WARNINGS, type SourceWarning } from '../export/source-warnings.js';
 import { failuresText, multiInspectText, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
 export interface Io {
@@ -181,6 +182,8 @@ class Ctx {
   multi: MultiOpen | undefined;
   /** Log lines are routed through the progress bar while it is shown (no log on the bar's line). */
   readonly logRoute: LogRoute = {};
+  /** Storage warnings of the open, recorded in metadata and --json (source-warnings.ts). */
+  readonly warnings: SourceWarning[] = [];
   constructor(
     readonly io: Io,
     readonly o: CommonOpts,
@@ -195,7 +198,7 @@ class Ctx {
       throw new UserError('--salvage reads one --data-dir at a time (salvage each node image separately)');
     }
     if (this.o.dataDir.length > 1) {
-      this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.log.warn({ code: w.code, file: w.file }, w.message) }, this.io.procLocksPath);
+      this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.warn(w) }, this.io.procLocksPath);
       this.resolved = this.multi.resolved[0]!;
       this.session = this.multi.session;
       return this.session;
@@ -209,9 +212,14 @@ class Ctx {
     this.session = open(this.resolved.dbDir, {
       ...(sv.salvage === true || sv.salvageOlderVersions === true ? { salvage: { olderVersions: sv.salvageOlderVersions === true } } : {}),
       readTs: this.readTs,
-      onWarning: (w) => this.log.warn({ code: w.code, file: w.file }, w.message),
+      onWarning: (w) => this.warn(w),
     });
     return this.session;
+  }
+
+  private warn(w: SourceWarning): void {
+    this.warnings.push({ code: w.code, message: w.message, ...(w.file !== undefined ? { file: w.file } : {}) });
+    this.log.warn({ code: w.code, file: w.file }, w.message);
   }
 
   out(s: string): void {
@@ -415,6 +423,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         timeZone: parseTimeZone(o.timeZone).name,
         toolVersion: toolVersion(),
         extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
+        warnings: dedupeWarnings(c.warnings),
       },
       log,
       onProgress: (p) => progress.update(p),
@@ -426,7 +435,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
     if (o.json === true) {
       const multi = c.multi === undefined ? {} : { nodes: c.multi.resolved.map((r) => ({ label: r.label, dbDir: r.dbDir })), failedNodes: c.multi.failures, includeOrphans: c.multi.session.includeOrphans, perNode, perNodeOnlyThisRun: run.resumed };
-      c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), resumed: run.resumed, chunks: run.totalChunks, chunksReused: run.reusedChunks, tables: result.tables, ...multi }, null, 2)}\n`);
+      c.out(`${JSON.stringify({ exitCode: c.multi !== undefined && c.multi.failures.length > 0 && result.exitCode === 0 ? 3 : result.exitCode, maxCommitTs: result.maxCommitTs.toString(), resumed: run.resumed, chunks: run.totalChunks, chunksReused: run.reusedChunks, tables: result.tables, warnings: dedupeWarnings(c.warnings), ...multi }, null, 2)}\n`);
     } else if (o.logLevel !== 'silent' || result.exitCode !== 0) {
       // the summary is the dump's report, not a log line: shown at any --log-level but silent
       io.stderr.write(summaryTable(result.tables));
@@ -437,6 +446,8 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     }
     if (result.exitCode === 2) {
       io.stderr.write('tikv-export: data error: corrupt data in some tables (INCOMPLETE above; their rows read so far are in *.csv.incomplete); every other table was dumped\n');
+    } else if (result.exitCode === 3 && c.warnings.some((w) => UNPROMISED_WARNINGS.has(w.code)) && !result.tables.some((t) => t.error !== undefined || t.rejected > 0 || t.valuesMissing > 0)) {
+      io.stderr.write(`tikv-export: every table was dumped, but the storage was read in a degraded mode that cannot promise every committed row (${[...new Set(c.warnings.filter((w) => UNPROMISED_WARNINGS.has(w.code)).map((w) => w.code))].join(', ')}; see Warnings in the metadata file); exit 3\n`);
     } else if (result.exitCode === 3) {
       io.stderr.write('tikv-export: PARTIAL dump: some rows could not be exported (see *.rejects.jsonl, "missing" above and the metadata file)\n');
     }

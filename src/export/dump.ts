@@ -22,6 +22,7 @@ import { damagedKeyRange, writeSalvageReport } from './salvage-report.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
+import { warningsUnpromised, warningText, type SourceWarning } from './source-warnings.js';
 import { dataFile, fileNameProblem, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
 import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
@@ -62,6 +63,8 @@ export interface DumpMetadata {
   toolVersion: string;
   /** Extra "key: value" lines (regions used, warnings count, ...). */
   extra?: [string, string][];
+  /** Storage warnings of the open: a "Warnings:" list; some make the exit code 3 (source-warnings.ts). */
+  warnings?: readonly SourceWarning[];
 }
 
 export interface DumpProgress {
@@ -405,7 +408,8 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     meta = { ...meta, extra: [...(meta.extra ?? []), ...sv.lines] };
   }
   writeMetadata(opts.outDir, meta, started, now(), maxCommitTs, summaries, partial);
-  return { tables: summaries, maxCommitTs, exitCode: corrupt ? 2 : partial ? 3 : 0 };
+  const unpromised = warningsUnpromised(meta.warnings ?? []); // e.g. MANIFEST fallback: exit 3
+  return { tables: summaries, maxCommitTs, exitCode: corrupt ? 2 : partial || unpromised ? 3 : 0 };
 }
 
 /** A RowScan that only carries a commit ts (to fold a chunked table's max into MaxCommitTs). */
@@ -465,7 +469,12 @@ export function metadataText(
       lines.push(`\tPending lock (not exported): ${s.db}.${s.table} key ${l.key} primary ${l.primary} start_ts ${l.startTs} type ${l.type}`);
     }
   }
-  lines.push(`\tStatus: ${partial ? 'PARTIAL (see INCOMPLETE tables, rejects files, values missing)' : 'complete'}`);
+  const warnings = meta.warnings ?? [];
+  if (warnings.length > 0) {
+    lines.push('\tWarnings:');
+    for (const w of warnings) lines.push(`\t\t${warningText(w)}`);
+  }
+  lines.push(`\tStatus: ${partial ? 'PARTIAL (see INCOMPLETE tables, rejects files, values missing)' : warnings.length > 0 ? 'complete, with warnings (see Warnings)' : 'complete'}`);
   lines.push('');
   lines.push(`Finished dump at: ${dumplingTime(finished)}`);
   return `${lines.join('\n')}\n`;
