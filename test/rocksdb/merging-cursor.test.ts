@@ -40,14 +40,14 @@ function source(name: string, entries: E[], tombstones: RangeTombstone[], opened
   };
 }
 
-function model(entries: E[], tombstones: RangeTombstone[], range?: KeyRange): [string, string, number][] {
+function model(entries: E[], tombstones: RangeTombstone[], range?: KeyRange): [string, string, number, number][] {
   const byKey = new Map<string, E>();
   for (const e of entries) {
     const k = Buffer.from(e.key).toString('latin1');
     const cur = byKey.get(k);
     if (cur === undefined || e.seq > cur.seq) byKey.set(k, e);
   }
-  const out: [string, string, number][] = [];
+  const out: [string, string, number, number][] = [];
   for (const e of byKey.values()) {
     if (range?.start !== undefined && compareBytes(e.key, range.start) < 0) continue;
     if (range?.end !== undefined && compareBytes(e.key, range.end) >= 0) continue;
@@ -55,14 +55,14 @@ function model(entries: E[], tombstones: RangeTombstone[], range?: KeyRange): [s
     const covered = tombstones.some(
       (t) => compareBytes(t.start, e.key) <= 0 && compareBytes(e.key, t.end) < 0 && t.seq > e.seq,
     );
-    if (!covered) out.push([Buffer.from(e.key).toString('latin1'), str(e.value), e.kind]);
+    if (!covered) out.push([Buffer.from(e.key).toString('latin1'), str(e.value), e.kind, e.seq]);
   }
   return out.sort((x, y) => compareBytes(Buffer.from(x[0], 'latin1'), Buffer.from(y[0], 'latin1')));
 }
 
-function scan(c: MergingCursor, first: () => void = () => c.seekToFirst()): [string, string, number][] {
-  const out: [string, string, number][] = [];
-  for (first(); c.valid(); c.next()) out.push([Buffer.from(c.userKey()).toString('latin1'), str(c.value()), c.kind()]);
+function scan(c: MergingCursor, first: () => void = () => c.seekToFirst()): [string, string, number, number][] {
+  const out: [string, string, number, number][] = [];
+  for (first(); c.valid(); c.next()) out.push([Buffer.from(c.userKey()).toString('latin1'), str(c.value()), c.kind(), c.seq()]);
   return out;
 }
 
@@ -129,10 +129,10 @@ test('newest version wins across inputs; tombstones hide only older entries', ()
   const lvl = [source('l', [mk('c', 1, ValueType.Value, 'c1'), mk('d', 7, ValueType.BlobIndex, 'idx'), mk('e', 1, ValueType.Value, 'e1')], [])];
   const c = new MergingCursor({ overlapping: [o1, o2], levels: [lvl] });
   assert.deepEqual(scan(c), [
-    ['a', 'a3', ValueType.Value],
-    ['b', 'b5', ValueType.Value],
-    ['d', 'idx', ValueType.BlobIndex], // seq 7 > tombstone 3
-    ['e', 'e1', ValueType.Value], // tombstone end is exclusive
+    ['a', 'a3', ValueType.Value, 3],
+    ['b', 'b5', ValueType.Value, 5],
+    ['d', 'idx', ValueType.BlobIndex, 7], // seq 7 > tombstone 3
+    ['e', 'e1', ValueType.Value, 1], // tombstone end is exclusive
   ]);
   c.seek(b('b'));
   assert.equal(c.seq(), 5);
