@@ -26,6 +26,7 @@ import { warningsUnpromised, warningText, type SourceWarning } from './source-wa
 import { dataFile, fileNameProblem, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
 import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
+import { corruptWriteRejectLines } from './corrupt-writes.js';
 import type { TableChunkRunner } from './worker-pool.js';
 
 /** How many pending locks per table are listed in the log and `metadata`. */
@@ -345,6 +346,15 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
         const c = scan.counters();
         summary.deletedSkipped += c.deleted;
         summary.valuesMissing += c.valuesMissing;
+        if (c.corruptWrites !== undefined && c.corruptWrites.count > 0) {
+          // keys whose write record does not parse: rejects, like rows that do not decode (corrupt-writes.ts)
+          if (c.corruptWrites.samples.length > 0) {
+            rejects ??= new AtomicFile(opts.outDir, rejectsFile(dbName, tableName));
+            rejects.write(enc.encode(corruptWriteRejectLines(pid, c.corruptWrites)));
+          }
+          summary.rejected += c.corruptWrites.count;
+          log.error({ table: label, keys: c.corruptWrites.count, first: c.corruptWrites.samples.map((x) => x.rawKeyHex) }, `${c.corruptWrites.count} key(s) of ${label} skipped: their write-CF record does not parse (first ${c.corruptWrites.samples.length} in ${rejectsFile(dbName, tableName)})`);
+        }
       }
       if (opts.chunked !== undefined) {
         const onRows = (n: number, b: number): void => {

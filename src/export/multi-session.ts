@@ -28,6 +28,7 @@ import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '.
 import { computeAuthority, holdsData, intersectDataRanges, type Authority, type DataRange } from '../tikv/region-authority.js';
 import type { InspectReport, RawEntry, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
+import { addCorruptWrites, emptyCorruptWrites } from './corrupt-writes.js';
 
 export interface NodeSpec {
   /** Short name used in reports: node1, node2, ... in --data-dir order. */
@@ -162,6 +163,7 @@ class MultiScan implements RowScan {
   private src: MultiSource | undefined;
   private i = 0;
   private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
+  private corrupt = emptyCorruptWrites();
   private fileIdx = 0;
   /** SST bytes of the files (all nodes) whose keys the scan has passed, for progress. */
   bytesPassed = 0;
@@ -196,6 +198,7 @@ class MultiScan implements RowScan {
       const st = this.cur.stats;
       this.done.deleted += st.deletedRows + st.gcFenced;
       this.done.valuesMissing += st.missingDefault + st.blobIndex;
+      this.corrupt = addCorruptWrites(this.corrupt, st);
       this.src!.closeCursors();
       this.cur = undefined;
       this.src = undefined;
@@ -215,6 +218,7 @@ class MultiScan implements RowScan {
     return {
       deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
       valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
+      corruptWrites: addCorruptWrites(this.corrupt, st),
     };
   }
 }

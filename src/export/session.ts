@@ -25,6 +25,7 @@ import { CF_WRITE, CF_DEFAULT, LatestScanner, scanLocks } from '../tikv/mvcc-sca
 import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '../tikv/raft-state.js';
 import type { InspectReport, RawEntry, RegionSummary, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
+import { addCorruptWrites, emptyCorruptWrites } from './corrupt-writes.js';
 import { rangeOverlaps, type FileLoss, type LostRange } from '../rocksdb/loss-report.js';
 import { SalvageTracker } from './salvage-report.js';
 import { planBoundaries } from './chunks.js';
@@ -79,6 +80,7 @@ class ChainedScan implements RowScan {
   private cur: LatestScanner | undefined;
   private i = 0;
   private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
+  private corrupt = emptyCorruptWrites();
   /** Files (write + default CF) of this scan, by largest key, for the bytes-read estimate. */
   private fileIdx = 0;
   bytesPassed = 0;
@@ -120,6 +122,7 @@ class ChainedScan implements RowScan {
       const st = this.cur.stats;
       this.done.deleted += st.deletedRows + st.gcFenced;
       this.done.valuesMissing += st.missingDefault + st.blobIndex;
+      this.corrupt = addCorruptWrites(this.corrupt, st);
       if (st.blobIndex > 0) this.onBlob(st.blobIndex, st.blobIndexSamples[0]?.rawKeyHex);
       this.cur = undefined;
     }
@@ -144,6 +147,7 @@ class ChainedScan implements RowScan {
     return {
       deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
       valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
+      corruptWrites: addCorruptWrites(this.corrupt, st),
     };
   }
 }

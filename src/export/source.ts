@@ -6,6 +6,7 @@
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import type { CellKind } from './csv.js';
 import type { SalvageSource } from './salvage-report.js';
+import type { CorruptWrites } from './corrupt-writes.js';
 
 /** Latest committed rows of one physical table, ascending by key (LatestScanner's shape). */
 export interface RowScan {
@@ -27,6 +28,8 @@ export interface ScanCounters {
   deleted: number;
   /** Committed Puts whose value cannot be read (default-CF entry missing, or in Titan). */
   valuesMissing: number;
+  /** Keys skipped because their write-CF record does not parse (reported as rejects; corrupt-writes.ts). */
+  corruptWrites?: CorruptWrites;
 }
 
 export interface OutputColumnLike {

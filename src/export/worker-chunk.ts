@@ -20,6 +20,7 @@ import type { CsvFormatter } from './csv.js';
 import { AtomicFile } from './file-writer.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import type { DumpSource, TableDecoder } from './source.js';
+import { corruptWriteRejectLines } from './corrupt-writes.js';
 
 export interface PartFile {
   /** Name inside the parts directory. */
@@ -169,6 +170,14 @@ export function runChunk(
         const c = scan.counters();
         res.deleted += c.deleted;
         res.missing += c.valuesMissing;
+        if (c.corruptWrites !== undefined && c.corruptWrites.count > 0) {
+          // keys whose write record does not parse: rejects, like rows that do not decode
+          if (c.corruptWrites.samples.length > 0) {
+            rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
+            rejects.write(enc.encode(corruptWriteRejectLines(seg.physicalId, c.corruptWrites)));
+          }
+          res.rejected += c.corruptWrites.count;
+        }
       }
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
