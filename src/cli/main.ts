@@ -29,6 +29,8 @@ import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-d
 import { makeProgress } from './progress.js';
 import { salvageRunOptions } from '../export/salvage-report.js';
 import { assertOutsideSources } from '../export/out-paths.js';
+import { rejectsFile } from '../export/filenames.js';
+import { unreadableSchemas, unreadableSummaries, writeRawRecords } from '../export/unreadable-schema.js';
 import { dedupeWarnings, UNPROMISED_WARNINGS, type SourceWarning } from '../export/source-warnings.js';
 import { failuresText, multiInspectText, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
@@ -373,6 +375,25 @@ function selectTargets(s: Session, o: DumpOpts): DumpTarget[] {
   return targets;
 }
 
+/** Per-table entries for the selected databases' tables whose schema does not decode; their raw records are written. */
+function unreadableFor(s: Session, o: DumpOpts, warnings: readonly SourceWarning[]): TableSummary[] {
+  const found = unreadableSchemas(warnings);
+  if (found.length === 0 || o.table.length > 0) return [];
+  const dbs = o.all === true ? s.databases().filter((d) => !isSystemDb(d.db_name.O)) : o.db.map((n) => findDb(s, n));
+  const names = new Map(dbs.map((d) => [d.id, d.db_name.O]));
+  return unreadableSummaries(found, names, o.all === true, (db, id) => `its raw records (write and default CF, hex) are in ${rejectsFile(db, `#${id}`)}`);
+}
+
+/** After the dump (the chunked run clears files it does not know): the raw records of each unreadable table. */
+function saveUnreadableRaw(s: Session, out: string, unreadable: readonly TableSummary[], io: Io): void {
+  for (const u of unreadable) {
+    const id = u.physicalIds[0];
+    if (id === undefined || u.db.startsWith('#')) continue;
+    const r = writeRawRecords(out, u.db, id, s);
+    if ('error' in r) io.stderr.write(`tikv-export: the raw records of ${u.db}.${u.table} could not be saved: ${r.error}\n`);
+  }
+}
+
 function summaryTable(rows: readonly TableSummary[]): string {
   const head = ['table', 'rows', 'files', 'bytes', 'deleted', 'locks', 'missing', 'rejected', 'time'];
   const body = rows.map((r) => [
@@ -401,6 +422,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const sources = (c.multi?.resolved ?? [c.resolved]).flatMap((r) => [r.dataDir ?? r.dbDir, r.dbDir]);
     prepareOutDir(o.out, sources, realpathSync);
     const ident = s.storeIdent();
+    const unreadable = unreadableFor(s, o, c.warnings); // schema JSON that does not decode (unreadable-schema.ts)
     const dumpSource = s.dumpSource(o.timeZone);
     // chunks, checkpoint/resume and worker threads (worker-pool.ts)
     const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize })), dumpSource, targets);
@@ -422,7 +444,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         schemaVersion: s.schemaVersion,
         timeZone: parseTimeZone(o.timeZone).name,
         toolVersion: toolVersion(),
-        extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
+        extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi)), ...unreadable.map((u): [string, string] => [`INCOMPLETE table`, `${u.db}.${u.table}: ${u.error ?? ''}`])],
         warnings: dedupeWarnings(c.warnings),
       },
       log,
@@ -430,6 +452,11 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     });
     progress.done();
     c.logRoute.write = undefined;
+    if (unreadable.length > 0) {
+      saveUnreadableRaw(s, o.out, unreadable, io);
+      result.tables.push(...unreadable);
+      if (result.exitCode === 0) result.exitCode = 3;
+    }
     run.finish(true);
     if (run.resumed && o.json !== true) io.stderr.write(`tikv-export: resumed: ${run.reusedChunks} of ${run.totalChunks} chunks reused from the checkpoint\n`);
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);
