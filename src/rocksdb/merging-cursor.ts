@@ -515,6 +515,8 @@ export class MergingCursor implements KvCursor {
 
   /** Skip every remaining entry of the current key (the current key is in curKeyBuf). */
   private skipCurrentKey(): void {
+    // The heap top is the entry the current key was copied from (findVisible): no comparison.
+    if (this.heap.length > 0) this.advanceTop();
     while (this.heap.length > 0 && this.sameAsCur(this.keys[this.heap[0]!]!)) this.advanceTop();
   }
 
