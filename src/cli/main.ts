@@ -444,19 +444,16 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         schemaVersion: s.schemaVersion,
         timeZone: parseTimeZone(o.timeZone).name,
         toolVersion: toolVersion(),
-        extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi)), ...unreadable.map((u): [string, string] => [`INCOMPLETE table`, `${u.db}.${u.table}: ${u.error ?? ''}`])],
+        extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
         warnings: dedupeWarnings(c.warnings),
       },
       log,
+      unreadable,
       onProgress: (p) => progress.update(p),
     });
     progress.done();
     c.logRoute.write = undefined;
-    if (unreadable.length > 0) {
-      saveUnreadableRaw(s, o.out, unreadable, io);
-      result.tables.push(...unreadable);
-      if (result.exitCode === 0) result.exitCode = 3;
-    }
+    saveUnreadableRaw(s, o.out, unreadable, io);
     run.finish(true);
     if (run.resumed && o.json !== true) io.stderr.write(`tikv-export: resumed: ${run.reusedChunks} of ${run.totalChunks} chunks reused from the checkpoint\n`);
     const perNode = c.multi === undefined ? undefined : nodeReports(c.multi.session, result.tables);

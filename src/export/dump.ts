@@ -51,6 +51,8 @@ export interface DumpOptions {
   now?: () => Date;
   /** Chunked, resumable, parallel table data (worker-pool.ts); undefined = one scan per table. */
   chunked?: TableChunkRunner;
+  /** Tables that could not even be listed (schema JSON does not decode: unreadable-schema.ts): reported, exit 3. */
+  unreadable?: readonly TableSummary[];
 }
 
 export interface DumpMetadata {
@@ -407,6 +409,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     progress(ti + 1, label, true);
   }
 
+  summaries.push(...(opts.unreadable ?? []));
   const corrupt = summaries.some((s) => s.errorKind === 'corruption');
   let partial = summaries.some((s) => s.rejected > 0 || s.valuesMissing > 0 || s.errorKind !== undefined);
   const maxCommitTs = maxTs.value();

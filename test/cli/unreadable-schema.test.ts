@@ -48,6 +48,7 @@ test('a broken TableInfo (types.ints, id 300): UNREADABLE SCHEMA, exit 3, raw re
     assert.match(r.stderr, /tikv-export: INCOMPLETE types\.#300: UNREADABLE SCHEMA: TableInfo DB:1\/Table:300: cols/);
     const meta = readFileSync(join(out, 'metadata'), 'utf8');
     assert.match(meta, /\tINCOMPLETE table: types\.#300: UNREADABLE SCHEMA: TableInfo DB:1\/Table:300: .*types\.#300\.rejects\.jsonl\n/);
+    assert.match(meta, /\tStatus: PARTIAL/);
     assert.ok(!existsSync(join(out, 'types.ints.000000000.csv')));
     assert.ok(existsSync(join(out, 'types.floats.000000000.csv')), 'other tables are dumped');
     const lines = readFileSync(join(out, 'types.#300.rejects.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { cf: string; key: string; value: string });
