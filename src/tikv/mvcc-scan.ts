@@ -32,7 +32,7 @@ import * as mc from './memcomparable.js';
 import * as mk from './mvcc-key.js';
 import type { RawRange } from './mvcc-key.js';
 import { U64_MAX, readU64BE } from './number-codec.js';
-import { WriteView, parseWrite } from './write-record.js';
+import { WriteView, parseWrite, type WriteRecord } from './write-record.js';
 
 // Local copies: reading an imported binding goes through a module-namespace getter under the
 // loader we run with (tsx), which showed up as ~10% of a scan profile.
@@ -491,6 +491,16 @@ export class LatestScanner {
   }
 }
 
+/**
+ * What became of a lock's transaction, from the primary key's write-CF records (tikv-tidb-encoding.md
+ * §2.4): a Put/Delete/Lock write with this start_ts = committed at its commit_ts (the lock is a
+ * secondary not yet resolved: the committed value is NOT exported, the row's exported value may
+ * be older); a Rollback with this start_ts (or an overlapped rollback at commit_ts = start_ts) =
+ * rolled back; nothing = pending, or async-commit when the lock uses async commit (its outcome
+ * depends on every secondary; unknown here).
+ */
+export type LockStatus = 'committed' | 'rolled-back' | 'pending' | 'async-commit';
+
 export interface LockSample {
   /** Raw (TiDB) key. */
   key: Uint8Array;
@@ -500,29 +510,72 @@ export interface LockSample {
   ttl: bigint;
   /** For a shared-lock container: how many transactions hold it. */
   sharedCount?: number;
+  status: LockStatus;
+  /** commit_ts of the primary's commit record, when status is committed. */
+  commitTs?: bigint;
+  /** Async-commit lock ('a' field present). */
+  asyncCommit: boolean;
 }
 
 export interface LockReport {
   /** Lock-CF entries in the range (a shared-lock container counts once). */
   count: number;
   byType: Record<LockType, number>;
+  /** Every lock by its transaction's status (a shared container: its most telling inner lock). */
+  byStatus: Record<LockStatus, number>;
   /** First 20 locks in key order. */
   samples: LockSample[];
 }
 
 export const LOCK_SAMPLE_LIMIT = 20;
 
+/** Status of the transaction (primary, startTs) from the primary's write-CF versions. */
+class LockResolver {
+  private w: KvCursor | undefined;
+  constructor(private readonly source: CfSource) {}
+
+  resolve(primaryRaw: Uint8Array, startTs: bigint, asyncCommit: boolean): { status: LockStatus; commitTs?: bigint } {
+    const zk = mk.encodeDataKey(primaryRaw);
+    this.w ??= this.source.cursor(CF_WRITE, { start: mk.DATA_MIN_KEY, end: mk.DATA_MAX_KEY });
+    const w = this.w;
+    // versions newest commit first; a commit of this transaction has commit_ts >= start_ts
+    for (w.seek(zk); w.valid(); w.next()) {
+      const k = w.userKey();
+      if (k.length !== zk.length + TS_LEN || compareBytes(k.subarray(0, zk.length), zk) !== 0) break;
+      const commitTs = decodeTs(k, zk.length);
+      if (commitTs < startTs) break;
+      let rec: WriteRecord;
+      try {
+        rec = parseWrite(w.value());
+      } catch (e) {
+        if (e instanceof FormatError) continue; // an unreadable version says nothing about this transaction
+        throw e;
+      }
+      if (rec.startTs === startTs) {
+        return rec.type === 'rollback' ? { status: 'rolled-back' } : { status: 'committed', commitTs };
+      }
+      if (commitTs === startTs && rec.overlappedRollback) return { status: 'rolled-back' };
+    }
+    return { status: asyncCommit ? 'async-commit' : 'pending' };
+  }
+}
+
+const STATUS_RANK: Record<LockStatus, number> = { committed: 3, 'async-commit': 2, pending: 1, 'rolled-back': 0 };
+
 /**
- * Every lock in the lock CF within the raw range. Locks belong to uncommitted (or not yet
- * resolved) transactions; their data is never exported, this only reports them.
+ * Every lock in the lock CF within the raw range, each with its transaction's status (LockStatus,
+ * looked up on the primary key's write-CF records). Lock values are never exported, this only
+ * reports them.
  */
 export function scanLocks(source: CfSource, rawRange: RawRange): LockReport {
   const range = encodeRawRange(rawRange);
   const report: LockReport = {
     count: 0,
     byType: { put: 0, delete: 0, lock: 0, pessimistic: 0, shared: 0 },
+    byStatus: { committed: 0, 'rolled-back': 0, pending: 0, 'async-commit': 0 },
     samples: [],
   };
+  const resolver = new LockResolver(source);
   if (compareBytes(range.start, range.end) >= 0) return report;
   const c = source.cursor(CF_LOCK, { start: range.start, end: range.end });
   for (c.seek(range.start); c.valid(); c.next()) {
@@ -531,8 +584,22 @@ export function scanLocks(source: CfSource, rawRange: RawRange): LockReport {
     const rec = parseLock(c.value(), `lock CF key ${hex(k)}`);
     report.count++;
     report.byType[rec.type]++;
+    const inners: LockRecord[] = rec.type === 'shared' ? rec.locks : [rec];
+    let best: { status: LockStatus; commitTs?: bigint } = { status: 'pending' };
+    let bestRank = -1;
+    let asyncCommit = false;
+    for (const l of inners) {
+      const r = resolver.resolve(l.primary, l.startTs, l.useAsyncCommit);
+      if (l.useAsyncCommit) asyncCommit = true;
+      if (STATUS_RANK[r.status] > bestRank) {
+        best = r;
+        bestRank = STATUS_RANK[r.status];
+      }
+    }
+    report.byStatus[best.status]++;
     if (report.samples.length < LOCK_SAMPLE_LIMIT) {
       const key = decodeDataKey(k);
+      const status = { status: best.status, ...(best.commitTs === undefined ? {} : { commitTs: best.commitTs }), asyncCommit };
       if (rec.type === 'shared') {
         const inner: LockRecord | undefined = rec.locks[0];
         let minTs = inner?.startTs ?? 0n;
@@ -548,9 +615,10 @@ export function scanLocks(source: CfSource, rawRange: RawRange): LockReport {
           type: 'shared',
           ttl: maxTtl,
           sharedCount: rec.locks.length,
+          ...status,
         });
       } else {
-        report.samples.push({ key, primary: Uint8Array.from(rec.primary), startTs: rec.startTs, type: rec.type, ttl: rec.ttl });
+        report.samples.push({ key, primary: Uint8Array.from(rec.primary), startTs: rec.startTs, type: rec.type, ttl: rec.ttl, ...status });
       }
     }
   }

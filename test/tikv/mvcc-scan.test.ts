@@ -363,6 +363,48 @@ describe('scanLocks', () => {
     assert.deepEqual([r.samples[0]!.type, r.samples[0]!.startTs, r.samples[0]!.ttl, r.samples[0]!.sharedCount], ['shared', 90n, 30n, 2]);
   });
 
+  it('status of each lock from its primary: committed / rolled-back / pending / async-commit (hand-built histories)', () => {
+    const P = rk(100n, 5n); // primaries live in another table: the lookup is not limited to the scanned range
+    const b = new MvccBuilder();
+    // txn A (start 50): primary committed at 55, secondary rk(1) still locked
+    b.put(P, te('pa'), 50n, 55n);
+    b.prewrite(rk(1n), te('sa'), 50n, P);
+    // txn B (start 60): primary rolled back, secondary rk(2) still locked
+    b.rollback(rk(101n, 5n), 60n);
+    b.prewrite(rk(2n), te('sb'), 60n, rk(101n, 5n));
+    // txn C (start 70): primary still locked, no write record: pending (rk(3) is the primary itself)
+    b.prewrite(rk(3n), te('sc'), 70n, rk(3n));
+    // txn D (start 80): async commit ('a' field), primary has no record yet -> async-commit
+    b.src.put('lock', lockKey(rk(4n)), encodeLock('put', rk(102n, 5n), 80n, 3000n, { shortValue: te('sd'), secondaries: [rk(4n)] }));
+    // txn E (start 90): async commit whose primary committed at 95 -> committed
+    b.put(rk(103n, 5n), te('pe'), 90n, 95n);
+    b.src.put('lock', lockKey(rk(5n)), encodeLock('put', rk(103n, 5n), 90n, 3000n, { shortValue: te('se'), secondaries: [rk(5n)] }));
+    // txn F (start 40): a Delete committed on the primary at 45; newer commits of other txns on top
+    b.del(rk(104n, 5n), 40n, 45n).put(rk(104n, 5n), te('newer'), 47n, 48n);
+    b.prewrite(rk(6n), te('sf'), 40n, rk(104n, 5n));
+    // txn G (start 30): another txn committed on the primary exactly at 30 with an overlapped rollback -> rolled back
+    b.rawWrite(rk(105n, 5n), 30n, encodeWrite('put', 20n, { shortValue: te('x'), overlappedRollback: true }));
+    b.prewrite(rk(7n), te('sg'), 30n, rk(105n, 5n));
+    // txn H (start 20): the primary's only commit is of another txn (start 21): pending
+    b.put(rk(106n, 5n), te('other'), 21n, 22n);
+    b.prewrite(rk(8n), te('sh'), 20n, rk(106n, 5n));
+    const r = scanLocks(b.src, tableRange());
+    const got = r.samples.map((x) => [toHex(x.key), x.status, x.commitTs, x.asyncCommit]);
+    assert.deepEqual(got, [
+      [toHex(rk(1n)), 'committed', 55n, false],
+      [toHex(rk(2n)), 'rolled-back', undefined, false],
+      [toHex(rk(3n)), 'pending', undefined, false],
+      [toHex(rk(4n)), 'async-commit', undefined, true],
+      [toHex(rk(5n)), 'committed', 95n, true],
+      [toHex(rk(6n)), 'committed', 45n, false],
+      [toHex(rk(7n)), 'rolled-back', undefined, false],
+      [toHex(rk(8n)), 'pending', undefined, false],
+    ]);
+    assert.deepEqual(r.byStatus, { committed: 3, 'rolled-back': 2, pending: 2, 'async-commit': 1 });
+    // committed-but-locked values are never exported: table 1 has no committed row at all
+    assert.deepEqual(scan(b.src).rows, []);
+  });
+
   it('no lock CF entries -> count 0', () => {
     assert.equal(scanLocks(new MvccBuilder().put(K, te('v'), 1n, 2n).src, tableRange()).count, 0);
   });
