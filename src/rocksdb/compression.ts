@@ -32,7 +32,7 @@
 import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
 import { uncompressSync as lz4Uncompress } from 'lz4-napi';
-import { Decompressor as ZstdDecompressor, decompress as zstdDecompress } from 'zstd-napi';
+import { Decompressor as ZstdDecompressor } from 'zstd-napi';
 import { FormatError, corruption, hex, unsupported } from '../errors.js';
 import { readFixed32, readVarint32 } from './varint.js';
 
@@ -116,8 +116,14 @@ function zlibBlock(input: Uint8Array, _n: number, dict?: CompressionDict): Uint8
     : inflateRawSync(input, { maxOutputLength: MAX_BLOCK_SIZE, dictionary: dict.raw });
 }
 
-function zstdBlock(input: Uint8Array, _n: number, dict?: CompressionDict): Uint8Array {
-  return dict === undefined ? zstdDecompress(input) : dict.zstdDecompressor().decompress(input);
+function zstdBlock(input: Uint8Array, n: number, dict?: CompressionDict): Uint8Array {
+  if (dict !== undefined) return dict.zstdDecompressor().decompress(input);
+  // RocksDB's size prefix gives the output size: decompress straight into a buffer of it (no
+  // frame-size probing); a frame of another size fails here or in decompressBlock's length check.
+  zstdCtx ??= new zstdBinding.DCtx();
+  const out = Buffer.allocUnsafe(n);
+  const got = zstdCtx.decompress(out, input);
+  return got === n ? out : out.subarray(0, got);
 }
 
 const registry = new Map<number, Decompressor>([
