@@ -27,6 +27,7 @@ import { dataFile, fileNameProblem, METADATA_FILE, rejectsFile, schemaCreateFile
 import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
 import { corruptWriteRejectLines } from './corrupt-writes.js';
+import { lockStatusNote, lockStatusText } from './lock-status.js';
 import type { TableChunkRunner } from './worker-pool.js';
 
 /** How many pending locks per table are listed in the log and `metadata`. */
@@ -316,7 +317,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
           if (details.length > 0) summary.lockDetails = [...(summary.lockDetails ?? []), ...details].slice(0, LOCK_DETAIL_LIMIT);
           log.warn(
             { table: label, physicalId: pid, locks, first: details },
-            `${locks} pending lock(s) in ${label}: uncommitted transactions were not exported`,
+            `${locks} pending lock(s) in ${label}: locked values were not exported${lockStatusNote(details)}`,
           );
         }
         if (opts.chunked !== undefined) continue; // rows: chunk by chunk, below
@@ -479,7 +480,7 @@ export function metadataText(
   }
   for (const s of summaries) {
     for (const l of s.lockDetails ?? []) {
-      lines.push(`\tPending lock (not exported): ${s.db}.${s.table} key ${l.key} primary ${l.primary} start_ts ${l.startTs} type ${l.type}`);
+      lines.push(`\tPending lock (not exported): ${s.db}.${s.table} key ${l.key} primary ${l.primary} start_ts ${l.startTs} type ${l.type}${lockStatusText(l)}`);
     }
   }
   const warnings = meta.warnings ?? [];

@@ -304,6 +304,8 @@ class RealSession implements Session {
             primary: Buffer.from(l.primary).toString('hex'),
             startTs: l.startTs.toString(),
             type: l.type,
+            status: l.status,
+            ...(l.commitTs === undefined ? {} : { commitTs: l.commitTs.toString() }),
           })),
         ),
       decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, { timeZone }),

@@ -89,4 +89,12 @@ export interface LockDetail {
   primary: string;
   startTs: string;
   type: string;
+  /**
+   * The transaction's status from its primary (scanLocks, src/tikv/mvcc-scan.ts): committed /
+   * rolled-back / pending / async-commit. committed: the row's exported value may be older than
+   * the committed one (committed-but-locked values are not resolved).
+   */
+  status?: string;
+  /** commit_ts of the primary's commit, when status is committed. */
+  commitTs?: string;
 }
