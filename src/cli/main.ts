@@ -29,6 +29,7 @@ import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-d
 import { makeProgress } from './progress.js';
 import { salvageRunOptions } from '../export/salvage-report.js';
 import { assertOutsideSources } from '../export/out-paths.js';
+import { findKeyspaces, keyspaceList, type KeyspaceFinding } from './keyspace.js';
 import { rejectsFile } from '../export/filenames.js';
 import { unreadableSchemas, unreadableSummaries, writeRawRecords } from '../export/unreadable-schema.js';
 import { dedupeWarnings, UNPROMISED_WARNINGS, type SourceWarning } from '../export/source-warnings.js';
@@ -186,6 +187,8 @@ class Ctx {
   readonly logRoute: LogRoute = {};
   /** Storage warnings of the open, recorded in metadata and --json (source-warnings.ts). */
   readonly warnings: SourceWarning[] = [];
+  /** Keyspace (API v2) TiDB data found at open. */
+  keyspace: KeyspaceFinding | undefined;
   constructor(
     readonly io: Io,
     readonly o: CommonOpts,
@@ -203,6 +206,7 @@ class Ctx {
       this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.warn(w) }, this.io.procLocksPath);
       this.resolved = this.multi.resolved[0]!;
       this.session = this.multi.session;
+      this.checkKeyspaces();
       return this.session;
     }
     if (this.o.includeOrphans === true) throw new UserError('--include-orphans needs several --data-dir (one node already reads only its live regions)');
@@ -216,7 +220,30 @@ class Ctx {
       readTs: this.readTs,
       onWarning: (w) => this.warn(w),
     });
+    this.checkKeyspaces();
     return this.session;
+  }
+
+  /** API v2 keyspace data is not read (keyspace.ts): warned about at every open. */
+  private checkKeyspaces(): void {
+    try {
+      this.keyspace = findKeyspaces(this.session);
+    } catch (e) {
+      this.session.close();
+      throw e;
+    }
+    if (this.keyspace.keyspaces.length === 0) return;
+    this.warn({
+      code: 'keyspace-data',
+      message: `this store holds keyspace-prefixed TiDB data (API v2; keyspaces: ${keyspaceList(this.keyspace)}); tikv-export reads only TiDB keys without a keyspace prefix: keyspace databases and tables are not listed or dumped`,
+    });
+  }
+
+  /** dbs/tables/dump: nothing to read when the store holds only keyspace data. */
+  refuseKeyspaceOnly(): void {
+    const k = this.keyspace;
+    if (k === undefined || k.keyspaces.length === 0 || k.plainTidb) return;
+    throw new UserError(`this store holds keyspace-prefixed TiDB data (keyspaces: ${keyspaceList(k)}); not supported yet`);
   }
 
   private warn(w: SourceWarning): void {
@@ -272,6 +299,7 @@ async function cmdDbs(io: Io, o: CommonOpts): Promise<number> {
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
+    c.refuseKeyspaceOnly();
     const dbs = [...s.databases()].sort((a, b) => a.id - b.id);
     if (o.json === true) {
       c.out(
@@ -300,6 +328,7 @@ async function cmdTables(io: Io, o: CommonOpts & { db: string }): Promise<number
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
+    c.refuseKeyspaceOnly();
     const db = findDb(s, o.db);
     const tables = [...s.tables(db.id)].sort((a, b) => a.id - b.id);
     const rows = tables.map((t) => {
@@ -418,6 +447,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
+    c.refuseKeyspaceOnly();
     const targets = selectTargets(s, o);
     const sources = (c.multi?.resolved ?? [c.resolved]).flatMap((r) => [r.dataDir ?? r.dbDir, r.dbDir]);
     prepareOutDir(o.out, sources, realpathSync);
@@ -529,7 +559,9 @@ async function cmdInspect(io: Io, o: CommonOpts): Promise<number> {
       return c.exit(0);
     }
     const r = s.inspect(c.resolved.titanDir, c.resolved.dataDir);
-    c.out(o.json === true ? `${JSON.stringify(r, null, 2)}\n` : inspectText(r));
+    const ks = c.keyspace?.keyspaces ?? [];
+    const ksLine = ks.length === 0 ? '' : `keyspaces:       ${keyspaceList(c.keyspace!)} (API v2 keyspace-prefixed TiDB data: not read by tikv-export)\n`;
+    c.out(o.json === true ? `${JSON.stringify({ ...r, keyspaces: ks }, null, 2)}\n` : inspectText(r) + ksLine);
     return 0;
   } finally {
     s.close();
