@@ -86,9 +86,55 @@ function isRecyclable(type: number): boolean {
   return (type >= 5 && type <= 8) || (type >= 10 && (type & 1) === 1);
 }
 
-function allZero(buf: Uint8Array, from: number): boolean {
-  for (let i = from; i < buf.length; i++) if (buf[i] !== 0) return false;
-  return true;
+/**
+ * Where the log bytes come from: a whole buffer (readLogRecords) or positioned reads of a file,
+ * one 32 KiB block at a time (streamLogRecords over a FileReader: memory does not grow with the
+ * log, and files over 2 GiB work). `read` returns exactly `length` bytes at `offset`; the result
+ * must stay valid after later reads (record payloads are views into it).
+ */
+export interface LogSource {
+  readonly size: number;
+  read(offset: number, length: number): Uint8Array;
+}
+
+/** What streamLogRecords found besides the records it handed out. */
+export interface LogStreamResult {
+  /** Logical records delivered to the callback. */
+  count: number;
+  corruption?: { offset: number; error: FormatError };
+  tornTail: LogTail | null;
+  staleTail: LogTail | null;
+}
+
+/** Block-at-a-time view of a LogSource. */
+class BlockCursor {
+  private index = -1;
+  block: Uint8Array = new Uint8Array(0);
+  base = 0;
+  constructor(private readonly src: LogSource) {}
+
+  /** Make the block holding `pos` current. */
+  at(pos: number): void {
+    const i = Math.floor(pos / LOG_BLOCK_SIZE);
+    if (i === this.index) return;
+    const start = i * LOG_BLOCK_SIZE;
+    this.block = this.src.read(start, Math.min(LOG_BLOCK_SIZE, this.src.size - start));
+    this.index = i;
+    this.base = start;
+  }
+
+  /** True when every byte from `from` to the end of the source is zero (reads block by block). */
+  allZeroFrom(from: number): boolean {
+    const size = this.src.size;
+    for (let p = from; p < size; ) {
+      const blockStart = Math.floor(p / LOG_BLOCK_SIZE) * LOG_BLOCK_SIZE;
+      const n = Math.min(blockStart + LOG_BLOCK_SIZE, size);
+      const b = this.src.read(p, n - p);
+      for (let i = 0; i < b.length; i++) if (b[i] !== 0) return false;
+      p = n;
+    }
+    return true;
+  }
 }
 
 /**
@@ -97,34 +143,58 @@ function allZero(buf: Uint8Array, from: number): boolean {
  */
 export function readLogRecords(buf: Uint8Array, opts: LogReadOptions = {}): LogReadResult {
   const records: LogRecord[] = [];
+  const src: LogSource = { size: buf.length, read: (o, n) => buf.subarray(o, o + n) };
+  const r = streamLogRecords(src, opts, (rec) => records.push(rec));
+  return {
+    records,
+    tornTail: r.tornTail,
+    staleTail: r.staleTail,
+    ...(r.corruption === undefined ? {} : { corruption: r.corruption }),
+  };
+}
+
+/**
+ * readLogRecords over any LogSource, handing each logical record to `onRecord` as soon as it is
+ * complete (nothing is kept but the open fragments of one record). On mid-file corruption the
+ * records before it have been delivered; it throws, or with `stopAtCorruption` returns it.
+ */
+export function streamLogRecords(src: LogSource, opts: LogReadOptions, onRecord: (r: LogRecord) => void): LogStreamResult {
+  const counter = { count: 0 };
+  const deliver = (r: LogRecord): void => {
+    counter.count++;
+    onRecord(r);
+  };
   try {
-    return readInto(buf, opts, records);
+    const t = readInto(src, opts, deliver);
+    return { count: counter.count, tornTail: t.tornTail, staleTail: t.staleTail };
   } catch (e) {
     if (opts.stopAtCorruption === true && e instanceof FormatError && e.code === 'corruption') {
-      return { records, tornTail: null, staleTail: null, corruption: { offset: e.offset ?? 0, error: e } };
+      return { count: counter.count, tornTail: null, staleTail: null, corruption: { offset: e.offset ?? 0, error: e } };
     }
     throw e;
   }
 }
 
-function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): LogReadResult {
+type Tails = Pick<LogStreamResult, 'tornTail' | 'staleTail'>;
+
+function readInto(src: LogSource, opts: LogReadOptions, deliver: (r: LogRecord) => void): Tails {
   const file = opts.file;
   let pos = 0;
   let fragments: Uint8Array[] | null = null; // non-null while inside first..last
   let fragmentStart = 0;
-  const len = buf.length;
+  const len = src.size;
+  const cur = new BlockCursor(src);
 
-  const tail = (offset: number, reason: string): LogReadResult => ({
-    records,
+  const tail = (offset: number, reason: string): Tails => ({
     tornTail: { offset, reason },
     staleTail: null,
   });
 
   // Damage at `at`; `resumeFrom` is the first byte after the damaged record as far as we can
   // tell. Torn tail if nothing but zeros follows, corruption otherwise.
-  const damage = (at: number, resumeFrom: number, reason: string, expected?: string, found?: string): LogReadResult => {
+  const damage = (at: number, resumeFrom: number, reason: string, expected?: string, found?: string): Tails => {
     const start = fragments !== null ? fragmentStart : at;
-    if (allZero(buf, Math.min(resumeFrom, len))) return tail(start, reason);
+    if (cur.allZeroFrom(Math.min(resumeFrom, len))) return tail(start, reason);
     throw corruption(`log record ${reason}`, { file, offset: at, expected, found, context: 'log record header' });
   };
 
@@ -137,11 +207,15 @@ function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): 
       continue;
     }
     if (len - pos < LOG_HEADER_SIZE) {
-      if (allZero(buf, pos)) break;
+      if (cur.allZeroFrom(pos)) break;
       return damage(pos, len, 'header cut by end of file');
     }
-    const type = buf[pos + 6]!;
-    const length = buf[pos + 4]! | (buf[pos + 5]! << 8);
+    // A record never straddles a block: every byte of it is in the block holding `pos`.
+    cur.at(pos);
+    const buf = cur.block;
+    const p = pos - cur.base;
+    const type = buf[p + 6]!;
+    const length = buf[p + 4]! | (buf[p + 5]! << 8);
     if (type === LogRecordType.Zero && length === 0) {
       // Preallocated space (mmap writers): skip the rest of this block.
       pos = blockEnd;
@@ -157,9 +231,9 @@ function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): 
       return damage(pos, blockEnd, 'length crosses the 32 KiB block boundary', `<= ${leftInBlock - headerSize}`, `${length}`);
     }
     const storedCrc = unmaskCrc(
-      (buf[pos]! | (buf[pos + 1]! << 8) | (buf[pos + 2]! << 16) | (buf[pos + 3]! << 24)) >>> 0,
+      (buf[p]! | (buf[p + 1]! << 8) | (buf[p + 2]! << 16) | (buf[p + 3]! << 24)) >>> 0,
     );
-    const actualCrc = crc32c(buf.subarray(pos + 6, end));
+    const actualCrc = crc32c(buf.subarray(p + 6, end - cur.base));
     if (storedCrc !== actualCrc) {
       // RocksDB drops the rest of the block here, since "length" may itself be garbage.
       return damage(
@@ -171,18 +245,17 @@ function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): 
       );
     }
     if (headerSize === LOG_RECYCLABLE_HEADER_SIZE) {
-      const num = (buf[pos + 7]! | (buf[pos + 8]! << 8) | (buf[pos + 9]! << 16) | (buf[pos + 10]! << 24)) >>> 0;
+      const num = (buf[p + 7]! | (buf[p + 8]! << 8) | (buf[p + 9]! << 16) | (buf[p + 10]! << 24)) >>> 0;
       const own = opts.logNumber;
       if (own !== undefined && num !== own % 2 ** 32) {
         // Bytes of an earlier incarnation of a recycled log file: the real log ends here.
         return {
-          records,
           tornTail: fragments !== null ? { offset: fragmentStart, reason: 'fragmented record cut by recycled data' } : null,
           staleTail: { offset: pos, reason: `recyclable record of log ${num} in log ${own}` },
         };
       }
     }
-    const payload = buf.subarray(pos + headerSize, end);
+    const payload = buf.subarray(p + headerSize, end - cur.base);
     const recordAt = pos;
     pos = end;
     switch (type) {
@@ -195,7 +268,7 @@ function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): 
           });
         }
         fragments = null;
-        records.push({ offset: recordAt, data: payload });
+        deliver({ offset: recordAt, data: payload });
         break;
       case LogRecordType.First:
       case LogRecordType.RecyclableFirst:
@@ -229,7 +302,7 @@ function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): 
           data.set(f, o);
           o += f.length;
         }
-        records.push({ offset: fragmentStart, data });
+        deliver({ offset: fragmentStart, data });
         fragments = null;
         break;
       }
@@ -249,5 +322,5 @@ function readInto(buf: Uint8Array, opts: LogReadOptions, records: LogRecord[]): 
   if (fragments !== null) {
     return tail(fragmentStart, 'fragmented record without its last fragment at end of file');
   }
-  return { records, tornTail: null, staleTail: null };
+  return { tornTail: null, staleTail: null };
 }

@@ -12,10 +12,13 @@
  *     used and a 'wal-torn-tail' warning gives the byte offset. Mid-file damage is a
  *     FormatError.
  *   - A merge operand in a CF we apply is an 'unsupported' FormatError naming WAL and offset.
+ *   - A WAL is read with positioned reads, one 32 KiB log block at a time (log-reader.ts
+ *     streamLogRecords), never whole: no 2 GiB limit, and only the blocks holding entries the
+ *     memtables keep stay in memory.
  */
-import { readFileSync } from 'node:fs';
+import { FileReader } from './file-reader.js';
 import { ValueType, type Warning } from './types.js';
-import { readLogRecords } from './log-reader.js';
+import { streamLogRecords, type LogRecord, type LogSource, type LogStreamResult } from './log-reader.js';
 import { parseWriteBatch, mergeUnsupported } from './write-batch.js';
 import { Memtable } from './memtable.js';
 import { unsupported } from '../errors.js';
@@ -46,15 +49,26 @@ export interface WalReplayOptions {
    * skip the rest of that WAL and warn ('wal-corruption'), like RocksDB's point-in-time recovery.
    */
   walCorruption?: 'error' | 'stop';
-  /** Override file reading (tests). */
+  /** Override file reading (tests): the whole file as one buffer. */
   readFile?: (path: string) => Uint8Array;
+  /** Override positioned reads (tests); default FileReader.open(path). */
+  openLog?: (path: string) => LogSource & { close(): void };
 }
 
 export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayResult {
   const sorted = [...wals].sort((a, b) => a.fileNumber - b.fileNumber);
   const memtables = new Map<number, Memtable>();
   const warn = opts.onWarning ?? (() => {});
-  const read = opts.readFile ?? ((p: string) => readFileSync(p, { flag: 'r' }));
+  const readFile = opts.readFile;
+  const open =
+    opts.openLog ??
+    ((p: string): LogSource & { close(): void } => {
+      if (readFile !== undefined) {
+        const buf = readFile(p);
+        return { size: buf.length, read: (o, n) => buf.subarray(o, o + n), close: () => {} };
+      }
+      return FileReader.open(p);
+    });
   let minLog = Infinity;
   for (const n of opts.cfLogNumbers.values()) minLog = Math.min(minLog, n);
   const res: WalReplayResult = { memtables, lastSequence: 0, applied: 0, skipped: 0 };
@@ -62,22 +76,7 @@ export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayR
 
   sorted.forEach((wal, idx) => {
     if (wal.fileNumber < minLog) return; // obsolete: every CF flushed past it
-    const buf = read(wal.path);
-    const log = readLogRecords(buf, {
-      file: wal.path,
-      logNumber: wal.fileNumber,
-      stopAtCorruption: opts.walCorruption === 'stop',
-    });
-    if (log.corruption !== undefined) {
-      warn({
-        code: 'wal-corruption',
-        message:
-          `WAL damaged at byte ${log.corruption.offset} (${log.corruption.error.message}); ` +
-          `the ${log.records.length} record(s) before it were used, the rest of this WAL was not read`,
-        file: wal.path,
-      });
-    }
-    for (const rec of log.records) {
+    const apply = (rec: LogRecord): void => {
       const header = parseWriteBatch(
         rec.data,
         (e) => {
@@ -135,6 +134,22 @@ export function replayWals(wals: WalInput[], opts: WalReplayOptions): WalReplayR
           offset: rec.offset,
         });
       }
+    };
+    const src = open(wal.path);
+    let log: LogStreamResult;
+    try {
+      log = streamLogRecords(src, { file: wal.path, logNumber: wal.fileNumber, stopAtCorruption: opts.walCorruption === 'stop' }, apply);
+    } finally {
+      src.close();
+    }
+    if (log.corruption !== undefined) {
+      warn({
+        code: 'wal-corruption',
+        message:
+          `WAL damaged at byte ${log.corruption.offset} (${log.corruption.error.message}); ` +
+          `the ${log.count} record(s) before it were used, the rest of this WAL was not read`,
+        file: wal.path,
+      });
     }
     if (log.tornTail !== null) {
       const last = idx === sorted.length - 1;
