@@ -205,8 +205,7 @@ class Ctx {
     if (this.o.dataDir.length > 1) {
       this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.warn(w) }, this.io.procLocksPath);
       this.resolved = this.multi.resolved[0]!;
-      this.session = this.multi.session;
-      this.checkKeyspaces();
+      this.session = this.multi.session; // keyspace check: single node only (the merged session has no raw scan)
       return this.session;
     }
     if (this.o.includeOrphans === true) throw new UserError('--include-orphans needs several --data-dir (one node already reads only its live regions)');
