@@ -27,6 +27,7 @@ import { dataFile, fileNameProblem, METADATA_FILE, rejectsFile, schemaCreateFile
 import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
 import { corruptWriteRejectLines } from './corrupt-writes.js';
+import { keepFirst, missingMetaText, missingRejectLines, type MissingSample } from './missing-values.js';
 import { lockStatusNote, lockStatusText } from './lock-status.js';
 import type { TableChunkRunner } from './worker-pool.js';
 
@@ -94,6 +95,8 @@ export interface TableSummary {
   /** The first pending locks (at most LOCK_DETAIL_LIMIT per table). */
   lockDetails?: LockDetail[];
   valuesMissing: number;
+  /** The first keys whose value is missing (missing-values.ts): log, metadata, --json. */
+  missingSamples?: MissingSample[];
   rejected: number;
   ms: number;
   /** Tables not dumped (views, sequences) say why. */
@@ -349,6 +352,12 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
         const c = scan.counters();
         summary.deletedSkipped += c.deleted;
         summary.valuesMissing += c.valuesMissing;
+        if (c.missingValues !== undefined && c.missingValues.samples.length > 0) {
+          // the keys whose value is missing: rejects lines with "value": null (missing-values.ts)
+          rejects ??= new AtomicFile(opts.outDir, rejectsFile(dbName, tableName));
+          rejects.write(enc.encode(missingRejectLines(pid, c.missingValues.samples)));
+          summary.missingSamples = keepFirst(summary.missingSamples ?? [], c.missingValues.samples);
+        }
         if (c.corruptWrites !== undefined && c.corruptWrites.count > 0) {
           // keys whose write record does not parse: rejects, like rows that do not decode (corrupt-writes.ts)
           if (c.corruptWrites.samples.length > 0) {
@@ -367,6 +376,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
         };
         const r = opts.chunked.dumpTable({ db, table, dbName, tableName, decoder, formatter, onRows });
         Object.assign(summary, { files: r.files, rows: r.rows, bytes: r.bytes, rejected: r.rejected, deletedSkipped: r.deleted, valuesMissing: r.missing });
+        if (r.missingSamples !== undefined) summary.missingSamples = r.missingSamples;
         maxTs.note(tsOnly(r.maxCommitTs));
         if (r.error !== undefined) {
           summary.error = r.error;
@@ -403,7 +413,8 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
       log.error({ table: label, rejected: summary.rejected, file: rejectsFile(dbName, tableName) }, `${summary.rejected} row(s) of ${label} did not decode; written to ${rejectsFile(dbName, tableName)}`);
     }
     if (summary.valuesMissing > 0) {
-      log.error({ table: label, valuesMissing: summary.valuesMissing }, `${summary.valuesMissing} committed row(s) of ${label} have no value in the default CF (data lost on this node)`);
+      const first = (summary.missingSamples ?? []).map((m) => ({ key: m.key, startTs: m.startTs, commitTs: m.commitTs, ...(m.blob ? { titanBlob: true } : {}) }));
+      log.error({ table: label, valuesMissing: summary.valuesMissing, first }, `${summary.valuesMissing} committed row(s) of ${label} have no value in the default CF (data lost on this node); the first ${first.length} key(s) are in ${rejectsFile(dbName, tableName)} and metadata`);
     }
     log.info({ table: label, rows: summary.rows, files: summary.files.length, bytes: summary.bytes, ms: summary.ms }, `dumped ${label}`);
     summaries.push(summary);
@@ -477,6 +488,9 @@ export function metadataText(
   lines.push(`\tTables: ${summaries.length}, rows: ${rows}, rejected: ${rejected}, values missing: ${missing}, pending locks: ${locks}`);
   for (const s of summaries) {
     if (s.error !== undefined) lines.push(`\tINCOMPLETE table: ${s.db}.${s.table}: ${s.error}`);
+  }
+  for (const s of summaries) {
+    for (const m of s.missingSamples ?? []) lines.push(`\tMissing value: ${missingMetaText(`${s.db}.${s.table}`, m)}`);
   }
   for (const s of summaries) {
     for (const l of s.lockDetails ?? []) {

@@ -29,6 +29,7 @@ import { computeAuthority, holdsData, intersectDataRanges, type Authority, type 
 import type { InspectReport, RawEntry, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
 import { addCorruptWrites, emptyCorruptWrites } from './corrupt-writes.js';
+import { addMissingValues, emptyMissingValues } from './missing-values.js';
 
 export interface NodeSpec {
   /** Short name used in reports: node1, node2, ... in --data-dir order. */
@@ -164,6 +165,7 @@ class MultiScan implements RowScan {
   private i = 0;
   private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
   private corrupt = emptyCorruptWrites();
+  private missing = emptyMissingValues();
   private fileIdx = 0;
   /** SST bytes of the files (all nodes) whose keys the scan has passed, for progress. */
   bytesPassed = 0;
@@ -199,6 +201,7 @@ class MultiScan implements RowScan {
       this.done.deleted += st.deletedRows + st.gcFenced;
       this.done.valuesMissing += st.missingDefault + st.blobIndex;
       this.corrupt = addCorruptWrites(this.corrupt, st);
+      this.missing = addMissingValues(this.missing, st);
       this.src!.closeCursors();
       this.cur = undefined;
       this.src = undefined;
@@ -219,6 +222,7 @@ class MultiScan implements RowScan {
       deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
       valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
       corruptWrites: addCorruptWrites(this.corrupt, st),
+      missingValues: addMissingValues(this.missing, st),
     };
   }
 }

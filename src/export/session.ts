@@ -26,6 +26,7 @@ import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '.
 import type { InspectReport, RawEntry, RegionSummary, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
 import { addCorruptWrites, emptyCorruptWrites } from './corrupt-writes.js';
+import { addMissingValues, emptyMissingValues } from './missing-values.js';
 import { rangeOverlaps, type FileLoss, type LostRange } from '../rocksdb/loss-report.js';
 import { SalvageTracker } from './salvage-report.js';
 import { planBoundaries } from './chunks.js';
@@ -81,6 +82,7 @@ class ChainedScan implements RowScan {
   private i = 0;
   private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
   private corrupt = emptyCorruptWrites();
+  private missing = emptyMissingValues();
   /** Files (write + default CF) of this scan, by largest key, for the bytes-read estimate. */
   private fileIdx = 0;
   bytesPassed = 0;
@@ -123,6 +125,7 @@ class ChainedScan implements RowScan {
       this.done.deleted += st.deletedRows + st.gcFenced;
       this.done.valuesMissing += st.missingDefault + st.blobIndex;
       this.corrupt = addCorruptWrites(this.corrupt, st);
+      this.missing = addMissingValues(this.missing, st);
       if (st.blobIndex > 0) this.onBlob(st.blobIndex, st.blobIndexSamples[0]?.rawKeyHex);
       this.cur = undefined;
     }
@@ -148,6 +151,7 @@ class ChainedScan implements RowScan {
       deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
       valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
       corruptWrites: addCorruptWrites(this.corrupt, st),
+      missingValues: addMissingValues(this.missing, st),
     };
   }
 }

@@ -6,6 +6,7 @@
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import type { CellKind } from './csv.js';
 import type { SalvageSource } from './salvage-report.js';
+import type { MissingValues } from './missing-values.js';
 import type { CorruptWrites } from './corrupt-writes.js';
 
 /** Latest committed rows of one physical table, ascending by key (LatestScanner's shape). */
@@ -30,6 +31,8 @@ export interface ScanCounters {
   valuesMissing: number;
   /** Keys skipped because their write-CF record does not parse (reported as rejects; corrupt-writes.ts). */
   corruptWrites?: CorruptWrites;
+  /** The keys behind valuesMissing: count and the first samples (missing-values.ts). */
+  missingValues?: MissingValues;
 }
 
 export interface OutputColumnLike {

@@ -21,6 +21,7 @@ import { AtomicFile } from './file-writer.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import type { DumpSource, TableDecoder } from './source.js';
 import { corruptWriteRejectLines } from './corrupt-writes.js';
+import { keepFirst, missingRejectLines, type MissingSample } from './missing-values.js';
 
 export interface PartFile {
   /** Name inside the parts directory. */
@@ -41,6 +42,8 @@ export interface ChunkResult {
   rejected: number;
   /** Name of the rejects part (in the parts directory), when some row did not decode. */
   rejectsPart?: string;
+  /** First keys whose value is missing (missing-values.ts). */
+  missingSamples?: MissingSample[];
   maxCommitTs: string;
   /** Corruption met in this chunk: the rows before it are in `files`. */
   error?: string;
@@ -170,6 +173,12 @@ export function runChunk(
         const c = scan.counters();
         res.deleted += c.deleted;
         res.missing += c.valuesMissing;
+        if (c.missingValues !== undefined && c.missingValues.samples.length > 0) {
+          // the keys whose value is missing: rejects lines with "value": null (missing-values.ts)
+          rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
+          rejects.write(enc.encode(missingRejectLines(seg.physicalId, c.missingValues.samples)));
+          res.missingSamples = keepFirst(res.missingSamples ?? [], c.missingValues.samples);
+        }
         if (c.corruptWrites !== undefined && c.corruptWrites.count > 0) {
           // keys whose write record does not parse: rejects, like rows that do not decode
           if (c.corruptWrites.samples.length > 0) {

@@ -31,6 +31,7 @@ import { chunkSpecs, segmentRange, splitRange, type ChunkSpec } from './chunks.j
 import type { CsvFormatter, CsvOptions } from './csv.js';
 import { OutputError, writeFileAtomic, AtomicFile } from './file-writer.js';
 import { dataFile, rejectsFile } from './filenames.js';
+import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
 import type { DumpSource, Log, TableDecoder } from './source.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
@@ -72,6 +73,8 @@ export interface TableDataResult {
   rejected: number;
   maxCommitTs: bigint;
   error?: string;
+  /** First keys whose value is missing, over the table's chunks (missing-values.ts). */
+  missingSamples?: MissingSample[];
 }
 
 export interface TableChunkRunner {
@@ -104,6 +107,7 @@ interface DoneChunk {
   rejectsPart?: string;
   maxCommitTs: string;
   error?: string;
+  missingSamples?: MissingSample[];
   /** Final file index after this chunk's files. */
   nextFile: number;
 }
@@ -340,6 +344,7 @@ export class ChunkedRun implements TableChunkRunner {
       res.bytes += d.bytes;
       res.deleted += d.deleted;
       res.missing += d.missing;
+      if (d.missingSamples !== undefined && d.missingSamples.length > 0) res.missingSamples = keepFirst(res.missingSamples ?? [], d.missingSamples);
       res.rejected += d.rejected;
       const ts = BigInt(d.maxCommitTs);
       if (ts > res.maxCommitTs) res.maxCommitTs = ts;
@@ -426,6 +431,7 @@ export class ChunkedRun implements TableChunkRunner {
       nextFile: n,
       ...(r.rejectsPart === undefined ? {} : { rejectsPart: r.rejectsPart }),
       ...(r.error === undefined ? {} : { error: r.error }),
+      ...(r.missingSamples === undefined ? {} : { missingSamples: r.missingSamples }),
     };
     this.rowsDone += r.rows;
     if (this.checkpoint !== undefined) {
