@@ -29,6 +29,7 @@ import { assertNotRunning, resolveDataDir, type ResolvedDataDir } from './data-d
 import { makeProgress } from './progress.js';
 import { salvageRunOptions } from '../export/salvage-report.js';
 import { assertOutsideSources } from '../export/out-paths.js';
+import { schemaVersionCommitTs } from './schema-ts.js';
 import { findKeyspaces, keyspaceList, type KeyspaceFinding } from './keyspace.js';
 import { rejectsFile } from '../export/filenames.js';
 import { unreadableSchemas, unreadableSummaries, writeRawRecords } from '../export/unreadable-schema.js';
@@ -300,11 +301,15 @@ async function cmdDbs(io: Io, o: CommonOpts): Promise<number> {
   try {
     c.refuseKeyspaceOnly();
     const dbs = [...s.databases()].sort((a, b) => a.id - b.id);
+    // which schema version was read and when it was committed (single node: raw write-CF versions)
+    const svTs = c.multi === undefined ? schemaVersionCommitTs(s, c.readTs) : undefined;
     if (o.json === true) {
       c.out(
         `${JSON.stringify(
           {
             schemaVersion: s.schemaVersion ?? null,
+            schemaVersionCommitTs: svTs === undefined ? null : svTs.toString(),
+            schemaVersionCommitTime: svTs === undefined ? null : tsoToIso(svTs),
             readTs: c.readTs === undefined ? null : c.readTs.toString(),
             databases: dbs.map((d) => ({ id: d.id, name: d.db_name.O, charset: d.charset, collate: d.collate, system: isSystemDb(d.db_name.O) })),
           },
@@ -313,7 +318,7 @@ async function cmdDbs(io: Io, o: CommonOpts): Promise<number> {
         )}\n`,
       );
     } else {
-      c.out(`# schema version ${s.schemaVersion ?? 'unknown'}, read ts ${c.readTsText()}\n`);
+      c.out(`# schema version ${s.schemaVersion ?? 'unknown'}${svTs === undefined ? '' : ` (committed at ts ${svTs}, ${tsoToIso(svTs)})`}, read ts ${c.readTsText()}\n`);
       c.out('id\tname\n');
       for (const d of dbs) c.out(`${d.id}\t${d.db_name.O}${isSystemDb(d.db_name.O) ? '\t(system)' : ''}\n`);
     }
