@@ -30,6 +30,7 @@ import { makeProgress } from './progress.js';
 import { salvageRunOptions } from '../export/salvage-report.js';
 import { assertOutsideSources } from '../export/out-paths.js';
 import { schemaVersionCommitTs } from './schema-ts.js';
+import { approxRowsText, type ApproxRows } from '../export/approx-rows.js';
 import { findKeyspaces, keyspaceList, type KeyspaceFinding } from './keyspace.js';
 import { rejectsFile } from '../export/filenames.js';
 import { unreadableSchemas, unreadableSummaries, writeRawRecords } from '../export/unreadable-schema.js';
@@ -339,16 +340,18 @@ async function cmdTables(io: Io, o: CommonOpts & { db: string }): Promise<number
       const kind = tableKind(t);
       const parts = t.partition?.definitions ?? [];
       const hasData = kind === 'table' ? physicalIds(t).some((id) => s.hasData(id)) : false;
-      return { id: t.id, name: t.name.O, kind, partitions: parts.map((p) => ({ id: p.id, name: p.name.O })), hasData };
+      const approx = kind === 'table' && s.approxRows !== undefined ? sumApprox(physicalIds(t).map((id) => s.approxRows!(id))) : undefined;
+      return { id: t.id, name: t.name.O, kind, partitions: parts.map((p) => ({ id: p.id, name: p.name.O })), hasData, approxRows: approx ?? null };
     });
     if (o.json === true) {
       c.out(`${JSON.stringify({ database: db.db_name.O, schemaVersion: s.schemaVersion ?? null, readTs: c.readTs?.toString() ?? null, tables: rows }, null, 2)}\n`);
     } else {
       c.out(`# database ${db.db_name.O} (id ${db.id}), schema version ${s.schemaVersion ?? 'unknown'}, read ts ${c.readTsText()}\n`);
-      c.out('id\tname\tkind\tpartitions\tdata\n');
+      c.out('id\tname\tkind\tpartitions\tdata\trows (approx.)\n');
       for (const r of rows) {
-        c.out(`${r.id}\t${r.name}\t${r.kind}\t${r.partitions.length === 0 ? '-' : r.partitions.map((p) => p.name).join(',')}\t${r.kind !== 'table' ? '-' : r.hasData ? 'yes' : 'no'}\n`);
+        c.out(`${r.id}\t${r.name}\t${r.kind}\t${r.partitions.length === 0 ? '-' : r.partitions.map((p) => p.name).join(',')}\t${r.kind !== 'table' ? '-' : r.hasData ? 'yes' : 'no'}\t${approxRowsText(r.approxRows ?? undefined)}\n`);
       }
+      if (rows.some((r) => r.approxRows !== null)) c.out('# rows (approx.): write-CF records (all versions) in SSTs fully inside the table (rocksdb.num.entries); >= when some SSTs only overlap it; WAL not counted\n');
     }
     return c.exit(0);
   } finally {
@@ -425,6 +428,14 @@ function saveUnreadableRaw(s: Session, out: string, unreadable: readonly TableSu
     const r = writeRawRecords(out, u.db, id, s);
     if ('error' in r) io.stderr.write(`tikv-export: the raw records of ${u.db}.${u.table} could not be saved: ${r.error}\n`);
   }
+}
+
+/** A partitioned table: the partitions' estimates added (partial if any is partial or missing). */
+function sumApprox(parts: (ApproxRows | undefined)[]): ApproxRows | undefined {
+  const known = parts.filter((p): p is ApproxRows => p !== undefined);
+  if (known.length === 0) return undefined;
+  const partial = known.length < parts.length || known.some((p) => p.coverage === 'partial');
+  return { entries: known.reduce((a, p) => a + p.entries, 0), coverage: partial ? 'partial' : 'exact-files', basis: 'rocksdb.num.entries' };
 }
 
 function summaryTable(rows: readonly TableSummary[]): string {

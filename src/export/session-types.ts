@@ -6,6 +6,7 @@
 import type { Warning } from '../rocksdb/types.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import type { DumpSource } from './source.js';
+import type { ApproxRows } from './approx-rows.js';
 
 export interface SessionOptions {
   /** --as-of; undefined = latest committed. */
@@ -68,6 +69,8 @@ export interface Session {
   tables(dbId: number): TableInfo[];
   /** One seek: does the write CF hold any version in this physical table's record range? */
   hasData(physicalId: number): boolean;
+  /** Optional: a row-count estimate from SST properties only (approx-rows.ts); undefined when there is none. */
+  approxRows?(physicalId: number): ApproxRows | undefined;
   dumpSource(timeZone: string): DumpSource;
   inspect(titanDir: string | undefined, dataDir: string | undefined): InspectReport;
   /** The merged visible view of one CF, like `ldb scan` (end exclusive). */

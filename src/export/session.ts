@@ -13,6 +13,7 @@ import { statSync } from 'node:fs';
 import { FormatError, UserError } from '../errors.js';
 import { RocksDb } from '../rocksdb/db.js';
 import { SstReader } from '../rocksdb/sst-reader.js';
+import { approxRowsFromFiles, type ApproxRows } from './approx-rows.js';
 import type { LiveFile, Warning } from '../rocksdb/types.js';
 import { Catalog, type TableEntry } from '../tidb/catalog.js';
 import { createDatabaseSql, tableSchemaFileSql } from '../tidb/create-table.js';
@@ -256,6 +257,23 @@ class RealSession implements Session {
       if (c.valid() && compareBytes(c.userKey(), enc.end) < 0) return true;
     }
     return false;
+  }
+
+  approxRows(physicalId: number): ApproxRows | undefined {
+    const entriesOf = (f: LiveFile): number | undefined => {
+      try {
+        const r = SstReader.open(f.path);
+        try {
+          return r.properties.numEntries - r.properties.numDeletions;
+        } finally {
+          r.close();
+        }
+      } catch (e) {
+        if (e instanceof FormatError) return undefined;
+        throw e;
+      }
+    };
+    return approxRowsFromFiles(this.db.liveFiles(CF_WRITE), this.ranges(physicalId).map(encodeRawRange), entriesOf);
   }
 
   private filesFor(physicalId: number): LiveFile[] {

@@ -40,3 +40,36 @@ test('dbs: the schema version line names the commit ts (and time) of the SchemaV
   const early = await run(['dbs', '--data-dir', sample, '--log-level', 'silent', '--as-of', (newest - 1n).toString()]);
   assert.match(early.stdout.split('\n')[0]!, /^# schema version unknown, read ts /);
 });
+
+test('tables: approximate rows column (~ when every overlapping SST is inside, >= when some only overlap, - when none; partitions added)', async () => {
+  const { fakeDataDir, fakeOpen, sampleCatalog } = await import('./support.js');
+  const { rmSync } = await import('node:fs');
+  const est = new Map([
+    [10, { entries: 1200, coverage: 'exact-files' as const, basis: 'rocksdb.num.entries' as const }],
+    [12, { entries: 5, coverage: 'exact-files' as const, basis: 'rocksdb.num.entries' as const }],
+    [13, { entries: 7, coverage: 'partial' as const, basis: 'rocksdb.num.entries' as const }],
+  ]);
+  const open = (dir: string, o: Parameters<ReturnType<typeof fakeOpen>>[1]) => {
+    const s = fakeOpen(sampleCatalog())(dir, o);
+    s.approxRows = (pid) => est.get(pid);
+    return s;
+  };
+  const d = fakeDataDir();
+  try {
+    const r = await run(['tables', '-d', d, '--db', 'shop', '--log-level', 'silent'], { openSession: open });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.split('\n');
+    assert.equal(lines[1], 'id\tname\tkind\tpartitions\tdata\trows (approx.)');
+    assert.equal(lines[2], '10\torders\ttable\t-\tyes\t~1200');
+    assert.equal(lines[3], '11\tParts\ttable\tp0,p1\tyes\t>=12');
+    assert.match(lines[4]!, /^# rows \(approx\.\): write-CF records/);
+    const j = await run(['tables', '-d', d, '--db', 'shop', '--log-level', 'silent', '--json'], { openSession: open });
+    const t = (JSON.parse(j.stdout) as { tables: { approxRows: unknown }[] }).tables;
+    assert.deepEqual(t.map((x) => x.approxRows), [
+      { entries: 1200, coverage: 'exact-files', basis: 'rocksdb.num.entries' },
+      { entries: 12, coverage: 'partial', basis: 'rocksdb.num.entries' },
+    ]);
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+  }
+});
