@@ -66,7 +66,7 @@ test('--log-file receives the logs; stderr stays quiet on success', async () => 
     assert.equal(r.stderr, '');
     const lines = readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { level: number; msg: string });
     assert.ok(lines.some((l) => l.level === 20 && l.msg === 'opening'), 'debug line present');
-    assert.match(r.stdout, /\n92\tcustomers\ttable\t-\tyes\n/);
+    assert.match(r.stdout, /\n92\tcustomers\ttable\t-\tyes\t-\n/);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
