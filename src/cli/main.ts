@@ -526,6 +526,10 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     return c.exit(result.exitCode);
     } catch (e) {
       run.abort();
+      if (c.logRoute.write !== undefined) {
+        c.logRoute.write = undefined;
+        if (io.stderr.isTTY === true) io.stderr.write('\r\x1b[K'); // the error line must not land on the progress bar
+      }
       throw e;
     }
   } finally {

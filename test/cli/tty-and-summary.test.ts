@@ -86,3 +86,37 @@ test('dump --log-level silent on success: nothing on stderr; --json: summary onl
     rmSync(out, { recursive: true, force: true });
   }
 });
+
+test('dump that fails mid-way on a fake TTY: the one-line error starts at column 0', async () => {
+  const { fakeDataDir, fakeOpen, sampleCatalog } = await import('./support.js');
+  const d = fakeDataDir();
+  const out = mkdtempSync(join(tmpdir(), 'tikv-export-tty-'));
+  try {
+    let err = '';
+    const open = (dir: string, o: Parameters<ReturnType<typeof fakeOpen>>[1]) => {
+      const s = fakeOpen(sampleCatalog())(dir, o);
+      const src = s.dumpSource('UTC');
+      const base = src.tableSchemaFile.bind(src);
+      let n = 0;
+      src.tableSchemaFile = (t, db) => {
+        if (++n === 2) throw new TypeError('boom');
+        return base(t, db);
+      };
+      s.dumpSource = () => src;
+      return s;
+    };
+    const code = await main(['dump', '--data-dir', d, '--all', '--out', join(out, 'o'), '--threads', '1'], {
+      stdout: { write: () => true },
+      stderr: { write: (s: string) => (err += s), isTTY: true },
+      procLocksPath: '/nonexistent-proc-locks',
+      openSession: open,
+    });
+    assert.equal(code, 2, err);
+    const i = err.indexOf('tikv-export: internal error: boom');
+    assert.ok(i >= 0, err);
+    assert.ok(i === 0 || err[i - 1] === '\n' || err.slice(i - 4, i) === '\r\x1b[K', JSON.stringify(err.slice(Math.max(0, i - 80), i + 10)));
+  } finally {
+    rmSync(d, { recursive: true, force: true });
+    rmSync(out, { recursive: true, force: true });
+  }
+});
