@@ -55,6 +55,8 @@ const MAX_SLOTS = 24;
 const STUCK_MS = 60_000;
 /** Spin this many times on a block the worker is finishing before reading it in-thread. */
 const SPINS = 1_000; // about 15 µs
+/** Blocks the caller takes over after catching up with the worker (see fromWorker). */
+const JUMP = 4;
 
 // Main thread only: scans already running in worker threads (export's --threads chunk workers)
 // use the cores themselves, and a prefetch worker per thread would only compete with them.
@@ -149,6 +151,9 @@ class Slot {
   sizes: number[] = [];
   pos = 0;
   mode = Mode.Empty;
+  /** Blocks [mineFrom, mineTo) of the batch were claimed by the caller. */
+  mineFrom = 0;
+  mineTo = 0;
   constructor(id: number) {
     this.id = id;
     this.ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_INTS));
@@ -269,6 +274,7 @@ export class BlockPrefetcher {
    * in-thread as well (without stealing: wait for it).
    */
   private fromWorker(s: Slot, k: number): boolean {
+    if (k >= s.mineFrom && k < s.mineTo) return false; // claimed on a collision (below)
     const c = s.ctl;
     const at = ctlBlock(k);
     let st = Atomics.load(c, at);
@@ -284,8 +290,23 @@ export class BlockPrefetcher {
     if (st === BlockState.Pending) stats.spins++;
     for (let i = 0; st === BlockState.Pending && i < SPINS; i++) st = Atomics.load(c, at);
     // Still on it (descheduled on a busy machine, or a big block): rather than sleep, read the
-    // block here too; the worker's copy is simply not used.
-    if (st === BlockState.Pending && steal) return false;
+    // block here too (the worker's copy is not used), and claim the next JUMP blocks as well so
+    // the worker moves on ahead of the cursor instead of racing it for every block.
+    if (st === BlockState.Pending && steal) {
+      const n = s.offsets.length;
+      let next = Atomics.load(c, CTL_NEXT);
+      while (next < n) {
+        const to = Math.min(n, next + JUMP);
+        const was = Atomics.compareExchange(c, CTL_NEXT, next, to);
+        if (was === next) {
+          s.mineFrom = next;
+          s.mineTo = to;
+          break;
+        }
+        next = was;
+      }
+      return false;
+    }
     while (st === BlockState.Pending) {
       stats.sleeps++;
       if (Atomics.wait(c, at, BlockState.Pending, STUCK_MS) === 'timed-out' && Atomics.load(c, at) === BlockState.Pending) {
@@ -333,6 +354,8 @@ export class BlockPrefetcher {
     s.offsets = [];
     s.sizes = [];
     s.pos = 0;
+    s.mineFrom = 0;
+    s.mineTo = 0;
     s.mode = Mode.Empty;
     const a = this.ahead;
     let bytes = 0;
