@@ -233,10 +233,14 @@ class Ctx {
       this.session.close();
       throw e;
     }
-    if (this.keyspace.keyspaces.length === 0) return;
+    const api = this.session.storeIdent()?.apiVersion;
+    if (this.keyspace.keyspaces.length === 0) {
+      if (api === 2) this.warn({ code: 'api-v2', message: 'StoreIdent.api_version is 2 (API v2): keyspace data would be prefixed with x+keyspace id; none was found, only unprefixed TiDB keys are read' });
+      return;
+    }
     this.warn({
       code: 'keyspace-data',
-      message: `this store holds keyspace-prefixed TiDB data (API v2; keyspaces: ${keyspaceList(this.keyspace)}); tikv-export reads only TiDB keys without a keyspace prefix: keyspace databases and tables are not listed or dumped`,
+      message: `this store holds keyspace-prefixed TiDB data (API v2; keyspaces: ${keyspaceList(this.keyspace)}${api === undefined ? '' : `; StoreIdent.api_version ${api}`}); tikv-export reads only TiDB keys without a keyspace prefix: keyspace databases and tables are not listed or dumped`,
     });
   }
 

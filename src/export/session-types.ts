@@ -64,7 +64,8 @@ export interface Session {
   readonly dbDir: string;
   readonly readTs: bigint | undefined;
   readonly schemaVersion: string | undefined;
-  storeIdent(): { clusterId: string; storeId: string } | undefined;
+  /** apiVersion: StoreIdent.api_version (0 V1, 1 V1TTL, 2 V2), when the session knows it. */
+  storeIdent(): { clusterId: string; storeId: string; apiVersion?: number } | undefined;
   databases(): DbInfo[];
   tables(dbId: number): TableInfo[];
   /** One seek: does the write CF hold any version in this physical table's record range? */

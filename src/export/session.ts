@@ -233,8 +233,8 @@ class RealSession implements Session {
     for (const d of this.catalog.databases()) for (const t of this.catalog.tables(d.id)) this.tableById.set(t.id, t);
   }
 
-  storeIdent(): { clusterId: string; storeId: string } | undefined {
-    return this.ident === undefined ? undefined : { clusterId: this.ident.clusterId.toString(), storeId: this.ident.storeId.toString() };
+  storeIdent(): { clusterId: string; storeId: string; apiVersion?: number } | undefined {
+    return this.ident === undefined ? undefined : { clusterId: this.ident.clusterId.toString(), storeId: this.ident.storeId.toString(), apiVersion: this.ident.apiVersion };
   }
 
   databases(): DbInfo[] {

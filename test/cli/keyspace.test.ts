@@ -40,7 +40,7 @@ test('fixture copy + keys of keyspaces 1 and 300: dbs warns with both ids; inspe
     }
     const d = await run(['dbs', '--data-dir', copy, '--log-level', 'warn']);
     assert.equal(d.code, 0, d.stderr);
-    assert.match(d.stderr, /"code":"keyspace-data".*keyspace-prefixed TiDB data \(API v2; keyspaces: 1, 300\)/);
+    assert.match(d.stderr, /"code":"keyspace-data".*keyspace-prefixed TiDB data \(API v2; keyspaces: 1, 300; StoreIdent.api_version 0\)/);
     assert.match(d.stdout, /\ttypes\n/);
     const i = await run(['inspect', '--data-dir', copy, '--log-level', 'silent']);
     assert.equal(i.code, 0, i.stderr);
@@ -50,7 +50,7 @@ test('fixture copy + keys of keyspaces 1 and 300: dbs warns with both ids; inspe
     const out = join(tmp, 'o');
     const r = await run(['dump', '--data-dir', copy, '--db', 'types', '--out', out, '--log-level', 'silent']);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(readFileSync(join(out, 'metadata'), 'utf8'), /\t\t\[keyspace-data\] this store holds keyspace-prefixed TiDB data \(API v2; keyspaces: 1, 300\)/);
+    assert.match(readFileSync(join(out, 'metadata'), 'utf8'), /\t\t\[keyspace-data\] this store holds keyspace-prefixed TiDB data \(API v2; keyspaces: 1, 300; StoreIdent.api_version 0\)/);
     // the undamaged fixture has none
     const plain = await run(['inspect', '--data-dir', types, '--log-level', 'silent', '--json']);
     assert.deepEqual((JSON.parse(plain.stdout) as { keyspaces: number[] }).keyspaces, []);
@@ -99,4 +99,20 @@ test('findKeyspaces: one seek per keyspace id, stops at the limit', () => {
   const s = withWriteKeys(keys)('/x', {});
   assert.deepEqual(findKeyspaces(s, 3), { keyspaces: [1, 2, 3], truncated: true, plainTidb: false });
   assert.deepEqual(findKeyspaces(s), { keyspaces: [1, 2, 3, 4, 5], truncated: false, plainTidb: false });
+});
+
+test('StoreIdent.api_version 2 without keyspace keys: warned (api-v2), not refused', async () => {
+  const data = fakeDataDir();
+  try {
+    const open = (dir: string, o: Parameters<ReturnType<typeof fakeOpen>>[1]): Session => {
+      const s = withWriteKeys([mvccKey(metaHashKey('DBs', 'DB:1'), 5n)])(dir, o);
+      s.storeIdent = () => ({ clusterId: '6990', storeId: '1', apiVersion: 2 });
+      return s;
+    };
+    const r = await run(['dbs', '--data-dir', data, '--log-level', 'warn'], { openSession: open });
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stderr, /"code":"api-v2".*StoreIdent\.api_version is 2/);
+  } finally {
+    rmSync(data, { recursive: true, force: true });
+  }
 });
