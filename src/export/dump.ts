@@ -502,7 +502,20 @@ export function metadataText(
     lines.push('\tWarnings:');
     for (const w of warnings) lines.push(`\t\t${warningText(w)}`);
   }
-  lines.push(`\tStatus: ${partial ? 'PARTIAL (see INCOMPLETE tables, rejects files, values missing)' : warnings.length > 0 ? 'complete, with warnings (see Warnings)' : 'complete'}`);
+  // The status agrees with the exit code: a degraded read that cannot promise every committed
+  // row (MANIFEST fallback, missing SST/WAL, ...: exit 3) is PARTIAL, never "complete".
+  const degraded = warningsUnpromised(warnings);
+  lines.push(
+    `\tStatus: ${
+      partial
+        ? 'PARTIAL (see INCOMPLETE tables, rejects files, values missing)'
+        : degraded
+          ? 'PARTIAL (every table was dumped, but the storage was read in a degraded mode: see Warnings)'
+          : warnings.length > 0
+            ? 'complete, with warnings (see Warnings)'
+            : 'complete'
+    }`,
+  );
   lines.push('');
   lines.push(`Finished dump at: ${dumplingTime(finished)}`);
   return `${lines.join('\n')}\n`;

@@ -30,7 +30,7 @@ async function damaged(damage: (db: string) => void, body: (copy: string, out: s
   }
 }
 
-test('MANIFEST cut (fallback mode): exit 3, metadata lists the warning, status "complete, with warnings", --json warnings', async () => {
+test('MANIFEST cut (fallback mode): exit 3, metadata lists the warning, status PARTIAL (degraded read), --json warnings', async () => {
   await damaged(
     (db) => truncateSync(join(db, 'MANIFEST-000005'), 1000),
     async (copy, tmp) => {
@@ -39,7 +39,7 @@ test('MANIFEST cut (fallback mode): exit 3, metadata lists the warning, status "
       assert.match(r.stderr, /storage was read in a degraded mode .*manifest-fallback/);
       const meta = readFileSync(join(tmp, 'o', 'metadata'), 'utf8');
       assert.match(meta, /\n\tWarnings:\n\t\t\[manifest-fallback\] MANIFEST not usable \(truncated: .*\n/);
-      assert.match(meta, /\n\tStatus: complete, with warnings \(see Warnings\)\n/);
+      assert.match(meta, /\n\tStatus: PARTIAL \(every table was dumped, but the storage was read in a degraded mode: see Warnings\)\n/);
       const j = await run(['dump', '--data-dir', copy, '--db', 'shop', '--out', join(tmp, 'j'), '--log-level', 'silent', '--json']);
       assert.equal(j.code, 3);
       const parsed = JSON.parse(j.stdout) as DumpJson;
