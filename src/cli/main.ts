@@ -9,6 +9,7 @@
  * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
  * one-line error go to stderr. A stack trace is shown only with --log-level debug.
  */
+import { collationMetadataLine } from '../export/collation.js';
 import { openRaw, rawEntries } from './raw-scan.js';
 import { realpathSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -117,6 +118,7 @@ interface DumpOpts extends CommonOpts, ResumeFlags {
   header: boolean;
   dialect: Dialect;
   binaryFormat?: BinaryFormat;
+  newCollation: 'auto' | 'on' | 'off';
 }
 
 interface RawScanOpts extends CommonOpts {
@@ -205,7 +207,7 @@ class Ctx {
       throw new UserError('--salvage reads one --data-dir at a time (salvage each node image separately)');
     }
     if (this.o.dataDir.length > 1) {
-      this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.warn(w) }, this.io.procLocksPath);
+      this.multi = await openMulti(this.o.dataDir, { readTs: this.readTs, ...newCollationOption(this.o), includeOrphans: this.o.includeOrphans === true, onWarning: (w) => this.warn(w) }, this.io.procLocksPath);
       this.resolved = this.multi.resolved[0]!;
       this.session = this.multi.session; // keyspace check: single node only (the merged session has no raw scan)
       return this.session;
@@ -219,6 +221,7 @@ class Ctx {
     this.session = open(this.resolved.dbDir, {
       ...(sv.salvage === true || sv.salvageOlderVersions === true ? { salvage: { olderVersions: sv.salvageOlderVersions === true } } : {}),
       readTs: this.readTs,
+      ...newCollationOption(this.o),
       onWarning: (w) => this.warn(w),
     });
     this.checkKeyspaces();
@@ -474,7 +477,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const unreadable = unreadableFor(s, o, c.warnings); // schema JSON that does not decode (unreadable-schema.ts)
     const dumpSource = s.dumpSource(o.timeZone);
     // chunks, checkpoint/resume and worker threads (worker-pool.ts)
-    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize })), dumpSource, targets);
+    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o))), dumpSource, targets);
     try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
     c.logRoute.write = (line) => progress.writeAbove(line);
@@ -493,7 +496,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         schemaVersion: s.schemaVersion,
         timeZone: parseTimeZone(o.timeZone).name,
         toolVersion: toolVersion(),
-        extra: [...run.metadataLines(), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
+        extra: [...run.metadataLines(), collationMetadataLine(s.collation), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
         warnings: dedupeWarnings(c.warnings),
       },
       log,
@@ -644,6 +647,20 @@ async function rawScanStorageOnly(io: Io, o: RawScanOpts, start: Uint8Array | un
   }
 }
 
+/** --new-collation on|off as a boolean; auto (or a command without the flag) = undefined: detect. */
+function newCollationOverride(o: Partial<DumpOpts>): boolean | undefined {
+  return o.newCollation === 'on' ? true : o.newCollation === 'off' ? false : undefined;
+}
+
+function newCollationOption(o: Partial<DumpOpts>): { newCollation?: boolean } {
+  const v = newCollationOverride(o);
+  return v === undefined ? {} : { newCollation: v };
+}
+
+function withNewCollation<T extends object>(runOpts: T, v: boolean | undefined): T & { newCollation?: boolean } {
+  return v === undefined ? runOpts : { ...runOpts, newCollation: v };
+}
+
 // ------------------------------------------------------------------ program
 
 function addCommon(cmd: Command, json: boolean): Command {
@@ -717,6 +734,11 @@ Exit codes: 0 ok, 1 user error, 2 data error (corruption), 3 partial dump.`,
     .option('--keep-checkpoint', 'keep the checkpoint after a successful dump')
     .option('--checkpoint-interval <s>', 'flush progress to the checkpoint at least this often (seconds); every finished chunk is recorded at once', '30')
     .addOption(new Option('--chunk-bytes <size>', 'write-CF SST bytes per chunk (tests)').default('16MiB').hideHelp())
+    .addOption(
+      new Option('--new-collation <mode>', "was TiDB's new collation framework on? auto reads mysql.tidb new_collation_enabled; matters for clustered string primary keys")
+        .choices(['auto', 'on', 'off'])
+        .default('auto'),
+    )
     .option('--salvage', 'damaged files: skip what does not verify, export every intact row, list the lost key ranges in salvage-report.json and metadata (exit 3 if anything was lost)')
     .option('--salvage-older-versions', 'with --salvage: also export rows whose newest version may be in a lost block, from their newest readable version (listed as uncertain)')
     .addHelpText(

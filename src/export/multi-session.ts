@@ -12,6 +12,8 @@
  * recorded in `failures` and left out; the caller reports it and exits 3. Images of different
  * clusters are refused.
  */
+import { collationUnknownWarning, decoderOptions } from './collation.js';
+import { detectNewCollation, type CollationSetting } from '../tidb/collation-setting.js';
 import { FormatError, UserError } from '../errors.js';
 import { RocksDb } from '../rocksdb/db.js';
 import type { LiveFile, Warning } from '../rocksdb/types.js';
@@ -265,7 +267,21 @@ export class MultiSession implements Session {
     for (const p of this.catalog.problems) warn({ code: `catalog-${p.kind}`, message: p.message });
     if (this.catalog.metaLocks > 0) warn({ code: 'meta-locks', message: `${this.catalog.metaLocks} uncommitted lock(s) on schema keys (a DDL in flight at shutdown)` });
     for (const d of this.catalog.databases()) for (const t of this.catalog.tables(d.id)) this.tableById.set(t.id, t);
+    if (opts.newCollation !== undefined) {
+      this.collation = { newCollation: opts.newCollation, source: 'set by --new-collation' };
+    } else {
+      const src = this.source();
+      try {
+        this.collation = detectNewCollation(src, this.catalog, this.readTs === undefined ? {} : { readTs: this.readTs });
+      } finally {
+        src.closeCursors();
+      }
+    }
+    if (this.collation.newCollation === undefined) warn(collationUnknownWarning(this.collation.source));
   }
+
+  /** TiDB's new collation framework on/off (from the merged mysql.tidb), and where that came from. */
+  readonly collation: CollationSetting;
 
   /** Node labels, in --data-dir order (failed nodes excluded). */
   nodeLabels(): string[] {
@@ -369,7 +385,7 @@ export class MultiSession implements Session {
           src.closeCursors();
         }
       },
-      decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, { timeZone }),
+      decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, decoderOptions(timeZone, this.collation)),
       tableSchemaFile: (table: TableInfo, db: DbInfo) => {
         const entry = this.tableById.get(table.id);
         const next = entry === undefined ? undefined : this.catalog.nextAutoIncrement(entry);

@@ -3,6 +3,7 @@
  * over RocksDb + Catalog + LatestScanner + RowDecoder). Kept apart so the CLI can load the
  * heavy implementation lazily and tests can substitute it.
  */
+import type { CollationSetting } from '../tidb/collation-setting.js';
 import type { Warning } from '../rocksdb/types.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import type { DumpSource } from './source.js';
@@ -14,6 +15,11 @@ export interface SessionOptions {
   /** --salvage (issue #8): read around damage and account for it (salvage-report.ts). */
   salvage?: { olderVersions: boolean };
   onWarning?: (w: Warning) => void;
+  /**
+   * --new-collation on|off: whether TiDB's new collation framework was enabled. undefined =
+   * detect from mysql.tidb (src/tidb/collation-setting.ts).
+   */
+  newCollation?: boolean;
 }
 
 export interface RegionSummary {
@@ -64,6 +70,8 @@ export interface Session {
   readonly dbDir: string;
   readonly readTs: bigint | undefined;
   readonly schemaVersion: string | undefined;
+  /** New collation framework on/off and its source (absent on test fakes). */
+  readonly collation?: CollationSetting;
   /** apiVersion: StoreIdent.api_version (0 V1, 1 V1TTL, 2 V2), when the session knows it. */
   storeIdent(): { clusterId: string; storeId: string; apiVersion?: number } | undefined;
   databases(): DbInfo[];

@@ -9,6 +9,8 @@
  * raft CF holds no region at all (e.g. a bare KV copy), the whole range is read and a
  * 'no-regions' warning says so.
  */
+import { collationUnknownWarning, decoderOptions } from './collation.js';
+import { detectNewCollation, type CollationSetting } from '../tidb/collation-setting.js';
 import { statSync } from 'node:fs';
 import { FormatError, UserError } from '../errors.js';
 import { RocksDb } from '../rocksdb/db.js';
@@ -174,7 +176,7 @@ export function openSession(dbDir: string, opts: SessionOptions): Session {
   };
   const db = RocksDb.open(dbDir, { onWarning: warn, ...(opts.salvage === undefined ? {} : { salvage: true }) });
   try {
-    const s = new RealSession(db, dbDir, opts.readTs, warn, warnings);
+    const s = new RealSession(db, dbDir, opts.readTs, warn, warnings, opts.newCollation);
     if (opts.salvage !== undefined) s.salvageTracker = new SalvageTracker(opts.salvage.olderVersions, warnings);
     return s;
   } catch (e) {
@@ -200,6 +202,7 @@ class RealSession implements Session {
     readonly readTs: bigint | undefined,
     private readonly warn: (w: Warning) => void,
     private readonly warnings: Warning[],
+    newCollation?: boolean,
   ) {
     for (const cf of [CF_DEFAULT, CF_WRITE, 'lock']) {
       if (!db.hasColumnFamily(cf)) {
@@ -231,7 +234,15 @@ class RealSession implements Session {
     for (const p of this.catalog.problems) warn({ code: `catalog-${p.kind}`, message: p.message });
     if (this.catalog.metaLocks > 0) warn({ code: 'meta-locks', message: `${this.catalog.metaLocks} uncommitted lock(s) on schema keys (a DDL in flight at shutdown)` });
     for (const d of this.catalog.databases()) for (const t of this.catalog.tables(d.id)) this.tableById.set(t.id, t);
+    this.collation =
+      newCollation !== undefined
+        ? { newCollation, source: 'set by --new-collation' }
+        : detectNewCollation(db, this.catalog, readTs === undefined ? {} : { readTs });
+    if (this.collation.newCollation === undefined) warn(collationUnknownWarning(this.collation.source));
   }
+
+  /** TiDB's new collation framework on/off, and where that came from. */
+  readonly collation: CollationSetting;
 
   storeIdent(): { clusterId: string; storeId: string; apiVersion?: number } | undefined {
     return this.ident === undefined ? undefined : { clusterId: this.ident.clusterId.toString(), storeId: this.ident.storeId.toString(), apiVersion: this.ident.apiVersion };
@@ -330,7 +341,7 @@ class RealSession implements Session {
             ...(l.commitTs === undefined ? {} : { commitTs: l.commitTs.toString() }),
           })),
         ),
-      decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, { timeZone }),
+      decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, decoderOptions(timeZone, this.collation)),
       tableSchemaFile: (table: TableInfo, db: DbInfo) => {
         const entry = this.tableById.get(table.id);
         const next = entry === undefined ? undefined : this.catalog.nextAutoIncrement(entry);

@@ -61,6 +61,8 @@ export interface ChunkedRunOptions {
   /** For worker threads: the db dir each worker opens read-only. */
   dbDir: string;
   log: Log;
+  /** --new-collation override passed to worker threads. */
+  newCollation?: boolean;
 }
 
 /** What dumpTables puts in the table's summary. */
@@ -505,6 +507,7 @@ class Pool {
         csv: o.csv,
         fileSize: o.fileSize,
         partsDir: parts,
+        ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }),
       };
       const w = spawnWorker('worker-thread', init, [port2]);
       w.unref();

@@ -22,6 +22,8 @@ export interface WorkerInit {
   csv: CsvOptions;
   fileSize: number;
   partsDir: string;
+  /** --new-collation override; undefined = the worker's session detects it like the main one. */
+  newCollation?: boolean;
 }
 
 export interface WorkerJob {
@@ -50,7 +52,10 @@ function send(m: WorkerMessage): void {
 }
 
 function run(job: WorkerJob): void {
-  source ??= openSession(init.dbDir, init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }).dumpSource(init.timeZone);
+  source ??= openSession(init.dbDir, {
+    ...(init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }),
+    ...(init.newCollation === undefined ? {} : { newCollation: init.newCollation }),
+  }).dumpSource(init.timeZone);
   let d = decoders.get(job.table.id);
   if (d === undefined) {
     const decoder = source.decoder(job.table);
