@@ -296,6 +296,7 @@ export class ChunkedRun implements TableChunkRunner {
         filesize: String(this.o.fileSize),
         'chunk-bytes': String(this.o.chunkBytes),
         'time-zone': s.timeZone,
+        'new-collation': this.o.newCollation === undefined ? 'auto' : this.o.newCollation ? 'on' : 'off',
       },
     };
   }

@@ -46,3 +46,19 @@ test('--new-collation takes only auto, on or off', async () => {
   const r = await run(['dump', '--data-dir', sample, '--db', 'shop', '--out', join(tmpdir(), 'never-created-x'), '--new-collation', 'maybe']);
   assert.equal(r.code, 1);
 });
+
+test('an interrupted dump is not resumed with another --new-collation', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tikv-export-coll-'));
+  try {
+    const out = join(tmp, 'out');
+    const first = await run(['dump', '--data-dir', sample, '--db', 'shop', '--out', out, '--keep-checkpoint', '--log-level', 'silent']);
+    assert.equal(first.code, 0, first.stderr);
+    // --keep-checkpoint leaves the checkpoint as an interrupted run would; a rerun with another
+    // setting must be refused, naming the option
+    const again = await run(['dump', '--data-dir', sample, '--db', 'shop', '--out', out, '--new-collation', 'off', '--log-level', 'silent']);
+    assert.equal(again.code, 1, again.stderr);
+    assert.match(again.stderr, /new-collation/);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
