@@ -527,11 +527,15 @@ class Pool {
     }
   }
 
+  /** When a worker last said anything (a dead worker, e.g. out of memory, never answers again). */
+  private lastHeard = Date.now();
+
   private drain(onRows: (rows: number, bytes: number) => void): void {
     for (const wk of this.workers) {
       for (;;) {
         const m = receiveMessageOnPort(wk.port);
         if (m === undefined) break;
+        this.lastHeard = Date.now();
         const msg = m.message as WorkerMessage;
         if ('id' in msg) {
           this.bootError = msg.error;
@@ -567,6 +571,14 @@ class Pool {
         throw new Error(`worker: ${e.message}`);
       }
       if (this.bootError !== undefined) throw new Error(this.bootError);
+      // This loop blocks the event loop, so a worker's 'exit' event cannot reach us: a worker
+      // that died (out of memory, killed) is noticed by its silence instead of hanging forever.
+      if (Date.now() - this.lastHeard > workerSilenceLimitMs()) {
+        throw new Error(
+          `no worker thread has answered for ${Math.round(workerSilenceLimitMs() / 1000)} s (one may have run out of memory); ` +
+            'the chunks finished so far are in the checkpoint: run the same command again to resume (or use --threads 1)',
+        );
+      }
       Atomics.wait(this.counter, 0, before, 500);
     }
   }
@@ -574,6 +586,12 @@ class Pool {
   close(): void {
     for (const wk of this.workers) void wk.w.terminate();
   }
+}
+
+/** How long the worker threads may all stay silent (TIKV_EXPORT_WORKER_SILENCE_MS for tests). */
+function workerSilenceLimitMs(): number {
+  const v = Number(process.env.TIKV_EXPORT_WORKER_SILENCE_MS);
+  return Number.isFinite(v) && v > 0 ? v : 300_000;
 }
 
 /** The dump command's flags for chunks, resume and threads (src/cli/main.ts). */
