@@ -24,6 +24,7 @@ import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
 import { AtomicFile, RotatingWriter, writeFileAtomic } from './file-writer.js';
 import { warningsUnpromised, warningText, type SourceWarning } from './source-warnings.js';
 import { dataFile, fileNameProblem, METADATA_FILE, rejectsFile, schemaCreateFile, tableSchemaFile } from './filenames.js';
+import { realpathOfMaybeMissing } from './out-paths.js';
 import { silentLog, type DumpSource, type LockDetail, type Log, type RowScan } from './source.js';
 import { CHECKPOINT_DIR } from './checkpoint.js';
 import { corruptWriteRejectLines } from './corrupt-writes.js';
@@ -146,27 +147,6 @@ export function prepareOutDir(outDir: string, sourceDirs: readonly string[], rea
   // a directory holding our own checkpoint is an interrupted dump: resumed (worker-pool.ts)
   if (existing.length > 0 && !existing.includes(CHECKPOINT_DIR)) {
     throw new UserError(`--out ${outDir} is not empty (${existing.length} entries, e.g. ${existing[0]}); use a new directory so files of two dumps never mix`);
-  }
-}
-
-function realpathOfMaybeMissing(p: string, realpath: (p: string) => string): string {
-  // the out dir may not exist yet: resolve its closest existing ancestor
-  const parts: string[] = [];
-  let cur = p;
-  for (;;) {
-    try {
-      const r = realpath(cur);
-      return parts.length === 0 ? r : `${r}/${parts.reverse().join('/')}`;
-    } catch {
-      const idx = cur.replace(/\/+$/, '').lastIndexOf('/');
-      if (idx < 0) {
-        parts.push(cur);
-        cur = '.';
-        continue;
-      }
-      parts.push(cur.slice(idx + 1));
-      cur = idx === 0 ? '/' : cur.slice(0, idx);
-    }
   }
 }
 

@@ -30,8 +30,7 @@ import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '.
 import { computeAuthority, holdsData, intersectDataRanges, type Authority, type DataRange } from '../tikv/region-authority.js';
 import type { InspectReport, RawEntry, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
-import { addCorruptWrites, emptyCorruptWrites } from './corrupt-writes.js';
-import { addMissingValues, emptyMissingValues } from './missing-values.js';
+import { ScanTally } from './scan-tally.js';
 
 export interface NodeSpec {
   /** Short name used in reports: node1, node2, ... in --data-dir order. */
@@ -165,9 +164,7 @@ class MultiScan implements RowScan {
   private cur: LatestScanner | undefined;
   private src: MultiSource | undefined;
   private i = 0;
-  private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
-  private corrupt = emptyCorruptWrites();
-  private missing = emptyMissingValues();
+  private readonly tally = new ScanTally();
   private fileIdx = 0;
   /** SST bytes of the files (all nodes) whose keys the scan has passed, for progress. */
   bytesPassed = 0;
@@ -200,10 +197,7 @@ class MultiScan implements RowScan {
         return true;
       }
       const st = this.cur.stats;
-      this.done.deleted += st.deletedRows + st.gcFenced;
-      this.done.valuesMissing += st.missingDefault + st.blobIndex;
-      this.corrupt = addCorruptWrites(this.corrupt, st);
-      this.missing = addMissingValues(this.missing, st);
+      this.tally.add(st);
       this.src!.closeCursors();
       this.cur = undefined;
       this.src = undefined;
@@ -219,13 +213,7 @@ class MultiScan implements RowScan {
     return this.cur!.commitTs();
   }
   counters(): ScanCounters {
-    const st = this.cur?.stats;
-    return {
-      deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
-      valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
-      corruptWrites: addCorruptWrites(this.corrupt, st),
-      missingValues: addMissingValues(this.missing, st),
-    };
+    return this.tally.counters(this.cur?.stats);
   }
 }
 

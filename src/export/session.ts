@@ -28,8 +28,7 @@ import { CF_WRITE, CF_DEFAULT, LatestScanner, scanLocks } from '../tikv/mvcc-sca
 import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '../tikv/raft-state.js';
 import type { InspectReport, RawEntry, RegionSummary, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
-import { addCorruptWrites, emptyCorruptWrites } from './corrupt-writes.js';
-import { addMissingValues, emptyMissingValues } from './missing-values.js';
+import { ScanTally } from './scan-tally.js';
 import { rangeOverlaps, type FileLoss, type LostRange } from '../rocksdb/loss-report.js';
 import { SalvageTracker } from './salvage-report.js';
 import { planBoundaries } from './chunks.js';
@@ -83,9 +82,7 @@ function overlaps(f: LiveFile, enc: { start: Uint8Array; end: Uint8Array }): boo
 class ChainedScan implements RowScan {
   private cur: LatestScanner | undefined;
   private i = 0;
-  private readonly done: ScanCounters = { deleted: 0, valuesMissing: 0 };
-  private corrupt = emptyCorruptWrites();
-  private missing = emptyMissingValues();
+  private readonly tally = new ScanTally();
   /** Files (write + default CF) of this scan, by largest key, for the bytes-read estimate. */
   private fileIdx = 0;
   bytesPassed = 0;
@@ -125,10 +122,7 @@ class ChainedScan implements RowScan {
         return true;
       }
       const st = this.cur.stats;
-      this.done.deleted += st.deletedRows + st.gcFenced;
-      this.done.valuesMissing += st.missingDefault + st.blobIndex;
-      this.corrupt = addCorruptWrites(this.corrupt, st);
-      this.missing = addMissingValues(this.missing, st);
+      this.tally.add(st);
       if (st.blobIndex > 0) this.onBlob(st.blobIndex, st.blobIndexSamples[0]?.rawKeyHex);
       this.cur = undefined;
     }
@@ -149,13 +143,7 @@ class ChainedScan implements RowScan {
     return this.cur!.commitTs();
   }
   counters(): ScanCounters {
-    const st = this.cur?.stats;
-    return {
-      deleted: this.done.deleted + (st === undefined ? 0 : st.deletedRows + st.gcFenced),
-      valuesMissing: this.done.valuesMissing + (st === undefined ? 0 : st.missingDefault + st.blobIndex),
-      corruptWrites: addCorruptWrites(this.corrupt, st),
-      missingValues: addMissingValues(this.missing, st),
-    };
+    return this.tally.counters(this.cur?.stats);
   }
 }
 

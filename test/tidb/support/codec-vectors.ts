@@ -1,19 +1,8 @@
 /** Loads fixtures/vectors/vectors.json (a copy of the shared spec vectors; see its NOTE.md). */
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { VECTORS, type Vector } from '../../tikv/support/vectors.js';
 
-export interface Vector {
-  source: string;
-  locator?: string;
-  description: string;
-  input: Record<string, unknown>;
-  hex: string;
-  derived: boolean;
-  kind: string;
-}
-
-const path = fileURLToPath(new URL('../../../fixtures/vectors/vectors.json', import.meta.url));
-export const ALL_VECTORS: Vector[] = JSON.parse(readFileSync(path, 'utf8')) as Vector[];
+export type { Vector };
+export const ALL_VECTORS: Vector[] = VECTORS;
 
 /** Vectors whose description matches; throws when none do (a test must never assert nothing). */
 export function vectorsMatching(re: RegExp, min = 1): Vector[] {
