@@ -9,6 +9,7 @@
  * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
  * one-line error go to stderr. A stack trace is shown only with --log-level debug.
  */
+import { humanLogLine } from './log-text.js';
 import { collationMetadataLine } from '../export/collation.js';
 import { openRaw, rawEntries } from './raw-scan.js';
 import { realpathSync, readFileSync, statfsSync } from 'node:fs';
@@ -147,7 +148,14 @@ function makeLogger(o: CommonOpts, io: Io, route: LogRoute = {}): Logger {
     }
     return pino({ level: o.logLevel, base: undefined }, dest);
   }
-  const stream = { write: (s: string) => (route.write !== undefined ? route.write(s) : io.stderr.write(s)) };
+  // a person at a terminal gets one readable line per record; pipes and files keep JSON lines
+  const human = io.stderr.isTTY === true;
+  const stream = {
+    write: (s: string) => {
+      const line = human ? humanLogLine(s) : s;
+      return route.write !== undefined ? route.write(line) : io.stderr.write(line);
+    },
+  };
   return pino({ level: o.logLevel, base: undefined }, stream);
 }
 

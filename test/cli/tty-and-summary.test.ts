@@ -46,7 +46,8 @@ test('dump on a fake TTY: every log line starts at column 0 (after a newline or 
     assert.equal(code, 0, err);
     assert.ok(err.includes('\rtables '), 'the bar was drawn');
     let logs = 0;
-    for (let i = err.indexOf('{"level"'); i >= 0; i = err.indexOf('{"level"', i + 1)) {
+    assert.equal(err.includes('{"level"'), false, 'a terminal gets readable log lines, not JSON');
+    for (let i = err.indexOf('tikv-export: '); i >= 0; i = err.indexOf('tikv-export: ', i + 1)) {
       logs++;
       const ok = i === 0 || err[i - 1] === '\n' || err.slice(i - 4, i) === '\r\x1b[K';
       assert.ok(ok, `log line at ${i} shares a line: ${JSON.stringify(err.slice(Math.max(0, i - 60), i + 20))}`);
