@@ -89,6 +89,8 @@ export function parseCsvArg(text: string): Uint8Array {
 }
 
 const BACKSLASH = 0x5c;
+/** pushBackslashed's word loop writes a 32-bit word's bytes in little-endian order. */
+const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const HEX = utf8('0123456789abcdef');
 
 /** Growable output buffer; `view()` is valid until the next write. */
@@ -299,50 +301,62 @@ export class CsvFormatter {
     const t = this.escapeTable;
     let n = o.len;
     let i = start;
-    // Runs without an escape byte are found first and copied whole (memcpy for long runs). Long
-    // runs are scanned 4 bytes at a time (aligned 32-bit words of the underlying buffer, SWAR:
-    // "some byte < 0x0e" covers 00/0a/0d, then backslash and the quote byte); a word that might
-    // hold one falls back to the byte loop, so the word test only has to have no false negatives.
-    let words: Uint32Array | undefined;
-    const base = cell.byteOffset;
-    if (end - start >= 32) {
+    // One pass that copies while it checks. Long cells are read 4 bytes at a time (aligned 32-bit
+    // words of the underlying buffer, SWAR: "some byte < 0x0e" covers 00/0a/0d, then backslash
+    // and the quote byte); a clean word is written as its 4 bytes (little-endian order), a word
+    // that might hold an escape byte goes byte by byte through the table, so the word test only
+    // has to have no false negatives. Short cells and big-endian hosts: the byte loop only.
+    if (end - start >= 32 && LITTLE_ENDIAN) {
       if (cell.buffer !== this.wordsOf) {
         this.wordsOf = cell.buffer;
         this.words = new Uint32Array(cell.buffer, 0, cell.buffer.byteLength >>> 2);
       }
-      words = this.words;
-    }
-    const sw = this.specialWord;
-    while (i < end) {
-      let j = i;
-      if (words !== undefined) {
-        while (j < end && ((base + j) & 3) !== 0 && t[cell[j]!]! < 0) j++;
-        if (j < end && ((base + j) & 3) === 0) {
-          let w = (base + j) >>> 2;
-          const wEnd = (base + end) >>> 2;
-          while (w < wEnd) {
-            const x = words[w]!;
-            const y1 = x ^ 0x5c5c5c5c;
-            const y2 = x ^ sw;
-            if ((((x - 0x0e0e0e0e) & ~x) | ((y1 - 0x01010101) & ~y1) | ((y2 - 0x01010101) & ~y2)) & 0x80808080) break;
-            w++;
-          }
-          j = w * 4 - base;
+      const words = this.words;
+      const base = cell.byteOffset;
+      while (((base + i) & 3) !== 0) {
+        const c = cell[i++]!;
+        const e = t[c]!;
+        if (e < 0) b[n++] = c;
+        else {
+          b[n++] = BACKSLASH;
+          b[n++] = e;
         }
       }
-      while (j < end && t[cell[j]!]! < 0) j++;
-      if (j - i < 16) {
-        for (let k = i; k < j; k++) b[n++] = cell[k]!;
-      } else {
-        b.set(cell.subarray(i, j), n);
-        n += j - i;
+      const sw = this.specialWord;
+      let w = (base + i) >>> 2;
+      const wEnd = (base + end) >>> 2;
+      for (; w < wEnd; w++) {
+        const x = words[w]!;
+        const y1 = x ^ 0x5c5c5c5c;
+        const y2 = x ^ sw;
+        if ((((x - 0x0e0e0e0e) & ~x) | ((y1 - 0x01010101) & ~y1) | ((y2 - 0x01010101) & ~y2)) & 0x80808080) {
+          for (let k = 0; k < 32; k += 8) {
+            const c = (x >>> k) & 0xff;
+            const e = t[c]!;
+            if (e < 0) b[n++] = c;
+            else {
+              b[n++] = BACKSLASH;
+              b[n++] = e;
+            }
+          }
+        } else {
+          b[n] = x & 0xff;
+          b[n + 1] = (x >>> 8) & 0xff;
+          b[n + 2] = (x >>> 16) & 0xff;
+          b[n + 3] = x >>> 24;
+          n += 4;
+        }
       }
-      if (j < end) {
+      i = w * 4 - base;
+    }
+    for (; i < end; i++) {
+      const c = cell[i]!;
+      const e = t[c]!;
+      if (e < 0) b[n++] = c;
+      else {
         b[n++] = BACKSLASH;
-        b[n++] = t[cell[j]!]!;
-        j++;
+        b[n++] = e;
       }
-      i = j;
     }
     o.len = n;
   }
