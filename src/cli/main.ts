@@ -37,7 +37,7 @@ import { findKeyspaces, keyspaceList, type KeyspaceFinding } from './keyspace.js
 import { rejectsFile } from '../export/filenames.js';
 import { unreadableSchemas, unreadableSummaries, writeRawRecords } from '../export/unreadable-schema.js';
 import { dedupeWarnings, UNPROMISED_WARNINGS, type SourceWarning } from '../export/source-warnings.js';
-import { failuresText, multiInspectText, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
+import { failuresText, multiInspectText, multiLateMeta, multiMetaLines, nodeReports, nodeSummaryText, openMulti, type MultiOpen } from './multi-node.js';
 
 export interface Io {
   stdout: { write(s: string | Uint8Array): unknown };
@@ -506,6 +506,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
         toolVersion: toolVersion(),
         extra: [...run.metadataLines(), collationMetadataLine(s.collation), ...(c.multi === undefined ? [] : multiMetaLines(c.multi))],
         warnings: dedupeWarnings(c.warnings),
+        ...(c.multi === undefined ? {} : { late: ((m: MultiOpen) => () => multiLateMeta(m))(c.multi) }),
       },
       log,
       unreadable,

@@ -45,11 +45,24 @@ export async function openMulti(dirs: readonly string[], opts: SessionOptions & 
   return { session, resolved: resolved.filter((r) => read.has(r.label)), failures: session.failures };
 }
 
-export function failuresText(failures: readonly NodeFailure[]): string {
-  return failures.map((f) => `tikv-export: NODE NOT READ ${f.label} (${f.dir}): ${f.message}\n`).join('');
+const range = (r: { start: string; end: string }): string => `[${r.start || '-inf'}, ${r.end || '+inf'})`;
+
+/** What dropping a node mid-run may have cost (coverage lost). */
+function lostText(f: NodeFailure): string {
+  const d = f.dropped!;
+  const ranges = d.coverageLost.length === 0 ? 'no range' : d.coverageLost.map(range).join(' ');
+  return `coverage lost: it was authoritative for ${ranges} (raw keys); rows there that only it held are missing, and where only it held the newest version an older one from another node may have been exported`;
 }
 
-const range = (r: { start: string; end: string }): string => `[${r.start || '-inf'}, ${r.end || '+inf'})`;
+export function failuresText(failures: readonly NodeFailure[]): string {
+  return failures
+    .map((f) =>
+      f.dropped === undefined
+        ? `tikv-export: NODE NOT READ ${f.label} (${f.dir}): ${f.message}\n`
+        : `tikv-export: NODE DROPPED ${f.label} (${f.dir}) while reading ${range(f.dropped.during)}: ${f.message}; ${lostText(f)}\n`,
+    )
+    .join('');
+}
 
 export function multiInspectText(r: MultiInspectReport, single: (rep: MultiInspectReport['nodes'][number]['report']) => string): string {
   const l: string[] = [];
@@ -107,6 +120,13 @@ export function multiMetaLines(m: MultiOpen): [string, string][] {
     ['Nodes', m.resolved.map((r) => `${r.label}=${r.dbDir}`).join(', ')],
     ['Include orphans', m.session.includeOrphans ? 'yes (data outside authoritative Normal regions was used)' : 'no'],
   ];
-  if (m.failures.length > 0) lines.push(['Nodes not read', m.failures.map((f) => `${f.label}=${f.dir} (${f.message})`).join('; ')]);
+  const notRead = m.failures.filter((f) => f.dropped === undefined);
+  if (notRead.length > 0) lines.push(['Nodes not read', notRead.map((f) => `${f.label}=${f.dir} (${f.message})`).join('; ')]);
   return lines;
+}
+
+/** Metadata lines known only after the dump: nodes dropped after a read error; any failed node makes the dump partial. */
+export function multiLateMeta(m: MultiOpen): { lines: [string, string][]; partial: boolean } {
+  const lines: [string, string][] = m.session.droppedFailures().map((f) => ['Node dropped', `${f.label}=${f.dir} (${f.message}); ${lostText(f)}`]);
+  return { lines, partial: m.failures.length > 0 };
 }

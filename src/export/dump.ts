@@ -71,6 +71,8 @@ export interface DumpMetadata {
   extra?: [string, string][];
   /** Storage warnings of the open: a "Warnings:" list; some make the exit code 3 (source-warnings.ts). */
   warnings?: readonly SourceWarning[];
+  /** Lines known only after the tables were read (multi-node: nodes dropped mid-run); partial = exit 3. */
+  late?: () => { lines: [string, string][]; partial: boolean };
 }
 
 export interface DumpProgress {
@@ -411,6 +413,11 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     const sv = writeSalvageReport(source.salvage, summaries, opts.outDir, log);
     partial ||= sv.partial;
     meta = { ...meta, extra: [...(meta.extra ?? []), ...sv.lines] };
+  }
+  if (meta.late !== undefined) {
+    const late = meta.late();
+    partial ||= late.partial;
+    meta = { ...meta, extra: [...(meta.extra ?? []), ...late.lines] };
   }
   writeMetadata(opts.outDir, meta, started, now(), maxCommitTs, summaries, partial);
   const unpromised = warningsUnpromised(meta.warnings ?? []); // e.g. MANIFEST fallback: exit 3

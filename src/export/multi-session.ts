@@ -23,9 +23,9 @@ import { recordRange } from '../tidb/record-key.js';
 import { RowDecoder } from '../tidb/row-decoder.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { compareBytes, decodeBytes } from '../tikv/memcomparable.js';
-import { DATA_MAX_KEY, DATA_MIN_KEY, encodeRawRange } from '../tikv/mvcc-key.js';
+import { DATA_MAX_KEY, DATA_MIN_KEY, decodeDataKey, encodeRawRange } from '../tikv/mvcc-key.js';
 import { CF_DEFAULT, CF_LOCK, CF_WRITE, LatestScanner, scanLocks, type CfSource } from '../tikv/mvcc-scan.js';
-import { MultiSource, type MultiNode } from '../tikv/multi-source.js';
+import { MultiSource, NodeReadError, type MultiNode } from '../tikv/multi-source.js';
 import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '../tikv/raft-state.js';
 import { computeAuthority, holdsData, intersectDataRanges, type Authority, type DataRange } from '../tikv/region-authority.js';
 import type { InspectReport, RawEntry, Session, SessionOptions } from './session-types.js';
@@ -44,6 +44,26 @@ export interface NodeFailure {
   label: string;
   dir: string;
   message: string;
+  /**
+   * Set when the node opened but a read error (FormatError) met during the run dropped it: it is
+   * not read again for the rest of the run and authority is recomputed without it.
+   */
+  dropped?: NodeDrop;
+}
+
+export interface NodeDrop {
+  /** File and byte offset of the damage, when the reader knew them. */
+  file: string | null;
+  offset: number | null;
+  cf: string;
+  /** The key range (raw hex) being read when the error came: a table's record range, a chunk, or the schema. */
+  during: HexRange;
+  /**
+   * The ranges the node was authoritative for (raw keys) when it was dropped. Rows there that
+   * no other node holds are lost; a newer version only it held may let an older one from
+   * another (now authoritative) node win.
+   */
+  coverageLost: HexRange[];
 }
 
 export interface MultiSessionOptions extends SessionOptions {
@@ -112,6 +132,9 @@ export function dataKeyToRawHex(k: Uint8Array): string {
   return `(encoded) ${hexOf(k)}`;
 }
 
+/** The whole data keyspace (schema reads). */
+const DATA_WHOLE: DataRange = { start: DATA_MIN_KEY, end: DATA_MAX_KEY };
+
 const hexRange = (r: DataRange): HexRange => ({ start: dataKeyToRawHex(r.start), end: dataKeyToRawHex(r.end) });
 
 function errMessage(e: unknown): string {
@@ -176,7 +199,45 @@ class MultiScan implements RowScan {
     private readonly onRow: (node: number, orphanOnly: boolean) => void,
     /** Write/default-CF files of every node overlapping the scan, by largest key. */
     private readonly files: LiveFile[] = [],
+    /** A node's read error: drop it (throws when no node is left). */
+    private readonly onNodeError: (e: NodeReadError, range: { start: Uint8Array; end: Uint8Array }) => void = (e) => {
+      throw e;
+    },
   ) {}
+
+  /** The raw range the current scanner reads, and the raw key of the last row it returned. */
+  private range: { start: Uint8Array; end: Uint8Array } | undefined;
+  /** Encoded key (a copy) of the last row returned by the current scanner. */
+  private lastEnc: Uint8Array | undefined;
+
+  /** next() of the current scanner; on a node's read error, drop the node and go on right behind the last row returned. */
+  private step(): boolean {
+    for (;;) {
+      try {
+        return this.cur!.next();
+      } catch (e) {
+        if (!(e instanceof NodeReadError)) throw e;
+        const r = this.range!;
+        this.onNodeError(e, r);
+        this.tally.add(this.cur!.stats);
+        this.src!.closeCursors();
+        // the raw key + 0x00 is the first raw key after it; every version of the last row returned is behind us
+        let start = r.start;
+        if (this.lastEnc !== undefined) {
+          let raw: Uint8Array;
+          try {
+            raw = decodeDataKey(this.lastEnc);
+          } catch {
+            throw e; // cannot say where to go on without repeating rows: the table is INCOMPLETE
+          }
+          start = Uint8Array.from([...raw, 0]);
+        }
+        this.range = { start, end: r.end };
+        this.src = this.make();
+        this.cur = new LatestScanner(this.src, this.range, this.readTs === undefined ? {} : { readTs: this.readTs });
+      }
+    }
+  }
 
   next(): boolean {
     for (;;) {
@@ -187,12 +248,15 @@ class MultiScan implements RowScan {
           return false;
         }
         this.src = this.make();
+        this.range = r;
+        this.lastEnc = undefined;
         this.cur = new LatestScanner(this.src, r, this.readTs === undefined ? {} : { readTs: this.readTs });
       }
-      if (this.cur.next()) {
+      if (this.step()) {
         const w = this.src!.lastWriteCursor;
         if (w !== undefined) this.onRow(w.lastNode, w.lastOrphanOnly);
         const k = this.cur.encodedKey();
+        this.lastEnc = k.slice();
         while (this.fileIdx < this.files.length && compareBytes(this.files[this.fileIdx]!.largestKey, k) < 0) this.bytesPassed += this.files[this.fileIdx++]!.size;
         return true;
       }
@@ -222,7 +286,10 @@ export class MultiSession implements Session {
   readonly readTs: bigint | undefined;
   readonly schemaVersion: string | undefined;
   readonly includeOrphans: boolean;
-  readonly authority: Authority;
+  /** Recomputed without a node when a read error drops it (dropNode). */
+  authority: Authority;
+  /** Nodes dropped during the run after a read error (indexes into the node list). */
+  private readonly dropped = new Set<number>();
   private readonly catalog: Catalog;
   private readonly tableById = new Map<number, TableEntry>();
   /** Per physical id: rows per node and orphan-only rows, accumulated over scans. */
@@ -232,7 +299,7 @@ export class MultiSession implements Session {
     private readonly nodes: OpenNode[],
     readonly failures: NodeFailure[],
     opts: MultiSessionOptions,
-    warn: (w: Warning) => void,
+    private readonly warn: (w: Warning) => void,
     private readonly warnings: Warning[],
   ) {
     this.readTs = opts.readTs;
@@ -245,12 +312,7 @@ export class MultiSession implements Session {
     for (const i of this.authority.nodesWithoutRegions) {
       warn({ code: 'no-regions', message: `[${nodes[i]!.spec.label}] no RegionLocalState in the raft CF: its data is used only where no other node has a Normal region` });
     }
-    const catSrc = this.source();
-    try {
-      this.catalog = Catalog.load(catSrc, this.readTs === undefined ? {} : { readTs: this.readTs });
-    } finally {
-      catSrc.closeCursors();
-    }
+    this.catalog = this.retrying(DATA_WHOLE, (src) => Catalog.load(src, this.readTs === undefined ? {} : { readTs: this.readTs }));
     this.schemaVersion = this.catalog.schemaVersion === null ? undefined : String(this.catalog.schemaVersion);
     for (const p of this.catalog.problems) warn({ code: `catalog-${p.kind}`, message: p.message });
     if (this.catalog.metaLocks > 0) warn({ code: 'meta-locks', message: `${this.catalog.metaLocks} uncommitted lock(s) on schema keys (a DDL in flight at shutdown)` });
@@ -258,12 +320,7 @@ export class MultiSession implements Session {
     if (opts.newCollation !== undefined) {
       this.collation = { newCollation: opts.newCollation, source: 'set by --new-collation' };
     } else {
-      const src = this.source();
-      try {
-        this.collation = detectNewCollation(src, this.catalog, this.readTs === undefined ? {} : { readTs: this.readTs });
-      } finally {
-        src.closeCursors();
-      }
+      this.collation = this.retrying(DATA_WHOLE, (src) => detectNewCollation(src, this.catalog, this.readTs === undefined ? {} : { readTs: this.readTs }));
     }
     if (this.collation.newCollation === undefined) warn(collationUnknownWarning(this.collation.source));
   }
@@ -276,10 +333,58 @@ export class MultiSession implements Session {
     return this.nodes.map((n) => n.spec.label);
   }
 
-  /** A fresh merged source (its cursors can be closed as a group). */
+  /** A fresh merged source (its cursors can be closed as a group); dropped nodes contribute nothing. */
   source(): MultiSource {
-    const ns: MultiNode[] = this.nodes.map((n, i) => ({ source: n.db as CfSource, ranges: this.authority.byNode[i]! }));
+    const ns: MultiNode[] = this.nodes.map((n, i) => ({ source: n.db as CfSource, ranges: this.authority.byNode[i]!, dropped: this.dropped.has(i) }));
     return new MultiSource(ns, this.includeOrphans);
+  }
+
+  /**
+   * A node's reader met a FormatError (e.g. a data block failing its checksum) while reading
+   * `during` (data keys): the node is not read again in this run (one verified-bad block says
+   * the image is damaged; reading on would mix its surviving blocks with the others' data and
+   * could differ from table to table), it is recorded in `failures` with the file, offset and
+   * the ranges it was authoritative for (coverage lost), and authority is recomputed without it
+   * so the next best replicas take over those ranges. The last node is never dropped: the error
+   * is thrown (the table is INCOMPLETE, exit 2).
+   */
+  dropNode(e: NodeReadError, during: DataRange): void {
+    if (this.dropped.has(e.node)) return;
+    if (this.dropped.size + 1 >= this.nodes.length) throw e.original;
+    const n = this.nodes[e.node]!;
+    const lost = this.authority.byNode[e.node]!.map(hexRange);
+    this.dropped.add(e.node);
+    this.authority = computeAuthority(
+      this.nodes.map((x) => ({ storeId: x.ident?.storeId, regions: x.regions })),
+      this.dropped,
+    );
+    this.failures.push({
+      label: n.spec.label,
+      dir: n.spec.dbDir,
+      message: `dropped after a read error in the ${e.cf} CF: ${e.message}`,
+      dropped: { file: e.file ?? null, offset: e.offset ?? null, cf: e.cf, during: hexRange(during), coverageLost: lost },
+    });
+    this.warn({ code: 'node-dropped', message: `[${n.spec.label}] dropped for the rest of the run: ${e.message}` });
+  }
+
+  /** Nodes dropped during the run, as their failures. */
+  droppedFailures(): NodeFailure[] {
+    return this.failures.filter((f) => f.dropped !== undefined);
+  }
+
+  /** f over a fresh source; a node's read error drops the node and f runs again on the rest. */
+  private retrying<T>(during: DataRange, f: (src: MultiSource) => T): T {
+    for (;;) {
+      const src = this.source();
+      try {
+        return f(src);
+      } catch (e) {
+        if (!(e instanceof NodeReadError)) throw e;
+        this.dropNode(e, during);
+      } finally {
+        src.closeCursors();
+      }
+    }
   }
 
   storeIdent(): { clusterId: string; storeId: string } | undefined {
@@ -298,14 +403,11 @@ export class MultiSession implements Session {
 
   hasData(physicalId: number): boolean {
     const enc = encodeRawRange(recordRange(physicalId));
-    const src = this.source();
-    try {
+    return this.retrying(enc, (src) => {
       const c = src.cursor(CF_WRITE, enc);
       c.seek(enc.start);
       return c.valid() && compareBytes(c.userKey(), enc.end) < 0;
-    } finally {
-      src.closeCursors();
-    }
+    });
   }
 
   /** Key ranges of a physical table no node covers with a Normal region. */
@@ -362,17 +464,11 @@ export class MultiSession implements Session {
             if (orphanOnly) c.orphanOnly++;
           },
           within === undefined ? this.filesFor(pid) : [],
+          (e, r) => this.dropNode(e, encodeRawRange(r)),
         );
         return current;
       },
-      pendingLocks: (pid) => {
-        const src = this.source();
-        try {
-          return scanLocks(src, recordRange(pid)).count;
-        } finally {
-          src.closeCursors();
-        }
-      },
+      pendingLocks: (pid) => this.retrying(encodeRawRange(recordRange(pid)), (src) => scanLocks(src, recordRange(pid)).count),
       decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, decoderOptions(timeZone, this.collation)),
       tableSchemaFile: (table: TableInfo, db: DbInfo) => {
         const entry = this.tableById.get(table.id);

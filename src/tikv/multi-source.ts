@@ -15,6 +15,7 @@
  * (non-authoritative) data held it, so the caller can attribute the row LatestScanner just
  * decided (the last write-CF value it parsed is the winning version).
  */
+import { FormatError } from '../errors.js';
 import type { KeyRange, KvCursor, ValueTypeCode } from '../rocksdb/types.js';
 import { compareBytes } from './memcomparable.js';
 import type { CfSource } from './mvcc-scan.js';
@@ -24,6 +25,25 @@ export interface MultiNode {
   source: CfSource;
   /** Authoritative data ranges, ascending and disjoint. */
   ranges: readonly DataRange[];
+  /** Dropped after a read error: contributes nothing, not even with includeOrphans. */
+  dropped?: boolean;
+}
+
+/**
+ * A FormatError (bad block checksum, truncated file, ...) met by one node's cursor during a
+ * merged read: the same error, plus which node and CF. The merged cursor that threw is unusable
+ * afterwards (the caller drops the node and starts a new one behind the last row it returned).
+ */
+export class NodeReadError extends FormatError {
+  constructor(
+    /** Index of the node in the session's node list. */
+    readonly node: number,
+    readonly cf: string,
+    readonly original: FormatError,
+  ) {
+    super(original.code, 'node read error', { file: original.file, offset: original.offset, context: original.context, expected: original.expected, found: original.found });
+    this.message = original.message;
+  }
 }
 
 interface Closable {
@@ -55,9 +75,24 @@ export class ClippedCursor implements KvCursor {
     readonly inner: KvCursor,
     private readonly ranges: readonly DataRange[],
     private readonly clip: boolean,
+    private readonly cf = '',
   ) {}
 
+  /** A FormatError of this node's reader, tagged with the node (NodeReadError). */
+  private guard(f: () => void): void {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof FormatError && !(e instanceof NodeReadError)) throw new NodeReadError(this.node, this.cf, e);
+      throw e;
+    }
+  }
+
   seekToFirst(): void {
+    this.guard(() => this.seekToFirst0());
+  }
+
+  private seekToFirst0(): void {
     if (this.clip) {
       this.ri = 0;
       const r = this.ranges[0];
@@ -73,6 +108,10 @@ export class ClippedCursor implements KvCursor {
   }
 
   seek(target: Uint8Array): void {
+    this.guard(() => this.seek0(target));
+  }
+
+  private seek0(target: Uint8Array): void {
     this.ri = rangeIndex(this.ranges, target);
     if (this.clip) {
       const r = this.ranges[this.ri];
@@ -90,8 +129,10 @@ export class ClippedCursor implements KvCursor {
   }
 
   next(): void {
-    this.inner.next();
-    this.settle(false);
+    this.guard(() => {
+      this.inner.next();
+      this.settle(false);
+    });
   }
 
   /** After a move: skip to the next range when clipping; find the authority of the key otherwise. */
@@ -126,7 +167,12 @@ export class ClippedCursor implements KvCursor {
     return this.inner.userKey();
   }
   value(): Uint8Array {
-    return this.inner.value();
+    try {
+      return this.inner.value();
+    } catch (e) {
+      if (e instanceof FormatError && !(e instanceof NodeReadError)) throw new NodeReadError(this.node, this.cf, e);
+      throw e;
+    }
   }
   seq(): number {
     return this.inner.seq();
@@ -250,9 +296,18 @@ export class MultiSource implements CfSource {
   cursor(cf: string, range?: KeyRange): MergedCursor {
     const children: ClippedCursor[] = [];
     this.nodes.forEach((n, i) => {
+      if (n.dropped === true) return;
       // clipping: a node without authority inside the requested range contributes nothing
       if (!this.includeOrphans && !overlapsAny(n.ranges, range)) return;
-      children.push(new ClippedCursor(i, n.source.cursor(cf, range), n.ranges, !this.includeOrphans));
+      let inner: KvCursor;
+      try {
+        inner = n.source.cursor(cf, range);
+      } catch (e) {
+        for (const c of children) c.close();
+        if (e instanceof FormatError && !(e instanceof NodeReadError)) throw new NodeReadError(i, cf, e);
+        throw e;
+      }
+      children.push(new ClippedCursor(i, inner, n.ranges, !this.includeOrphans, cf));
     });
     const m = new MergedCursor(children);
     this.opened.push(m);

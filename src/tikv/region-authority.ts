@@ -80,10 +80,15 @@ function clampToData(r: DataRange): DataRange | undefined {
   return compareBytes(start, end) < 0 ? { start, end } : undefined;
 }
 
-export function computeAuthority(nodes: readonly NodeRegions[]): Authority {
+/**
+ * `exclude`: nodes that are no candidates at all (dropped after a read error, multi-session.ts);
+ * their byNode entry is empty and the others take over their ranges by the same ranking.
+ */
+export function computeAuthority(nodes: readonly NodeRegions[], exclude: ReadonlySet<number> = new Set()): Authority {
   const cands: Candidate[] = [];
   const nodesWithoutRegions: number[] = [];
   nodes.forEach((n, node) => {
+    if (exclude.has(node)) return;
     if (n.regions.length === 0) {
       nodesWithoutRegions.push(node);
       cands.push({ start: DATA_MIN_KEY, end: DATA_MAX_KEY, node, regionId: undefined, version: -1n, confVer: -1n, applied: -1n });
