@@ -182,8 +182,8 @@ export function openMultiSession(specs: readonly NodeSpec[], initialFailures: re
   }
 }
 
-/** LatestScanner over a fresh MultiSource per range, attributing each row to a node. */
-class MultiScan implements RowScan {
+/** LatestScanner over a fresh MultiSource per range, attributing each row to a node; goes on without a node whose reader fails (exported for tests). */
+export class MultiScan implements RowScan {
   private cur: LatestScanner | undefined;
   private src: MultiSource | undefined;
   private i = 0;
