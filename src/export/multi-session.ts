@@ -11,6 +11,16 @@
  * A node directory that cannot be opened (FormatError/UserError at open, region decoding) is
  * recorded in `failures` and left out; the caller reports it and exits 3. Images of different
  * clusters are refused.
+ *
+ * A node whose reader throws a FormatError later (a data block failing its checksum while a
+ * table, the schema or the locks are read) is dropped for the rest of the run (dropNode): it is
+ * recorded in `failures` with file, offset, CF and the ranges it was authoritative for
+ * ("coverage lost"), authority is recomputed without it, and the interrupted scan restarts right
+ * behind the last row it returned. Rows already returned came from blocks that passed their
+ * checksums; no row of the bad block is returned. Damage in data a node is not authoritative
+ * for (orphaned) is never read without includeOrphans (the node gets no cursor there), so it
+ * costs nothing. Not covered: a --resume reads the node again (checkpoint chunks taken before
+ * the drop are reused as they are).
  */
 import { collationUnknownWarning, decoderOptions } from './collation.js';
 import { detectNewCollation, type CollationSetting } from '../tidb/collation-setting.js';
