@@ -19,8 +19,8 @@
  * behind the last row it returned. Rows already returned came from blocks that passed their
  * checksums; no row of the bad block is returned. Damage in data a node is not authoritative
  * for (orphaned) is never read without includeOrphans (the node gets no cursor there), so it
- * costs nothing. Not covered: a --resume reads the node again (checkpoint chunks taken before
- * the drop are reused as they are).
+ * costs nothing. Not handled or tested: --resume after a run that dropped a node (the new run
+ * starts with every node again).
  */
 import { collationUnknownWarning, decoderOptions } from './collation.js';
 import { detectNewCollation, type CollationSetting } from '../tidb/collation-setting.js';
