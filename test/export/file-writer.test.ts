@@ -148,3 +148,33 @@ test('unwritable directory: error names the path', () => {
     rmSync(dir, { recursive: true });
   }
 });
+
+test('AtomicFile: a large file starts its writeback early (async fdatasync) and still commits exactly its bytes', async () => {
+  const { writebackStats } = await import('../../src/export/file-writer.js');
+  const dir = tmp();
+  try {
+    const before = writebackStats.early;
+    const f = new AtomicFile(dir, 'big.csv', realFs, 1);
+    const piece = new Uint8Array(1 << 20);
+    for (let i = 0; i < 20; i++) {
+      piece.fill(0x41 + i);
+      f.write(piece);
+    }
+    f.commit();
+    // 20 MiB written in 1 MiB writes: one early writeback after each 8 MiB
+    assert.equal(writebackStats.early - before, 2);
+    const got = readFileSync(join(dir, 'big.csv'));
+    assert.equal(got.length, 20 << 20);
+    for (let i = 0; i < 20; i++) assert.equal(got[i << 20], 0x41 + i);
+    assert.deepEqual(readdirSync(dir), ['big.csv']);
+    // a fake file system (fault injection) never gets one
+    const fake: FsOps = { ...realFs, writeSync: (_fd, _b, _o, len) => len };
+    const before2 = writebackStats.early;
+    const g = new AtomicFile(dir, 'fake.csv', fake, 1);
+    for (let i = 0; i < 20; i++) g.write(piece);
+    g.abort();
+    assert.equal(writebackStats.early, before2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
