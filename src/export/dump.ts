@@ -114,6 +114,11 @@ export interface TableSummary {
   errorKind?: 'corruption' | 'undecodable' | 'file-name';
 }
 
+/** A table's summary before anything was read from it. */
+export function emptySummary(db: string, table: string, physicalIds: number[]): TableSummary {
+  return { db, table, physicalIds, rows: 0, files: [], bytes: 0, deletedSkipped: 0, pendingLocks: 0, valuesMissing: 0, rejected: 0, ms: 0 };
+}
+
 export interface DumpResult {
   tables: TableSummary[];
   /** Highest commit ts among exported rows (the metadata Pos when --as-of was not given). */
@@ -241,7 +246,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
     if (nameProblem !== undefined) {
       // ENAMETOOLONG would stop the whole dump after other tables were written: this table only
       const error = `not dumped: ${nameProblem}`;
-      summaries.push({ db: dbName, table: tableName, physicalIds: physicalIds(table), rows: 0, files: [], bytes: 0, deletedSkipped: 0, pendingLocks: 0, valuesMissing: 0, rejected: 0, ms: 0, error, errorKind: 'file-name' });
+      summaries.push({ ...emptySummary(dbName, tableName, physicalIds(table)), error, errorKind: 'file-name' });
       log.error({ table: label, err: nameProblem }, `${label} ${error}`);
       progress(ti + 1, label, true);
       continue;
@@ -251,19 +256,7 @@ export function dumpTables(targets: readonly DumpTarget[], source: DumpSource, o
       dbsWritten.add(dbName);
     }
     const ids = physicalIds(table);
-    const summary: TableSummary = {
-      db: dbName,
-      table: tableName,
-      physicalIds: ids,
-      rows: 0,
-      files: [],
-      bytes: 0,
-      deletedSkipped: 0,
-      pendingLocks: 0,
-      valuesMissing: 0,
-      rejected: 0,
-      ms: 0,
-    };
+    const summary: TableSummary = emptySummary(dbName, tableName, ids);
     const kind = table.view !== undefined && table.view !== null ? 'view' : table.sequence !== undefined && table.sequence !== null ? 'sequence' : undefined;
     if (kind !== undefined) {
       summary.skipped = `${kind}: no data to dump`;

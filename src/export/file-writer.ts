@@ -95,7 +95,8 @@ const EARLY_WRITEBACK_BYTES = 8 * 1024 * 1024;
 export const writebackStats = { early: 0 };
 const ignoreResult = (): void => {};
 
-function fsyncDir(dir: string): void {
+/** fsync a directory so a rename in it is durable (best effort: some file systems refuse). */
+export function fsyncDir(dir: string): void {
   try {
     const fd = openSync(dir, 'r');
     try {

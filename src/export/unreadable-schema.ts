@@ -17,7 +17,7 @@ import { encodeRawRange } from '../tikv/mvcc-key.js';
 import { recordRange } from '../tidb/record-key.js';
 import { AtomicFile } from './file-writer.js';
 import { rejectsFile } from './filenames.js';
-import type { TableSummary } from './dump.js';
+import { emptySummary, type TableSummary } from './dump.js';
 import type { SourceWarning } from './source-warnings.js';
 
 export interface UnreadableSchema {
@@ -95,17 +95,7 @@ export function unreadableSummaries(
     const table = u.tableId === undefined ? '*' : `#${u.tableId}`;
     const extra = u.tableId === undefined || dbName === undefined ? '' : `; ${raw(db, u.tableId)}`;
     out.push({
-      db,
-      table,
-      physicalIds: u.tableId === undefined ? [] : [u.tableId],
-      rows: 0,
-      files: [],
-      bytes: 0,
-      deletedSkipped: 0,
-      pendingLocks: 0,
-      valuesMissing: 0,
-      rejected: 0,
-      ms: 0,
+      ...emptySummary(db, table, u.tableId === undefined ? [] : [u.tableId]),
       error: `UNREADABLE SCHEMA: ${u.message}${extra}`,
       errorKind: 'undecodable',
     });

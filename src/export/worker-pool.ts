@@ -19,7 +19,7 @@
  *     written twice. Numbering depends only on the chunks' contents, never on thread timing.
  * `finish`: removes the checkpoint (unless --keep-checkpoint).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
@@ -29,7 +29,7 @@ import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { Checkpoint, CHECKPOINT_DIR, partsDir } from './checkpoint.js';
 import { chunkSpecs, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
 import type { CsvFormatter, CsvOptions } from './csv.js';
-import { OutputError, writeFileAtomic, AtomicFile } from './file-writer.js';
+import { OutputError, writeFileAtomic, AtomicFile, fsyncDir } from './file-writer.js';
 import { dataFile, rejectsFile } from './filenames.js';
 import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
@@ -132,19 +132,6 @@ function isDumpable(t: TableInfo): boolean {
 /** Output files tikv-export writes (deleted on resume unless recorded as done). */
 function isOurOutput(name: string): boolean {
   return name === 'metadata' || /\.(csv|sql|jsonl|incomplete)$/.test(name) || /\.tmp-\d+$/.test(name);
-}
-
-function fsyncDir(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // some file systems refuse fsync on a directory
-  }
 }
 
 export class ChunkedRun implements TableChunkRunner {
