@@ -14,7 +14,13 @@
  * Narrow LE ints (row v2): 1, 2, 4 or 8 bytes little-endian; signed values sign-extended. TiDB's
  *   decodeInt treats any other width as 8 bytes; we reject it (DataError).
  */
-import { DataError } from '../errors.js';
+import { DataError, FormatError } from '../errors.js';
+import { encodeUvarint64, encodeVarint64, readUvarint64, readVarint64, writeU64BE as writeU64BEInto } from '../tikv/number-codec.js';
+
+/** The varint readers are TiKV's (tikv/number-codec.ts); in a TiDB value a bad one is a DataError. */
+function asDataError(e: unknown): unknown {
+  return e instanceof FormatError ? new DataError(e.message) : e;
+}
 
 const SIGN = 0x8000000000000000n;
 const U64 = 0xffffffffffffffffn;
@@ -40,11 +46,7 @@ export function readU64BE(buf: Uint8Array, offset: number): bigint {
 }
 
 export function writeU64BE(v: bigint, out: Uint8Array = new Uint8Array(8), offset = 0): Uint8Array {
-  let x = BigInt.asUintN(64, v);
-  for (let i = 7; i >= 0; i--) {
-    out[offset + i] = Number(x & 0xffn);
-    x >>= 8n;
-  }
+  writeU64BEInto(out, offset, BigInt.asUintN(64, v));
   return out;
 }
 
@@ -69,41 +71,28 @@ export function decodeCmpUint(buf: Uint8Array, offset: number): bigint {
 
 /** LEB128 uvarint (max 10 bytes, value < 2^64). */
 export function readUvarint(buf: Uint8Array, offset: number): Decoded<bigint> {
-  let result = 0n;
-  let shift = 0n;
-  for (let i = 0; i < 10; i++) {
-    const p = offset + i;
-    if (p >= buf.length) throw new DataError(`truncated uvarint at offset ${offset}`);
-    const b = buf[p]!;
-    if (i === 9 && b > 1) throw new DataError(`uvarint overflows 64 bits at offset ${offset}`);
-    result |= BigInt(b & 0x7f) << shift;
-    if ((b & 0x80) === 0) return { value: result, end: p + 1 };
-    shift += 7n;
+  try {
+    return readUvarint64(buf, offset);
+  } catch (e) {
+    throw asDataError(e);
   }
-  throw new DataError(`uvarint longer than 10 bytes at offset ${offset}`);
 }
 
 /** Go zigzag varint. */
 export function readVarint(buf: Uint8Array, offset: number): Decoded<bigint> {
-  const { value: u, end } = readUvarint(buf, offset);
-  const v = (u >> 1n) ^ -(u & 1n);
-  return { value: BigInt.asIntN(64, v), end };
+  try {
+    return readVarint64(buf, offset);
+  } catch (e) {
+    throw asDataError(e);
+  }
 }
 
 export function encodeUvarint(v: bigint): Uint8Array {
-  let x = BigInt.asUintN(64, v);
-  const out: number[] = [];
-  while (x >= 0x80n) {
-    out.push(Number(x & 0x7fn) | 0x80);
-    x >>= 7n;
-  }
-  out.push(Number(x));
-  return Uint8Array.from(out);
+  return encodeUvarint64(BigInt.asUintN(64, v));
 }
 
 export function encodeVarint(v: bigint): Uint8Array {
-  const x = BigInt.asIntN(64, v);
-  return encodeUvarint(BigInt.asUintN(64, (x << 1n) ^ (x >> 63n)));
+  return encodeVarint64(BigInt.asIntN(64, v));
 }
 
 function checkWidth(bytes: Uint8Array): void {
