@@ -619,19 +619,24 @@ async function cmdRawScan(io: Io, o: RawScanOpts): Promise<number> {
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
-    let chunk = '';
-    for (const e of s.rawScan(o.cf, start, end, limit)) {
-      chunk += `0x${upperHex(e.key)} : 0x${upperHex(e.value)}\n`;
-      if (chunk.length > 1 << 16) {
-        await writeWithBackpressure(io.stdout, chunk);
-        chunk = '';
-      }
-    }
-    if (chunk.length > 0) await writeWithBackpressure(io.stdout, chunk);
+    await printRawEntries(io, s.rawScan(o.cf, start, end, limit));
     return 0;
   } finally {
     s.close();
   }
+}
+
+/** Prints entries as `ldb scan --hex` does (`0xKEY : 0xVALUE`), in 64 KiB pieces, honouring backpressure. */
+async function printRawEntries(io: Io, entries: Iterable<{ key: Uint8Array; value: Uint8Array }>): Promise<void> {
+  let chunk = '';
+  for (const e of entries) {
+    chunk += `0x${upperHex(e.key)} : 0x${upperHex(e.value)}\n`;
+    if (chunk.length > 1 << 16) {
+      await writeWithBackpressure(io.stdout, chunk);
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) await writeWithBackpressure(io.stdout, chunk);
 }
 
 /** raw-scan on one node: only the storage layer, so any RocksDB directory works (no TiKV/TiDB needed). */
@@ -641,15 +646,7 @@ async function rawScanStorageOnly(io: Io, o: RawScanOpts, start: Uint8Array | un
   assertNotRunning(resolved.dbDir, io.procLocksPath);
   const db = openRaw(resolved.dbDir, (w) => log.warn({ code: w.code, file: w.file }, w.message));
   try {
-    let chunk = '';
-    for (const e of rawEntries(db, o.cf, start, end, limit)) {
-      chunk += `0x${upperHex(e.key)} : 0x${upperHex(e.value)}\n`;
-      if (chunk.length > 1 << 16) {
-        await writeWithBackpressure(io.stdout, chunk);
-        chunk = '';
-      }
-    }
-    if (chunk.length > 0) await writeWithBackpressure(io.stdout, chunk);
+    await printRawEntries(io, rawEntries(db, o.cf, start, end, limit));
     return 0;
   } finally {
     db.close();

@@ -79,19 +79,7 @@ export function fileLoss(f: LiveFile, t: SalvagedSst): FileLoss | undefined {
   if (ranges.length === 0) {
     // Fewer entries/blocks than the properties promise, with no damage seen: the file was cut
     // or the index lost blocks. Where is unknown: the whole file is uncertain.
-    ranges.push({
-      cf: f.cf,
-      file: f.path,
-      fileNumber: f.fileNumber,
-      level: f.level,
-      kind: 'file',
-      offset: 0,
-      end: t.size,
-      blocks: undefined,
-      smallest: f.level >= 0 ? f.smallestKey : undefined,
-      largest: f.level >= 0 ? f.largestKey : undefined,
-      reason: `read ${t.entriesRead} entries in ${t.blocks.length} blocks; properties say ${expected} in ${t.dataBlocksExpected}`,
-    });
+    ranges.push(wholeFileRange(f, t.size, `read ${t.entriesRead} entries in ${t.blocks.length} blocks; properties say ${expected} in ${t.dataBlocksExpected}`));
   }
   return {
     cf: f.cf,
@@ -109,6 +97,23 @@ export function fileLoss(f: LiveFile, t: SalvagedSst): FileLoss | undefined {
   };
 }
 
+/** All of a file is lost or uncertain: its key bounds are the MANIFEST's (none in fallback mode). */
+function wholeFileRange(f: LiveFile, size: number, reason: string): LostRange {
+  return {
+    cf: f.cf,
+    file: f.path,
+    fileNumber: f.fileNumber,
+    level: f.level,
+    kind: 'file',
+    offset: 0,
+    end: size,
+    blocks: undefined,
+    smallest: f.level >= 0 ? f.smallestKey : undefined,
+    largest: f.level >= 0 ? f.largestKey : undefined,
+    reason,
+  };
+}
+
 /** A live file that is not there at all. */
 export function missingFileLoss(f: LiveFile, reason: string): FileLoss {
   return {
@@ -122,21 +127,7 @@ export function missingFileLoss(f: LiveFile, reason: string): FileLoss {
     entriesLost: undefined,
     dataBlocksRead: 0,
     dataBlocksExpected: undefined,
-    ranges: [
-      {
-        cf: f.cf,
-        file: f.path,
-        fileNumber: f.fileNumber,
-        level: f.level,
-        kind: 'file',
-        offset: 0,
-        end: f.size,
-        blocks: undefined,
-        smallest: f.level >= 0 ? f.smallestKey : undefined,
-        largest: f.level >= 0 ? f.largestKey : undefined,
-        reason,
-      },
-    ],
+    ranges: [wholeFileRange(f, f.size, reason)],
     notes: [],
   };
 }
