@@ -24,7 +24,7 @@ import { RowDecoder } from '../tidb/row-decoder.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { compareBytes } from '../tikv/memcomparable.js';
 import { encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
-import { CF_WRITE, CF_DEFAULT, LatestScanner, scanLocks } from '../tikv/mvcc-scan.js';
+import { CF_WRITE, CF_DEFAULT, LatestScanner, scanLocks, type LockReport } from '../tikv/mvcc-scan.js';
 import { readRegions, readStoreIdent, type RegionInfo, type StoreIdent } from '../tikv/raft-state.js';
 import type { InspectReport, RawEntry, RegionSummary, Session, SessionOptions } from './session-types.js';
 import type { DumpSource, RowScan, ScanCounters, TableDecoder } from './source.js';
@@ -307,6 +307,13 @@ class RealSession implements Session {
     let current: ChainedScan | undefined;
     const blobWarned = { n: 0 };
     const tracker = this.salvageTracker;
+    // One lock-CF scan per physical table: the count and the details (with each lock's status
+    // resolved from its primary) both come from it.
+    let lastLocks: { pid: number; reports: LockReport[] } | undefined;
+    const locksOf = (pid: number): LockReport[] => {
+      if (lastLocks?.pid !== pid) lastLocks = { pid, reports: this.ranges(pid).map((r) => scanLocks(this.db, r)) };
+      return lastLocks.reports;
+    };
     return {
       ...(tracker === undefined ? {} : { salvage: { tracker, files: () => this.db.losses() } }),
       scanRows: (pid, within) => {
@@ -317,10 +324,10 @@ class RealSession implements Session {
         }, this.salvageFilter(pid));
         return current;
       },
-      pendingLocks: (pid) => this.ranges(pid).reduce((a, r) => a + scanLocks(this.db, r).count, 0),
+      pendingLocks: (pid) => locksOf(pid).reduce((a, r) => a + r.count, 0),
       lockDetails: (pid) =>
-        this.ranges(pid).flatMap((r) =>
-          scanLocks(this.db, r).samples.map((l) => ({
+        locksOf(pid).flatMap((r) =>
+          r.samples.map((l) => ({
             key: Buffer.from(l.key).toString('hex'),
             primary: Buffer.from(l.primary).toString('hex'),
             startTs: l.startTs.toString(),
