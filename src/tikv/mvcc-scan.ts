@@ -268,6 +268,7 @@ export class LatestScanner {
               this.setCommitTs(k, userLen);
               this.startHi = wv.startHi;
               this.startLo = wv.startLo;
+              this.curStartTs = undefined; // its bigint is derived from startHi/startLo
               let emitted: boolean;
               if (wv.shortAt >= 0) {
                 // a view into the write cursor's entry: the cursor stays here until next()
@@ -281,11 +282,6 @@ export class LatestScanner {
                 stats.rows++;
                 return true;
               }
-              // Not emitted (value missing / Titan): loadDefault's report filled the per-row
-              // caches with this key's timestamps; the row we return next must not inherit them.
-              this.curCommitTs = undefined;
-              this.curStartTs = undefined;
-              this.rawLen = -1;
             } else if (type === WRITE_DELETE) {
               stats.deletedRows++;
               decided = true;
@@ -368,6 +364,7 @@ export class LatestScanner {
   private setCommitTs(k: Uint8Array, userLen: number): void {
     const b = this.commitBuf;
     for (let i = 0; i < TS_LEN; i++) b[i] = ~k[userLen + i]! & 0xff; // the key holds NOT commit_ts
+    this.curCommitTs = undefined; // its bigint is derived from commitBuf
   }
 
   /** TiKV check_gc_fence_as_latest_version for a fence at `at` in the record. */
@@ -412,6 +409,7 @@ export class LatestScanner {
     const b = this.keyBuf;
     for (let i = 0; i < userLen; i++) b[i] = k[i]!;
     this.keyLen = userLen;
+    this.rawLen = -1; // rawKeyView() is derived from keyBuf
   }
 
   private isCurrentKey(k: Uint8Array): boolean {
