@@ -2,8 +2,9 @@
  * Chunk planner: splits a physical table's raw record range into chunks whose boundaries come
  * from the source itself, so a rerun over the same files makes exactly the same chunks.
  *
- * Boundaries are the first keys of data blocks of the write CF's SSTs (every write record of a
- * row sits there, short values inline): for each live write-CF file overlapping the range, the
+ * Boundaries are the first keys of data blocks of the write and default CFs' SSTs (every write
+ * record of a row sits in the write CF, short values inline; values over 255 bytes sit in the
+ * default CF, under the same 'z' + mc(raw key) prefix): for each live file overlapping the range, the
  * data blocks whose first key lies inside the range are walked in file order, adding up their
  * on-disk sizes; each time `targetBytes` is reached the next block's first key becomes a
  * candidate. A first key is `z` + mc(raw key) + ts, so it decodes exactly to a raw TiDB key: a
@@ -21,7 +22,7 @@ import type { LiveFile } from '../rocksdb/types.js';
 import { compareBytes } from '../tikv/memcomparable.js';
 import { decodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
 
-/** Default chunk size: SST bytes of the write CF per chunk. */
+/** Default chunk size: SST data-block bytes (write + default CF) per chunk. */
 export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
 
 function overlaps(f: LiveFile, enc: { start: Uint8Array; end: Uint8Array }): boolean {
@@ -56,20 +57,20 @@ function lowerBound(lo: number, hi: number, keyAt: (i: number) => Uint8Array | u
 export interface BoundaryPlan {
   /** Sorted, distinct raw keys strictly inside the range. */
   boundaries: Uint8Array[];
-  /** Write-CF data-block bytes found inside the range. */
+  /** Data-block bytes found inside the range. */
   bytes: number;
 }
 
 /**
- * Raw boundary keys for `range` (a physical table's record range) from the given write-CF
- * files. `targetBytes` <= 0 means one chunk.
+ * Raw boundary keys for `range` (a physical table's record range) from the given write-CF and
+ * default-CF files. `targetBytes` <= 0 means one chunk.
  */
-export function planBoundaries(writeFiles: readonly LiveFile[], range: RawRange, targetBytes: number): BoundaryPlan {
+export function planBoundaries(files: readonly LiveFile[], range: RawRange, targetBytes: number): BoundaryPlan {
   const enc = encodeRawRange(range);
   const cands: Uint8Array[] = [];
   let total = 0;
-  const files = writeFiles.filter((f) => overlaps(f, enc)).sort((a, b) => a.fileNumber - b.fileNumber);
-  for (const f of files) {
+  const inRange = files.filter((f) => overlaps(f, enc)).sort((a, b) => a.fileNumber - b.fileNumber);
+  for (const f of inRange) {
     const reader = SstReader.open(f.path);
     try {
       const handles = reader.dataBlockHandles();

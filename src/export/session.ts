@@ -344,7 +344,9 @@ class RealSession implements Session {
       },
       databaseSchemaFile: (db: DbInfo) => createDatabaseSql(db),
       bytesRead: () => finishedBytes + (current?.bytesPassed ?? 0),
-      chunkBoundaries: (pid, targetBytes) => planBoundaries(this.db.liveFiles(CF_WRITE), recordRange(pid), targetBytes).boundaries,
+      // write + default CF blocks: rows over 255 bytes keep their values in the default CF, and
+      // counting only the write CF gave a table of such rows one chunk (one thread)
+      chunkBoundaries: (pid, targetBytes) => planBoundaries([...this.db.liveFiles(CF_WRITE), ...this.db.liveFiles(CF_DEFAULT)], recordRange(pid), targetBytes).boundaries,
       sourceFiles: () => [
         ...this.db.columnFamilies().flatMap((cf) => this.db.liveFiles(cf.name).map((f) => ({ name: `${cf.name}/${f.path.slice(f.path.lastIndexOf('/') + 1)}`, size: sizeOnDisk(f.path, f.size) }))),
         ...this.db.walFiles().map((w) => ({ name: `wal/${w.path.slice(w.path.lastIndexOf('/') + 1)}`, size: sizeOnDisk(w.path, w.size) })),

@@ -65,6 +65,39 @@ test('boundaries: sorted, inside the record range, each the raw key of a write-C
   }
 });
 
+const ldbDefaultKeys: string[] = readFileSync(join(FIX, 'expected', 'default.scan.txt'), 'utf8')
+  .split('\n')
+  .filter((l) => l.startsWith('0x'))
+  .map((l) => l.slice(2, l.indexOf(' ')));
+
+test('default-CF blocks count too: a table of long rows (values in the default CF) gets boundaries from them', () => {
+  const db = RocksDb.open(DB);
+  try {
+    const notes = bigTables.find((t) => t.name === 'notes')!;
+    const range = recordRange(notes.physicalIds[0]!);
+    const writeOnly = planBoundaries(db.liveFiles('write'), range, 2000);
+    const defaultOnly = planBoundaries(db.liveFiles('default'), range, 2000);
+    const both = planBoundaries([...db.liveFiles('write'), ...db.liveFiles('default')], range, 2000);
+    assert.ok(defaultOnly.boundaries.length > 0, 'the default CF alone gives boundaries');
+    for (const b of defaultOnly.boundaries) {
+      const enc = hex(encodeDataKey(b));
+      assert.ok(ldbDefaultKeys.some((k) => k.startsWith(enc) && k.length === enc.length + 16), `boundary ${enc} is a default-CF key RocksDB printed`);
+    }
+    assert.equal(both.bytes, writeOnly.bytes + defaultOnly.bytes, 'bytes of both CFs are counted');
+    assert.ok(both.boundaries.length > writeOnly.boundaries.length, `more chunks with the default CF (${both.boundaries.length} vs ${writeOnly.boundaries.length})`);
+    for (let i = 1; i < both.boundaries.length; i++) assert.ok(compareBytes(both.boundaries[i - 1]!, both.boundaries[i]!) < 0, 'strictly ascending');
+    // the dump source plans with both CFs
+    const s = openSession(DB, {});
+    try {
+      assert.deepEqual(s.dumpSource('UTC').chunkBoundaries!(notes.physicalIds[0]!, 2000).map(hex), both.boundaries.map(hex));
+    } finally {
+      s.close();
+    }
+  } finally {
+    db.close();
+  }
+});
+
 test('chunk by chunk, every expected row comes out once, in order (partitions: one chunk may span them)', () => {
   const s = openSession(DB, {});
   try {
