@@ -201,9 +201,16 @@ export class CsvFormatter {
   private fields = 0;
   private readonly digits = new Uint8Array(24);
 
-  /** Starts a row in the reused buffer (a row begun and not ended is discarded). */
+  /**
+   * Bytes of rows kept with keepRow() and not yet taken (takeKept()): rows are appended after
+   * them, so a writer can let rows pile up here and write them out in large pieces without
+   * copying each line.
+   */
+  private kept = 0;
+
+  /** Starts a row in the reused buffer (a row begun and not ended or kept is discarded). */
   begin(): void {
-    this.out.len = 0;
+    this.out.len = this.kept;
     this.fields = 0;
   }
 
@@ -261,11 +268,37 @@ export class CsvFormatter {
 
   /** Ends the row (line terminator) and returns it: a view valid until the next begin()/row(). */
   end(): Uint8Array {
-    const o = this.out;
+    const start = this.kept;
+    this.endRow();
+    return this.out.buf.subarray(start, this.out.len);
+  }
+
+  /** Ends the row (line terminator) without returning it (no view allocated). */
+  endRow(): void {
     const t = this.options.lineTerminator;
-    o.ensure(t.length);
+    this.out.ensure(t.length);
     this.put(t);
-    return o.buf.subarray(0, o.len);
+  }
+
+  /** Keeps the row just ended in the buffer: the next begin() appends after it. */
+  keepRow(): void {
+    this.kept = this.out.len;
+  }
+
+  /** Bytes kept and not yet taken. */
+  keptBytes(): number {
+    return this.kept;
+  }
+
+  /**
+   * The kept rows, as one view, and forgets them: the view is valid until the next begin() or
+   * row() (the caller writes it out first).
+   */
+  takeKept(): Uint8Array {
+    const v = this.out.buf.subarray(0, this.kept);
+    this.kept = 0;
+    this.out.len = 0;
+    return v;
   }
 
   private putRange(bytes: Uint8Array, start: number, end: number): void {

@@ -63,34 +63,49 @@ export class CsvRowWriter {
    * decoder.decode throws for a row that does not decode.
    */
   row(rawKey: Uint8Array, value: Uint8Array): Uint8Array {
-    if (this.c !== null) {
-      const line = this.fast(this.c, rawKey, value);
-      if (line !== null) {
-        this.fastRows++;
-        return line;
-      }
+    if (this.c !== null && this.fast(this.c, rawKey, value)) {
+      this.fastRows++;
+      return this.formatter.end();
     }
     this.slowRows++;
     return this.formatter.row(this.decoder.decode(rawKey, value));
   }
 
-  private fast(c: Compiled, key: Uint8Array, v: Uint8Array): Uint8Array | null {
+  /**
+   * Appends the CSV line of one row to the formatter's kept rows (CsvFormatter.keepRow; the
+   * writer takes them with takeKept()) instead of returning a view: the line is written once,
+   * in place. Throws what row() throws; then nothing is kept.
+   */
+  append(rawKey: Uint8Array, value: Uint8Array): void {
+    const f = this.formatter;
+    if (this.c !== null && this.fast(this.c, rawKey, value)) {
+      this.fastRows++;
+      f.endRow();
+    } else {
+      this.slowRows++;
+      f.row(this.decoder.decode(rawKey, value));
+    }
+    f.keepRow();
+  }
+
+  /** Writes the row's cells (begin() .. last cell, no terminator); false = declined. */
+  private fast(c: Compiled, key: Uint8Array, v: Uint8Array): boolean {
     // int handle record key: 't' + cmp(table id) + '_r' + cmp(handle); table id in [0, 2^48)
     if (key.length !== 19 || key[0] !== 0x74 || key[9] !== 0x5f || key[10] !== 0x72 || key[1] !== 0x80 || key[2] !== 0) {
-      return null;
+      return false;
     }
     // row v2 header
     const len = v.length;
-    if (len < 6 || v[0] !== 0x80) return null;
+    if (len < 6 || v[0] !== 0x80) return false;
     const flags = v[1]!;
-    if ((flags & ~0x03) !== 0) return null;
+    if ((flags & ~0x03) !== 0) return false;
     const large = (flags & 0x01) !== 0;
     const n = v[2]! | (v[3]! << 8);
     const m = v[4]! | (v[5]! << 8);
     const idSize = large ? 4 : 1;
     const offSize = large ? 4 : 2;
     let p = 6;
-    if (p + (n + m) * idSize + n * offSize > len) return null;
+    if (p + (n + m) * idSize + n * offSize > len) return false;
     if (this.nn.length < n) this.nn = new Uint32Array(n * 2);
     if (this.ends.length < n) this.ends = new Uint32Array(n * 2);
     if (this.nl.length < m) this.nl = new Uint32Array(m * 2);
@@ -110,20 +125,20 @@ export class CsvRowWriter {
     let prev = 0;
     for (let i = 0; i < n; i++) {
       const e = ends[i]!;
-      if (e < prev || dataStart + e > len) return null;
-      if (i > 0 && nn[i]! <= nn[i - 1]!) return null;
+      if (e < prev || dataStart + e > len) return false;
+      if (i > 0 && nn[i]! <= nn[i - 1]!) return false;
       prev = e;
     }
     const dataEnd = dataStart + prev;
     if ((flags & 0x02) !== 0) {
-      if (dataEnd >= len) return null;
-      if (len - dataEnd !== ((v[dataEnd]! & 0x08) !== 0 ? 9 : 5)) return null;
+      if (dataEnd >= len) return false;
+      if (len - dataEnd !== ((v[dataEnd]! & 0x08) !== 0 ? 9 : 5)) return false;
     } else if (dataEnd !== len) {
-      return null;
+      return false;
     }
     for (let i = 0; i < m; i++) {
-      if (i > 0 && nl[i]! <= nl[i - 1]!) return null;
-      if (find(nn, n, nl[i]!) >= 0) return null;
+      if (i > 0 && nl[i]! <= nl[i - 1]!) return false;
+      if (find(nn, n, nl[i]!) >= 0) return false;
     }
 
     const f = this.formatter;
@@ -166,7 +181,7 @@ export class CsvRowWriter {
         try {
           cell = renderV2(c.types[ci]!, v.subarray(s, e), c.tz);
         } catch {
-          return null; // the general path reports the error
+          return false; // the general path reports the error
         }
         f.cell(kind, cell, 0, cell.length);
         continue;
@@ -183,15 +198,15 @@ export class CsvRowWriter {
         continue;
       }
       const def = c.plans[ci]!.def;
-      if (!def.ok) return null;
+      if (!def.ok) return false;
       if (def.cell === null) {
-        if (c.plans[ci]!.notNull) return null;
+        if (c.plans[ci]!.notNull) return false;
         f.nullCell();
       } else {
         f.cell(kind, def.cell, 0, def.cell.length);
       }
     }
-    return f.end();
+    return true;
   }
 
   /** A 64-bit integer given as two 32-bit halves; false when it is outside ±2^53. */

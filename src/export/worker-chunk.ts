@@ -62,53 +62,58 @@ export interface ChunkTask {
 
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
-/** Buffered part writer with rotation and a running CRC-32C. */
+/**
+ * Part writer with rotation and a running CRC-32C. Rows are not copied here: CsvRowWriter.append
+ * leaves each line in the formatter's buffer (CsvFormatter.keepRow), and rowAdded() writes the
+ * kept lines out in pieces of about FLUSH_BYTES, so every line is written into memory once.
+ */
+const FLUSH_BYTES = 1 << 20;
+
 class PartWriter {
   private file: AtomicFile | undefined;
   private crc = 0;
   private fileRows = 0;
   private k = 0;
   readonly files: PartFile[] = [];
-  private readonly buf = new Uint8Array(1 << 20);
-  private used = 0;
+  /** Bytes of rows and headers written (kept rows included). */
   bytes = 0;
 
-  constructor(private readonly t: ChunkTask) {}
+  constructor(
+    private readonly t: ChunkTask,
+    private readonly formatter: CsvFormatter,
+  ) {
+    formatter.takeKept(); // the formatter is shared by the chunks of a worker: start empty
+  }
 
   private open(): AtomicFile {
     const f = new AtomicFile(this.t.partsDir, `${this.t.prefix}.${pad(this.t.index, 6)}.${pad(this.k++, 4)}.csv`, undefined, 1);
     this.file = f;
     this.crc = 0;
     this.fileRows = 0;
-    if (this.t.header.length > 0) this.put(this.t.header);
+    const h = this.t.header;
+    if (h.length > 0) {
+      this.crc = crc32c(Buffer.from(h.buffer, h.byteOffset, h.length), this.crc);
+      f.write(h);
+      this.bytes += h.length;
+    }
     return f;
   }
 
-  private put(data: Uint8Array): void {
-    if (this.used + data.length > this.buf.length) this.flush();
-    if (data.length > this.buf.length) {
-      this.crc = crc32c(Buffer.from(data.buffer, data.byteOffset, data.length), this.crc);
-      this.file!.write(data);
-    } else {
-      this.buf.set(data, this.used);
-      this.used += data.length;
-    }
-    this.bytes += data.length;
-  }
-
   private flush(): void {
-    if (this.used === 0) return;
-    const chunk = this.buf.subarray(0, this.used);
+    if (this.formatter.keptBytes() === 0) return;
+    const chunk = this.formatter.takeKept();
     this.crc = crc32c(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length), this.crc);
     this.file!.write(chunk);
-    this.used = 0;
   }
 
-  writeRow(row: Uint8Array): void {
+  /** The row `len` bytes long just kept in the formatter belongs to the current part. */
+  rowAdded(len: number): void {
     const f = this.file ?? this.open();
-    this.put(row);
+    this.bytes += len;
     this.fileRows++;
-    if (this.t.fileSize > 0 && f.size + this.used >= this.t.fileSize) this.close();
+    const kept = this.formatter.keptBytes();
+    if (this.t.fileSize > 0 && f.size + kept >= this.t.fileSize) this.close();
+    else if (kept >= FLUSH_BYTES) this.flush();
   }
 
   close(): void {
@@ -121,6 +126,7 @@ class PartWriter {
   }
 
   abort(): void {
+    this.formatter.takeKept(); // rows of an abandoned part never reach the next chunk's files
     this.file?.abort();
     this.file = undefined;
   }
@@ -136,7 +142,7 @@ export function runChunk(
   t: ChunkTask,
   onRows?: (rows: number, bytes: number) => void,
 ): ChunkResult {
-  const w = new PartWriter(t);
+  const w = new PartWriter(t, formatter);
   let rejects: AtomicFile | undefined;
   const res: ChunkResult = { index: t.index, rows: 0, bytes: 0, files: [], deleted: 0, missing: 0, rejected: 0, maxCommitTs: '0' };
   const maxTs = new MaxCommitTs();
@@ -150,9 +156,9 @@ export function runChunk(
         while (scan.next()) {
           const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
           const value = scan.value();
-          let line: Uint8Array;
+          const before = formatter.keptBytes();
           try {
-            line = rowWriter.row(key, value);
+            rowWriter.append(key, value);
           } catch (e) {
             if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
             rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
@@ -162,7 +168,7 @@ export function runChunk(
             continue;
           }
           maxTs.note(scan);
-          w.writeRow(line);
+          w.rowAdded(formatter.keptBytes() - before);
           res.rows++;
           if (onRows !== undefined && (res.rows & 0xfff) === 0) {
             onRows(res.rows - reported, w.bytes - reportedBytes);

@@ -1,0 +1,87 @@
+// runChunk's part writer: lines stay in the formatter's buffer (CsvFormatter.keepRow) until
+// they are written out, so these tests check what reaches the files: rotation after the row that
+// reaches -F, each part's recorded size/rows/CRC-32C against the file on disk (crc from
+// @node-rs/crc32, not from our writer), and that rows of a chunk that failed never leak into
+// the next chunk run with the same formatter (one formatter serves every chunk of a worker).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32c } from '@node-rs/crc32';
+import { defaultCsvOptions, CsvFormatter } from '../../src/export/csv.js';
+import { runChunk, type ChunkTask } from '../../src/export/worker-chunk.js';
+import type { RowScan } from '../../src/export/source.js';
+import { FakeSource, fakeTable, type FakeRow } from './support/fake-source.js';
+
+const whole = { start: new Uint8Array(0), end: new Uint8Array(0) };
+const task = (dir: string, index: number, fileSize: number, header: Uint8Array): ChunkTask => ({
+  index,
+  segments: [{ physicalId: 16, range: whole }],
+  prefix: 'p',
+  partsDir: dir,
+  fileSize,
+  header,
+});
+const rows = (n: number, tag: string): FakeRow[] => Array.from({ length: n }, (_, i) => ({ handle: i + 1, value: `${tag}${i}|${'x'.repeat(i % 37)}` }));
+const expectedLine = (r: FakeRow): string => `${r.handle},"${String(r.value).replace('|', '","')}"\r\n`;
+
+test('rotation: parts close after the row that reaches -F; sizes, row counts and CRCs match the files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tikv-export-wc-'));
+  try {
+    const list = rows(500, 'r');
+    const src = new FakeSource(new Map([[16, list]]));
+    const dec = src.decoder(fakeTable('t', 16));
+    const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
+    const header = fmt.header();
+    const res = runChunk(src, dec, fmt, task(dir, 0, 4000, header));
+    assert.equal(res.rows, 500);
+    assert.ok(res.files.length > 3, `several parts (${res.files.length})`);
+    let body = '';
+    let total = 0;
+    for (const p of res.files) {
+      const data = readFileSync(join(dir, p.part));
+      assert.equal(p.bytes, data.length, p.part);
+      assert.equal(p.crc, crc32c(data) >>> 0, p.part);
+      const text = data.toString('latin1');
+      assert.ok(text.startsWith(Buffer.from(header).toString('latin1')), 'each part starts with the header');
+      const lines = text.slice(header.length);
+      assert.equal(lines.split('\r\n').length - 1, p.rows, p.part);
+      // closed by the row that reached the size: without its last line it was still below -F
+      const lastLine = lines.slice(lines.lastIndexOf('\r\n', lines.length - 3) + 2);
+      if (p !== res.files[res.files.length - 1]) {
+        assert.ok(data.length >= 4000 && data.length - lastLine.length < 4000, `${p.part}: ${data.length} bytes`);
+      }
+      body += lines;
+      total += data.length;
+    }
+    assert.equal(res.bytes, total);
+    assert.equal(body, list.map(expectedLine).join(''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a chunk that fails leaves nothing behind for the next chunk of the same worker', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tikv-export-wc-'));
+  try {
+    const good = rows(40, 'g');
+    const src = new FakeSource(new Map([[16, rows(30, 'bad')]]));
+    const dec = src.decoder(fakeTable('t', 16));
+    const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
+    // a scan that dies (not corruption: the error propagates) after 30 rows were formatted
+    const failing = Object.create(src) as FakeSource;
+    failing.scanRows = (pid: number): RowScan => {
+      const inner = src.scanRows(pid);
+      return { ...inner, next: () => (inner.next() ? true : (() => { throw new Error('disk went away'); })()) };
+    };
+    assert.throws(() => runChunk(failing, dec, fmt, task(dir, 0, 0, new Uint8Array(0))), /disk went away/);
+    assert.deepEqual(readdirSync(dir).filter((f) => !f.includes('.tmp-')), [], 'no part of the failed chunk');
+    const next = new FakeSource(new Map([[16, good]]));
+    const res = runChunk(next, dec, fmt, task(dir, 1, 0, new Uint8Array(0)));
+    assert.equal(res.files.length, 1);
+    assert.equal(readFileSync(join(dir, res.files[0]!.part), 'latin1'), good.map(expectedLine).join(''));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
