@@ -9,6 +9,7 @@
  * stdout carries only data (listings, --json, raw-scan lines); logs (pino), progress and the
  * one-line error go to stderr. A stack trace is shown only with --log-level debug.
  */
+import { codecStatus } from '../rocksdb/compression.js';
 import { humanLogLine } from './log-text.js';
 import { collationMetadataLine } from '../export/collation.js';
 import { openRaw, rawEntries } from './raw-scan.js';
@@ -208,6 +209,10 @@ class Ctx {
 
   async open(): Promise<Session> {
     this.log = makeLogger(this.o, this.io, this.logRoute);
+    const codecs = codecStatus();
+    if (codecs.problems.length > 0) {
+      this.log.warn({ lz4: codecs.lz4, zstd: codecs.zstd }, `native decompressor not loaded (${codecs.problems.join('; ')}): using the pure-JS decoder, which is slower`);
+    }
     this.readTs = this.o.asOf === undefined ? undefined : parseAsOf(this.o.asOf);
     parseTimeZone(this.o.timeZone); // validate before any slow work
     const sv0 = this.o as Partial<DumpOpts>;

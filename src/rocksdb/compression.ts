@@ -31,16 +31,52 @@
  */
 import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
-import { uncompressSync as lz4Uncompress } from 'lz4-napi';
-import { Decompressor as ZstdDecompressor } from 'zstd-napi';
+import { decompress as fzstdDecompress } from 'fzstd';
 import { FormatError, corruption, hex, unsupported } from '../errors.js';
 import { readFixed32, readVarint32 } from './varint.js';
 
 const require = createRequire(import.meta.url);
-/** zstd-napi's native binding: decompression straight into a caller's buffer. */
-const zstdBinding = require('zstd-napi/binding') as { DCtx: new () => { decompress(dst: Uint8Array, src: Uint8Array): number } };
-let zstdCtx: { decompress(dst: Uint8Array, src: Uint8Array): number } | undefined;
+
+// Native decompressors (lz4-napi, zstd-napi: the fastest measured here) are loaded when they
+// can be; a platform without their prebuilt binaries (or TIKV_EXPORT_NATIVE_CODECS=0) gets the
+// pure-JS decoders instead (fzstd, lz4js: same output, slower), and codecStatus() says so, for
+// the CLI's one warning line. Zstd or lz4 blocks written with a compression dictionary need the
+// native modules ('unsupported' otherwise).
+const codecProblems: string[] = [];
+function loadNative<T>(name: string, load: () => T): T | undefined {
+  if (process.env.TIKV_EXPORT_NATIVE_CODECS === '0') {
+    codecProblems.push(`${name}: disabled by TIKV_EXPORT_NATIVE_CODECS=0`);
+    return undefined;
+  }
+  try {
+    return load();
+  } catch (e) {
+    codecProblems.push(`${name}: ${(e instanceof Error ? e.message : String(e)).split('\n')[0]}`);
+    return undefined;
+  }
+}
+
+interface ZstdDCtx {
+  decompress(dst: Uint8Array, src: Uint8Array): number;
+}
+interface ZstdDictDecompressor {
+  loadDictionary(dict: Uint8Array): void;
+  decompress(input: Uint8Array): Uint8Array;
+}
+const lz4Native = loadNative('lz4-napi', () => (require('lz4-napi') as { uncompressSync(input: Uint8Array, dict?: Uint8Array): Uint8Array }).uncompressSync);
+const zstdNative = loadNative('zstd-napi', () => {
+  // the binding decompresses straight into a caller's buffer; Decompressor handles dictionaries
+  const binding = require('zstd-napi/binding') as { DCtx: new () => ZstdDCtx };
+  const mod = require('zstd-napi') as { Decompressor: new () => ZstdDictDecompressor };
+  return { ctx: new binding.DCtx(), Decompressor: mod.Decompressor };
+});
+const lz4js = require('lz4js') as { decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number };
 const snappy = require('snappyjs') as { uncompress(input: Uint8Array, maxLength?: number): Uint8Array };
+
+/** Which decoders are in use, and why a native one is not (empty when both are native). */
+export function codecStatus(): { lz4: 'native' | 'js'; zstd: 'native' | 'js'; problems: readonly string[] } {
+  return { lz4: lz4Native === undefined ? 'js' : 'native', zstd: zstdNative === undefined ? 'js' : 'native', problems: codecProblems };
+}
 
 export const CompressionType = {
   None: 0x0,
@@ -82,13 +118,14 @@ export function compressionName(t: number): string {
 /** A file's compression dictionary; keeps the per-dictionary zstd decompressor. */
 export class CompressionDict {
   readonly raw: Uint8Array;
-  private zstd: ZstdDecompressor | undefined;
+  private zstd: ZstdDictDecompressor | undefined;
   constructor(raw: Uint8Array) {
     this.raw = raw;
   }
-  zstdDecompressor(): ZstdDecompressor {
+  zstdDecompressor(): ZstdDictDecompressor {
     if (this.zstd === undefined) {
-      const d = new ZstdDecompressor();
+      if (zstdNative === undefined) throw new Error(`zstd with a compression dictionary needs the native zstd-napi module (${codecProblems.join('; ')})`);
+      const d = new zstdNative.Decompressor();
       d.loadDictionary(this.raw);
       this.zstd = d;
     }
@@ -103,11 +140,19 @@ export type Decompressor = (input: Uint8Array, expectedLength: number, dict?: Co
 export const MAX_BLOCK_SIZE = 1 << 30;
 
 function lz4Block(input: Uint8Array, expectedLength: number, dict?: CompressionDict): Uint8Array {
+  if (lz4Native === undefined) {
+    if (dict !== undefined) throw new Error(`lz4 with a compression dictionary needs the native lz4-napi module (${codecProblems.join('; ')})`);
+    const out = new Uint8Array(expectedLength);
+    const end = lz4js.decompressBlock(input, out, 0, input.length, 0);
+    // lz4js does not bound its writes: a longer stream is dropped past the end and shows here
+    if (end !== expectedLength) throw new Error(`lz4 block decodes to ${end} bytes`);
+    return out;
+  }
   // lz4-napi expects lz4_flex's framing: 4-byte LE uncompressed size, then the raw block.
   const framed = Buffer.allocUnsafe(input.length + 4);
   framed.writeUInt32LE(expectedLength, 0);
   framed.set(input, 4);
-  return dict === undefined ? lz4Uncompress(framed) : lz4Uncompress(framed, dict.raw);
+  return dict === undefined ? lz4Native(framed) : lz4Native(framed, dict.raw);
 }
 
 function zlibBlock(input: Uint8Array, _n: number, dict?: CompressionDict): Uint8Array {
@@ -120,9 +165,9 @@ function zstdBlock(input: Uint8Array, n: number, dict?: CompressionDict): Uint8A
   if (dict !== undefined) return dict.zstdDecompressor().decompress(input);
   // RocksDB's size prefix gives the output size: decompress straight into a buffer of it (no
   // frame-size probing); a frame of another size fails here or in decompressBlock's length check.
-  zstdCtx ??= new zstdBinding.DCtx();
+  if (zstdNative === undefined) return fzstdDecompress(input);
   const out = Buffer.allocUnsafe(n);
-  const got = zstdCtx.decompress(out, input);
+  const got = zstdNative.ctx.decompress(out, input);
   return got === n ? out : out.subarray(0, got);
 }
 
@@ -229,7 +274,7 @@ export function decompressBlockInto(
   outPos: number,
   ctx: DecompressContext = {},
 ): number {
-  if ((type === CompressionType.ZSTD || type === CompressionType.ZSTDNotFinal) && ctx.dict === undefined && formatVersion >= 2) {
+  if ((type === CompressionType.ZSTD || type === CompressionType.ZSTDNotFinal) && ctx.dict === undefined && formatVersion >= 2 && zstdNative !== undefined) {
     const detail = { file: ctx.file, offset: ctx.offset, context: `${ctx.what ?? 'block'}, ${compressionName(type)}` };
     let n: { value: number; next: number };
     try {
@@ -240,10 +285,9 @@ export function decompressBlockInto(
     }
     if (n.value > MAX_BLOCK_SIZE) throw corruption('uncompressed block size too large', { ...detail, found: `${n.value}` });
     if (outPos + n.value > out.length) return -1;
-    zstdCtx ??= new zstdBinding.DCtx();
     let got: number;
     try {
-      got = zstdCtx.decompress(out.subarray(outPos, outPos + n.value), data.subarray(n.next));
+      got = zstdNative.ctx.decompress(out.subarray(outPos, outPos + n.value), data.subarray(n.next));
     } catch (e) {
       throw corruption('zstd data does not decompress', { ...detail, found: e instanceof Error ? e.message : String(e) });
     }
