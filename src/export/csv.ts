@@ -148,6 +148,7 @@ export class CsvFormatter {
   /** 32-bit word view of the last cell's underlying buffer (pushBackslashed's word scan). */
   private wordsOf: ArrayBufferLike | undefined;
   private words: Int32Array = new Int32Array(0);
+  private wordsCell: Uint8Array | undefined;
 
   constructor(columns: readonly CsvColumn[], options: CsvOptions) {
     if (options.separator.length === 0) throw new UserError('--csv-separator must not be empty');
@@ -346,9 +347,15 @@ export class CsvFormatter {
     // loop against ~210 ns for one word at a time with byte stores. Short cells and big-endian
     // hosts: the byte loop only.
     if (end - start >= 32 && LITTLE_ENDIAN) {
-      if (cell.buffer !== this.wordsOf) {
-        this.wordsOf = cell.buffer;
-        this.words = new Int32Array(cell.buffer, 0, cell.buffer.byteLength >>> 2);
+      // `.buffer` is a runtime call (~20-45 ns measured): asked once per distinct cell array,
+      // not per cell (a row's string cells are views of the same value)
+      if (cell !== this.wordsCell) {
+        this.wordsCell = cell;
+        const ab = cell.buffer;
+        if (ab !== this.wordsOf) {
+          this.wordsOf = ab;
+          this.words = new Int32Array(ab, 0, ab.byteLength >>> 2);
+        }
       }
       const words = this.words;
       const dv = o.dv;
