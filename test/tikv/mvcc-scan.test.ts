@@ -33,6 +33,7 @@ function scan(src: CfSource, readTs?: bigint, range: RawRange = tableRange()): {
     // the allocation-free accessors must agree with the owned/bigint ones on every row
     assert.equal(toHex(s.rawKeyView()), toHex(s.rawKey()));
     assert.equal(toHex(s.commitTsBytes()), toHex(Uint8Array.from(u64be(s.commitTs()))));
+    assert.equal(toHex(s.valueBuffer().subarray(s.valueStart(), s.valueEnd())), toHex(s.value()));
     rows.push({ key: toHex(s.rawKey()), value: new TextDecoder().decode(s.value()), commitTs: s.commitTs(), startTs: s.startTs() });
   }
   return { rows, s };
