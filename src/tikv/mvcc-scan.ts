@@ -195,6 +195,8 @@ export class LatestScanner {
   private curCommitTs: bigint | undefined;
   private startHi = 0;
   private startLo = 0;
+  /** startHi/startLo not yet decoded from the emitted short-value Put's record (wv, see startTs()). */
+  private startPending = false;
   private curStartTs: bigint | undefined;
   /** The emitted row's key still has older versions to step over (done at the next next()). */
   private pendingRest = false;
@@ -294,17 +296,21 @@ export class LatestScanner {
         } else if (type === WRITE_PUT) {
           this.decided = true;
           this.setCommitTs(k, userLen);
-          this.startHi = wv.startHi;
-          this.startLo = wv.startLo;
           this.curStartTs = undefined; // its bigint is derived from startHi/startLo
           let emitted: boolean;
           if (wv.shortAt >= 0) {
+            // start_ts only on demand (startTs()): wv keeps this record until the next next()
+            this.startPending = true;
             // a view into the write cursor's entry: the cursor stays here until next()
             this.valBuf = val;
             this.valStart = wv.shortAt;
             this.valEnd = wv.shortAt + wv.shortLen;
             emitted = true;
           } else {
+            wv.decodeStart();
+            this.startHi = wv.startHi;
+            this.startLo = wv.startLo;
+            this.startPending = false;
             emitted = this.loadDefault();
           }
           if (emitted) {
@@ -487,6 +493,13 @@ export class LatestScanner {
   }
 
   startTs(): bigint {
+    if (this.startPending) {
+      // the emitted row's write record is still the one wv read last (see next())
+      this.startPending = false;
+      this.wv.decodeStart();
+      this.startHi = this.wv.startHi;
+      this.startLo = this.wv.startLo;
+    }
     if (this.curStartTs === undefined) this.curStartTs = (BigInt(this.startHi) << 32n) | BigInt(this.startLo);
     return this.curStartTs;
   }
