@@ -139,6 +139,15 @@ class ChainedScan implements RowScan {
   value(): Uint8Array {
     return this.cur!.value();
   }
+  valueBuffer(): Uint8Array {
+    return this.cur!.valueBuffer();
+  }
+  valueStart(): number {
+    return this.cur!.valueStart();
+  }
+  valueEnd(): number {
+    return this.cur!.valueEnd();
+  }
   commitTs(): bigint {
     return this.cur!.commitTs();
   }

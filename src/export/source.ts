@@ -20,6 +20,14 @@ export interface RowScan {
   rawKeyView?(): Uint8Array;
   /** Optional: commit_ts as 8 big-endian bytes (a view valid until next()), no bigint per row. */
   commitTsBytes?(): Uint8Array;
+  /**
+   * Optional, all three or none: value() is valueBuffer()[valueStart(), valueEnd()) (valid until
+   * next()), readable without making that view (no allocation per row; LatestScanner's short
+   * values sit inside the write record).
+   */
+  valueBuffer?(): Uint8Array;
+  valueStart?(): number;
+  valueEnd?(): number;
   /** Counters so far: keys whose newest committed record is a Delete; Puts whose value is missing. */
   counters(): ScanCounters;
 }

@@ -131,7 +131,8 @@ export function gcFenceAllows(rec: WriteRecord, readTs: bigint): boolean {
 /**
  * Allocation-free reading of a write record for the scan hot path (LatestScanner): the same
  * grammar as `parseWrite` above, but the fields land in this reusable object as numbers and
- * offsets instead of a new record with bigints. `read` returns false exactly when `parseWrite`
+ * offsets instead of a new record with bigints (start_ts only when asked: decodeStart()). `read`
+ * returns false exactly when `parseWrite`
  * would throw (unknown type, truncation, varint overflow); the caller then calls `parseWrite`
  * for the error. test/tikv/write-record.test.ts checks the equivalence on every fixture shape
  * and on random bytes.
@@ -139,9 +140,14 @@ export function gcFenceAllows(rec: WriteRecord, readTs: bigint): boolean {
 export class WriteView {
   /** The type byte: 0x50 Put, 0x44 Delete, 0x4C Lock, 0x52 Rollback. */
   type = 0;
-  /** start_ts as two unsigned 32-bit halves. */
+  /**
+   * start_ts as two unsigned 32-bit halves: set by decodeStart(), not by read() (read() only
+   * checks the uvarint: a short-value Put's start_ts is not needed per row).
+   */
   startHi = 0;
   startLo = 0;
+  /** The record read() last accepted (decodeStart() reads its start_ts). */
+  private buf: Uint8Array = new Uint8Array(0);
   /** Offset and length of the short value inside the buffer; shortAt = -1 when there is none. */
   shortAt = -1;
   shortLen = 0;
@@ -157,27 +163,17 @@ export class WriteView {
     this.shortAt = -1;
     this.shortLen = 0;
     this.fenceAt = -1;
-    // start_ts: uvarint split into two 32-bit halves
+    // start_ts: a uvarint that readUvarint64 accepts (<= 10 bytes, the 10th <= 1); decodeStart()
+    // decodes it
     let pos = 1;
-    let lo = 0;
-    let hi = 0;
     for (let i = 0; ; i++) {
       if (pos >= len || i === 10) return false;
       const b = buf[pos++]!;
-      const c = b & 0x7f;
-      if (i < 4) lo |= c << (7 * i);
-      else if (i === 4) {
-        lo |= c << 28;
-        hi |= c >>> 4;
-      } else if (i < 9) hi |= c << (7 * i - 32);
-      else {
-        if (b > 1) return false; // 10th byte: only bit 63 may remain
-        hi |= c << 31;
+      if (b < 0x80) {
+        if (i === 9 && b > 1) return false;
+        break;
       }
-      if (b < 0x80) break;
     }
-    this.startLo = lo >>> 0;
-    this.startHi = hi >>> 0;
     while (pos < len) {
       const tag = buf[pos++]!;
       if (tag === SHORT_VALUE_PREFIX) {
@@ -204,11 +200,34 @@ export class WriteView {
         break; // unknown tag: the rest is ignored (forward compatibility), like parseWrite
       }
     }
+    this.buf = buf; // only an accepted record: decodeStart() never reads a refused one
     return true;
   }
 
-  /** start_ts as a bigint (allocates; not for the per-row path). */
+  /** Decode the start_ts of the record read() last accepted into startHi/startLo. */
+  decodeStart(): void {
+    const buf = this.buf;
+    let pos = 1;
+    let lo = 0;
+    let hi = 0;
+    for (let i = 0; i < 10; i++) {
+      const b = buf[pos++]!;
+      const c = b & 0x7f;
+      if (i < 4) lo |= c << (7 * i);
+      else if (i === 4) {
+        lo |= c << 28;
+        hi |= c >>> 4;
+      } else if (i < 9) hi |= c << (7 * i - 32);
+      else hi |= c << 31; // 10th byte: read() checked it is <= 1
+      if (b < 0x80) break;
+    }
+    this.startLo = lo >>> 0;
+    this.startHi = hi >>> 0;
+  }
+
+  /** start_ts as a bigint, decoded (allocates; not for the per-row path). */
   startTs(): bigint {
+    this.decodeStart();
     return (BigInt(this.startHi) << 32n) | BigInt(this.startLo);
   }
 }

@@ -235,7 +235,10 @@ function scan(src: MemCfSource, readTs: bigint | undefined, range: { start: Uint
   const rows: Row[] = [];
   const ts: TsPair[] = [];
   while (s.next()) {
-    rows.push({ key: hexOf(s.rawKey()), value: hexOf(s.value()), commitTs: Buffer.from(s.commitTsBytes()).readBigUInt64BE(0) });
+    // the value read through valueBuffer/valueStart/valueEnd (no view) before value() makes its view
+    const ranged = hexOf(s.valueBuffer().subarray(s.valueStart(), s.valueEnd()));
+    assert.equal(hexOf(s.value()), ranged, 'value() vs valueBuffer()[valueStart, valueEnd)');
+    rows.push({ key: hexOf(s.rawKey()), value: ranged, commitTs: Buffer.from(s.commitTsBytes()).readBigUInt64BE(0) });
     ts.push({ commitTs: s.commitTs(), startTs: s.startTs() });
   }
   assert.equal(s.next(), false, 'stays exhausted');

@@ -7,7 +7,7 @@ import { FormatError } from '../../src/errors.js';
 import { ValueType } from '../../src/rocksdb/types.js';
 import { LatestScanner, scanLocks, type CfSource } from '../../src/tikv/mvcc-scan.js';
 import type { RawRange } from '../../src/tikv/mvcc-key.js';
-import { MvccBuilder, encodeLock, encodeWrite, lockKey, te, toHex, u64be, zigzag, uvarint } from './support/mvcc-builder.js';
+import { MvccBuilder, encodeLock, encodeWrite, lockKey, te, toHex, tsKey, u64be, zigzag, uvarint } from './support/mvcc-builder.js';
 
 /** TiDB record key t{table}_r{handle}: 't' + EncodeInt(table) + '_r' + EncodeInt(handle). */
 function rk(handle: bigint, table = 1n): Uint8Array {
@@ -33,6 +33,7 @@ function scan(src: CfSource, readTs?: bigint, range: RawRange = tableRange()): {
     // the allocation-free accessors must agree with the owned/bigint ones on every row
     assert.equal(toHex(s.rawKeyView()), toHex(s.rawKey()));
     assert.equal(toHex(s.commitTsBytes()), toHex(Uint8Array.from(u64be(s.commitTs()))));
+    assert.equal(toHex(s.valueBuffer().subarray(s.valueStart(), s.valueEnd())), toHex(s.value()));
     rows.push({ key: toHex(s.rawKey()), value: new TextDecoder().decode(s.value()), commitTs: s.commitTs(), startTs: s.startTs() });
   }
   return { rows, s };
@@ -190,6 +191,18 @@ describe('LatestScanner: MVCC semantics', () => {
 
   it('a default value at another start_ts is not used for a Put (no invented values)', () => {
     const b = new MvccBuilder().rawWrite(K, 21n, encodeWrite('put', 20n)).rawDefault(K, 10n, te(long('old')));
+    const { rows, s } = scan(b.src);
+    assert.deepEqual(rows, []);
+    assert.equal(s.stats.missingDefault, 1);
+  });
+
+  it('a default-CF key that is a proper prefix of the lookup target, or the target plus a byte, is not its value', () => {
+    // 'z' + mc(K) + the first 4 bytes of NOT start_ts sorts just before the target; target + 00
+    // just after: neither is the target (a length-blind compare would take them).
+    const target = tsKey(K, 20n);
+    const b = new MvccBuilder().rawWrite(K, 21n, encodeWrite('put', 20n));
+    b.src.put('default', target.subarray(0, target.length - 4), te('prefix'));
+    b.src.put('default', Uint8Array.from([...target, 0]), te('longer'));
     const { rows, s } = scan(b.src);
     assert.deepEqual(rows, []);
     assert.equal(s.stats.missingDefault, 1);

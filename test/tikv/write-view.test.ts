@@ -67,6 +67,24 @@ describe('WriteView vs parseWrite', () => {
     agree(Uint8Array.from([0x50, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02])); // > 64 bits
     agree(Uint8Array.from([0x50, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00])); // 11 bytes
   });
+  it('one reused view: start_ts (decoded on demand) is the last accepted record\'s, also after a refused one', () => {
+    const v = new WriteView();
+    const r = rng(11);
+    let last: bigint | undefined;
+    for (let n = 0; n < 5000; n++) {
+      const b = vectors[n % vectors.length]!.slice();
+      if (n % 3 === 0) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
+      let rec;
+      try {
+        rec = parseWrite(b);
+      } catch {
+        rec = undefined;
+      }
+      assert.equal(v.read(b), rec !== undefined);
+      if (rec !== undefined) last = rec.startTs;
+      if (last !== undefined) assert.equal(v.startTs(), last);
+    }
+  });
   it('agrees on 200k random and mutated records', () => {
     const r = rng(7);
     const tags = [0x76, 0x52, 0x46, 0x6c, 0x53, 0x00, 0x99];

@@ -28,16 +28,22 @@ class MemCursor implements KvCursor {
   private i: number;
   private keyBuf = new Uint8Array(256);
   private valBuf = new Uint8Array(256);
+  private keyView: Uint8Array | undefined;
+  private keyViewOf: Uint8Array | undefined;
   constructor(
     private readonly entries: MemEntry[],
     private readonly range: KeyRange,
     private readonly counters: CfCounters,
+    /** false: ignore range.end (a CfSource may return keys past it; the scanner must stop itself). */
+    private readonly clampEnd = true,
+    /** true: userKey() hands out the same view while the key length stays (as MergingCursor does). */
+    private readonly reuseKeyView = false,
   ) {
     this.i = entries.length;
   }
   private clamp(): void {
     const e = this.entries[this.i];
-    if (e !== undefined && this.range.end !== undefined && cmp(e.key, this.range.end) >= 0) this.i = this.entries.length;
+    if (this.clampEnd && e !== undefined && this.range.end !== undefined && cmp(e.key, this.range.end) >= 0) this.i = this.entries.length;
   }
   seekToFirst(): void {
     this.seek(this.range.start ?? new Uint8Array(0));
@@ -84,6 +90,13 @@ class MemCursor implements KvCursor {
     if (this.keyBuf.length < k.length) this.keyBuf = new Uint8Array(k.length * 2);
     this.keyBuf.fill(0xee);
     this.keyBuf.set(k);
+    if (this.reuseKeyView) {
+      if (this.keyView?.length !== k.length || this.keyViewOf !== this.keyBuf) {
+        this.keyView = this.keyBuf.subarray(0, k.length);
+        this.keyViewOf = this.keyBuf;
+      }
+      return this.keyView;
+    }
     return this.keyBuf.subarray(0, k.length);
   }
   value(): Uint8Array {
@@ -105,6 +118,8 @@ export class MemCfSource implements CfSource {
   private readonly cfs = new Map<string, MemEntry[]>();
   readonly counters = new Map<string, CfCounters>();
   private sorted = true;
+  /** clampEnd false: cursors ignore the range end (see MemCursor). */
+  constructor(private readonly opts: { clampEnd?: boolean; reuseKeyView?: boolean } = {}) {}
 
   put(cf: string, key: Uint8Array, value: Uint8Array, kind: number = ValueType.Value): this {
     let list = this.cfs.get(cf);
@@ -135,6 +150,6 @@ export class MemCfSource implements CfSource {
     }
     const c = this.counter(cf);
     c.cursors++;
-    return new MemCursor(this.cfs.get(cf) ?? [], range, c);
+    return new MemCursor(this.cfs.get(cf) ?? [], range, c, this.opts.clampEnd ?? true, this.opts.reuseKeyView ?? false);
   }
 }
