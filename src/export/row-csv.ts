@@ -63,7 +63,7 @@ export class CsvRowWriter {
    * decoder.decode throws for a row that does not decode.
    */
   row(rawKey: Uint8Array, value: Uint8Array): Uint8Array {
-    if (this.c !== null && this.fast(this.c, rawKey, value)) {
+    if (this.c !== null && this.fast(this.c, rawKey, value, 0, value.length)) {
       this.fastRows++;
       return this.formatter.end();
     }
@@ -72,40 +72,43 @@ export class CsvRowWriter {
   }
 
   /**
-   * Appends the CSV line of one row to the formatter's kept rows (CsvFormatter.keepRow; the
-   * writer takes them with takeKept()) instead of returning a view: the line is written once,
-   * in place. Throws what row() throws; then nothing is kept.
+   * Appends the CSV line of one row, whose value is buf[start, end), to the formatter's kept
+   * rows (CsvFormatter.keepRow; the writer takes them with takeKept()) instead of returning a
+   * view: the line is written once, in place, and the value needs no view of its own (a scan's
+   * valueBuffer()). Throws what row() throws; then nothing is kept.
    */
-  append(rawKey: Uint8Array, value: Uint8Array): void {
+  append(rawKey: Uint8Array, buf: Uint8Array, start: number, end: number): void {
     const f = this.formatter;
-    if (this.c !== null && this.fast(this.c, rawKey, value)) {
+    if (this.c !== null && this.fast(this.c, rawKey, buf, start, end)) {
       this.fastRows++;
       f.endRow();
     } else {
       this.slowRows++;
-      f.row(this.decoder.decode(rawKey, value));
+      f.row(this.decoder.decode(rawKey, start === 0 && end === buf.length ? buf : buf.subarray(start, end)));
     }
     f.keepRow();
   }
 
-  /** Writes the row's cells (begin() .. last cell, no terminator); false = declined. */
-  private fast(c: Compiled, key: Uint8Array, v: Uint8Array): boolean {
+  /**
+   * Writes the cells of the row whose value is v[vs, ve) (begin() .. last cell, no terminator);
+   * false = declined.
+   */
+  private fast(c: Compiled, key: Uint8Array, v: Uint8Array, vs: number, ve: number): boolean {
     // int handle record key: 't' + cmp(table id) + '_r' + cmp(handle); table id in [0, 2^48)
     if (key.length !== 19 || key[0] !== 0x74 || key[9] !== 0x5f || key[10] !== 0x72 || key[1] !== 0x80 || key[2] !== 0) {
       return false;
     }
     // row v2 header
-    const len = v.length;
-    if (len < 6 || v[0] !== 0x80) return false;
-    const flags = v[1]!;
+    if (ve - vs < 6 || v[vs] !== 0x80) return false;
+    const flags = v[vs + 1]!;
     if ((flags & ~0x03) !== 0) return false;
     const large = (flags & 0x01) !== 0;
-    const n = v[2]! | (v[3]! << 8);
-    const m = v[4]! | (v[5]! << 8);
+    const n = v[vs + 2]! | (v[vs + 3]! << 8);
+    const m = v[vs + 4]! | (v[vs + 5]! << 8);
     const idSize = large ? 4 : 1;
     const offSize = large ? 4 : 2;
-    let p = 6;
-    if (p + (n + m) * idSize + n * offSize > len) return false;
+    let p = vs + 6;
+    if (p + (n + m) * idSize + n * offSize > ve) return false;
     if (this.nn.length < n) this.nn = new Uint32Array(n * 2);
     if (this.ends.length < n) this.ends = new Uint32Array(n * 2);
     if (this.nl.length < m) this.nl = new Uint32Array(m * 2);
@@ -125,15 +128,15 @@ export class CsvRowWriter {
     let prev = 0;
     for (let i = 0; i < n; i++) {
       const e = ends[i]!;
-      if (e < prev || dataStart + e > len) return false;
+      if (e < prev || dataStart + e > ve) return false;
       if (i > 0 && nn[i]! <= nn[i - 1]!) return false;
       prev = e;
     }
     const dataEnd = dataStart + prev;
     if ((flags & 0x02) !== 0) {
-      if (dataEnd >= len) return false;
-      if (len - dataEnd !== ((v[dataEnd]! & 0x08) !== 0 ? 9 : 5)) return false;
-    } else if (dataEnd !== len) {
+      if (dataEnd >= ve) return false;
+      if (ve - dataEnd !== ((v[dataEnd]! & 0x08) !== 0 ? 9 : 5)) return false;
+    } else if (dataEnd !== ve) {
       return false;
     }
     for (let i = 0; i < m; i++) {

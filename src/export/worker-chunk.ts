@@ -153,16 +153,21 @@ export function runChunk(
     try {
       for (const seg of t.segments) {
         const scan = source.scanRows(seg.physicalId, seg.range);
+        // the value as buffer + range when the scan offers it: no view per row
+        const ranged = scan.valueBuffer !== undefined && scan.valueStart !== undefined && scan.valueEnd !== undefined;
         while (scan.next()) {
           const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
-          const value = scan.value();
           const before = formatter.keptBytes();
           try {
-            rowWriter.append(key, value);
+            if (ranged) rowWriter.append(key, scan.valueBuffer!(), scan.valueStart!(), scan.valueEnd!());
+            else {
+              const value = scan.value();
+              rowWriter.append(key, value, 0, value.length);
+            }
           } catch (e) {
             if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
             rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
-            const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(key), value: hexOf(value), commit_ts: scan.commitTs().toString(), error: e.message });
+            const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(key), value: hexOf(scan.value()), commit_ts: scan.commitTs().toString(), error: e.message });
             rejects.write(enc.encode(`${j}\n`));
             res.rejected++;
             continue;
