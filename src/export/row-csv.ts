@@ -285,7 +285,9 @@ function compile(d: RowDecoder): Compiled | null {
  * `commitTsBytes()` (no bigint per row), else as a bigint.
  */
 export class MaxCommitTs {
-  private readonly max = new Uint8Array(8);
+  /** The highest commit_ts seen through commitTsBytes(), as two unsigned 32-bit halves. */
+  private hi = 0;
+  private lo = 0;
   private big = 0n;
 
   note(scan: RowScan): void {
@@ -295,19 +297,17 @@ export class MaxCommitTs {
       return;
     }
     const b = scan.commitTsBytes();
-    const mx = this.max;
-    for (let i = 0; i < 8; i++) {
-      const d = b[i]! - mx[i]!;
-      if (d === 0) continue;
-      if (d > 0) for (let j = i; j < 8; j++) mx[j] = b[j]!;
-      return;
+    const hi = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    if (hi < this.hi) return;
+    const lo = ((b[4]! << 24) | (b[5]! << 16) | (b[6]! << 8) | b[7]!) >>> 0;
+    if (hi > this.hi || lo > this.lo) {
+      this.hi = hi;
+      this.lo = lo;
     }
   }
 
   value(): bigint {
-    const m = this.max;
-    let x = 0n;
-    for (let i = 0; i < 8; i++) x = (x << 8n) | BigInt(m[i]!);
+    const x = (BigInt(this.hi) << 32n) | BigInt(this.lo);
     return x > this.big ? x : this.big;
   }
 }
