@@ -122,6 +122,9 @@ export class BlockIter {
   readonly restartsOffset: number;
   readonly hasHashIndex: boolean;
   private readonly loc: BlockLocation;
+  /** data's buffer and offset, for value() views. */
+  private readonly dataBuffer: ArrayBufferLike;
+  private readonly dataByteOffset: number;
   private readonly isIndex: boolean;
   private readonly deltaValues: boolean;
   private readonly hasFirstKey: boolean;
@@ -147,6 +150,8 @@ export class BlockIter {
 
   constructor(data: Uint8Array, loc: BlockLocation, opts: BlockOptions = {}) {
     this.data = data;
+    this.dataBuffer = data.buffer;
+    this.dataByteOffset = data.byteOffset;
     this.loc = loc;
     this.isIndex = opts.index === true;
     this.deltaValues = this.isIndex && opts.valueDeltaEncoded === true;
@@ -173,7 +178,9 @@ export class BlockIter {
   }
 
   value(): Uint8Array {
-    return this.data.subarray(this.valueStart, this.valueEnd);
+    // The constructor, not data.subarray(): subarray looks up the species constructor on every
+    // call; measured 30 ns vs 55-70 ns per view (one per value() in a scan).
+    return new Uint8Array(this.dataBuffer, this.dataByteOffset + this.valueStart, this.valueEnd - this.valueStart);
   }
 
   /** Offset (inside the block) of the current entry, for error messages. */
