@@ -122,6 +122,12 @@ export class BlockIter {
   readonly restartsOffset: number;
   readonly hasHashIndex: boolean;
   private readonly loc: BlockLocation;
+  /** data's buffer and offset, for value() views. */
+  private readonly dataBuffer: ArrayBufferLike;
+  private readonly dataByteOffset: number;
+  /** DataViews over data and keyBuf, for the key copy in parseNext. */
+  private readonly dataView: DataView;
+  private keyBufView: DataView;
   private readonly isIndex: boolean;
   private readonly deltaValues: boolean;
   private readonly hasFirstKey: boolean;
@@ -147,11 +153,16 @@ export class BlockIter {
 
   constructor(data: Uint8Array, loc: BlockLocation, opts: BlockOptions = {}) {
     this.data = data;
+    this.dataBuffer = data.buffer;
+    this.dataByteOffset = data.byteOffset;
     this.loc = loc;
     this.isIndex = opts.index === true;
     this.deltaValues = this.isIndex && opts.valueDeltaEncoded === true;
     this.hasFirstKey = this.isIndex && opts.indexHasFirstKey === true;
     this.keyBuf = opts.keyBuf ?? new Uint8Array(256);
+    const kb = this.keyBuf;
+    this.keyBufView = new DataView(kb.buffer, kb.byteOffset, kb.byteLength);
+    this.dataView = new DataView(data.buffer, data.byteOffset, data.byteLength);
     const tail = parseBlockTail(data, loc);
     this.numRestarts = tail.numRestarts;
     this.restartsOffset = tail.restartsOffset;
@@ -173,7 +184,9 @@ export class BlockIter {
   }
 
   value(): Uint8Array {
-    return this.data.subarray(this.valueStart, this.valueEnd);
+    // The constructor, not data.subarray(): subarray looks up the species constructor on every
+    // call; measured 30 ns vs 55-70 ns per view (one per value() in a scan).
+    return new Uint8Array(this.dataBuffer, this.dataByteOffset + this.valueStart, this.valueEnd - this.valueStart);
   }
 
   /** Offset (inside the block) of the current entry, for error messages. */
@@ -319,10 +332,16 @@ export class BlockIter {
       const nb = new Uint8Array(Math.max(newLen, this.keyBuf.length * 2));
       nb.set(this.keyBuf.subarray(0, shared));
       this.keyBuf = nb;
+      this.keyBufView = new DataView(nb.buffer, nb.byteOffset, nb.byteLength);
     }
     const kb = this.keyBuf;
-    if (nonShared > 32) kb.set(d.subarray(p, keyEnd), shared);
-    else for (let i = 0; i < nonShared; i++) kb[shared + i] = d[p + i]!;
+    // Four bytes per step through DataViews (a byte loop was 2/3 of parseNext's samples in an
+    // engine scan profile; keys' non-shared parts are ~20 bytes in TiKV's write CF).
+    const kv = this.keyBufView;
+    const dv = this.dataView;
+    let i = 0;
+    for (; i + 4 <= nonShared; i += 4) kv.setUint32(shared + i, dv.getUint32(p + i));
+    for (; i < nonShared; i++) kb[shared + i] = d[p + i]!;
     this.keyLen = newLen;
     p = keyEnd;
     if (this.isIndex) {

@@ -353,9 +353,11 @@ export class MergingCursor implements KvCursor {
   private readonly tracker = new TombstoneTracker();
   private readonly start: Uint8Array | undefined;
   private readonly end: Uint8Array | undefined;
+  private readonly endView: DataView;
   // Current visible entry.
   private cur = -1; // child index, -1 = invalid
   private curKeyBuf = new Uint8Array(256);
+  private curKeyBufView = new DataView(this.curKeyBuf.buffer);
   private curKeyLen = 0;
   private curKey: Uint8Array = EMPTY;
   private curKeyViewOf: Uint8Array | undefined;
@@ -366,6 +368,8 @@ export class MergingCursor implements KvCursor {
   constructor(inputs: MergeInputs) {
     this.start = inputs.range?.start;
     this.end = inputs.range?.end;
+    const e = this.end;
+    this.endView = e === undefined ? EMPTY_VIEW : new DataView(e.buffer, e.byteOffset, e.byteLength);
     this.children = [];
     this.names = [];
     for (const s of inputs.overlapping) {
@@ -432,10 +436,19 @@ export class MergingCursor implements KvCursor {
 
   /** Cache the child's position; false when it is exhausted or past the end bound. */
   private load(i: number): boolean {
+    return this.loadUnbounded(i) && this.belowEnd(i);
+  }
+
+  /** The loaded key of child i is below the end bound (words compared, like less()). */
+  private belowEnd(i: number): boolean {
+    return this.end === undefined || compareWords(this.keys[i]!, this.views[i]!, this.end, this.endView) < 0;
+  }
+
+  /** load() without the end bound check (the caller knows the key is below the end). */
+  private loadUnbounded(i: number): boolean {
     const c = this.children[i]!;
     if (!c.valid()) return false;
     const k = c.userKey();
-    if (this.end !== undefined && compareBytes(k, this.end) >= 0) return false;
     if (k !== this.keys[i]) {
       // A new view (cursors reuse theirs while the key length stays): a DataView for less().
       this.keys[i] = k;
@@ -462,37 +475,52 @@ export class MergingCursor implements KvCursor {
     const h = this.heap;
     const i = h[0]!;
     this.children[i]!.next();
-    if (this.load(i)) {
-      const n = h.length;
-      if (n === 1) return;
-      // While the top child stays below the smaller of its heap children, the heap is unchanged:
-      // one comparison per entry instead of a sift (the common case: one level holds a run).
-      let s = this.secondPos;
-      if (s < 0) {
-        s = n > 2 && this.less(h[2]!, h[1]!) ? 2 : 1;
-        this.secondPos = s;
+    const n = h.length;
+    if (n > 1) {
+      if (this.loadUnbounded(i)) {
+        // While the top child stays below the smaller of its heap children, the heap is
+        // unchanged: one comparison per entry instead of a sift (the common case: one level holds
+        // a run). That child is below the end bound, so the top is too: no end check (the end
+        // compare was 8% of a merge micro-benchmark's time).
+        let s = this.secondPos;
+        if (s < 0) {
+          s = n > 2 && this.less(h[2]!, h[1]!) ? 2 : 1;
+          this.secondPos = s;
+        }
+        if (this.less(i, h[s]!)) return;
+        this.secondPos = -1;
+        if (this.belowEnd(i)) {
+          this.siftDown(0);
+          return;
+        }
       }
-      if (this.less(i, h[s]!)) return;
-      this.secondPos = -1;
+    } else if (this.load(i)) {
+      return;
+    }
+    // The child is exhausted or past the end bound.
+    this.secondPos = -1;
+    this.children[i]!.release();
+    const last = h.pop()!;
+    if (h.length > 0 && last !== i) {
+      h[0] = last;
       this.siftDown(0);
-    } else {
-      this.secondPos = -1;
-      this.children[i]!.release();
-      const last = this.heap.pop()!;
-      if (this.heap.length > 0 && last !== i) {
-        this.heap[0] = last;
-        this.siftDown(0);
-      }
     }
   }
 
-  private setCurKey(k: Uint8Array): void {
+  private setCurKey(k: Uint8Array, kv: DataView): void {
     const n = k.length;
     if (n > this.curKeyBuf.length) {
-      this.curKeyBuf = new Uint8Array(Math.max(n, this.curKeyBuf.length * 2));
+      const nb = new Uint8Array(Math.max(n, this.curKeyBuf.length * 2));
+      this.curKeyBuf = nb;
+      this.curKeyBufView = new DataView(nb.buffer);
     }
     const b = this.curKeyBuf;
-    b.set(k, 0); // native copy: faster than a byte loop for keys of TiKV's sizes (~40 bytes)
+    // Four bytes per step through DataViews: the native b.set(k) call was ~3.5x the samples of
+    // this copy in an engine scan profile (keys of ~36 bytes).
+    const bv = this.curKeyBufView;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) bv.setUint32(i, kv.getUint32(i));
+    for (; i < n; i++) b[i] = k[i]!;
     // The view is reused while the length and buffer stay the same (no allocation per entry).
     if (n !== this.curKeyLen || this.curKeyViewOf !== b) {
       this.curKey = b.subarray(0, n);
@@ -530,7 +558,7 @@ export class MergingCursor implements KvCursor {
       const top = this.heap[0]!;
       const c = this.children[top]!;
       const kind = c.kind();
-      this.setCurKey(this.keys[top]!);
+      this.setCurKey(this.keys[top]!, this.views[top]!);
       const tSeq = this.tracker.coveringSeq(this.curKey);
       const covered = tSeq >= 0 && tSeq > c.seq();
       if (!covered) {

@@ -24,7 +24,7 @@ import { BLOCK_TRAILER_SIZE, BlockIter, type BlockLocation } from './block.js';
 import { type BlockHandle, decodeBlockHandle } from './block-handle.js';
 import { BlockPrefetcher, blockPrefetchEnabled } from './block-prefetch.js';
 import { verifyBlockChecksum } from './checksum.js';
-import { CompressionDict, decompressBlock } from './compression.js';
+import { CompressionDict, CompressionType, decompressBlock, decompressBlockInto } from './compression.js';
 import { FileReader } from './file-reader.js';
 import { TRAILER_SIZE, compareBytes, trailerSeq } from './internal-key.js';
 import { BLOCK_BASED_MAGIC, LEGACY_BLOCK_BASED_MAGIC, MAX_FOOTER_SIZE, parseFooter, type Footer } from './sst-footer.js';
@@ -154,6 +154,38 @@ export class SstReader {
       });
     }
     const raw = this.file.read(handle.offset, handle.size + BLOCK_TRAILER_SIZE, what);
+    return this.decodeBlock(raw, handle, what, dict, undefined);
+  }
+
+  /** A block's stored bytes + trailer, bounds-checked like readBlock (errors name the block). */
+  readRawBlock(offset: number, length: number): Uint8Array {
+    if (offset + length > this.footer.footerOffset) {
+      throw corruption('data block handle points past the end of the table', {
+        file: this.path,
+        offset,
+        expected: `block end <= ${this.footer.footerOffset}`,
+        found: `offset ${offset} size ${length - BLOCK_TRAILER_SIZE}`,
+      });
+    }
+    return this.file.read(offset, length, 'data block');
+  }
+
+  /** Whether the file's data blocks are within `blockEnd` (offset + size + trailer) of the table. */
+  blockInTable(blockEnd: number): boolean {
+    return blockEnd <= this.footer.footerOffset;
+  }
+
+  /** Read file bytes [offset, offset + length) into buf (a cursor's read-ahead window). */
+  readRaw(offset: number, length: number): Uint8Array {
+    return this.file.read(offset, length, 'data blocks (read-ahead)');
+  }
+
+  /**
+   * A block from its stored bytes + trailer (raw[0, handle.size + 5)): checksum verified, then
+   * decompressed. With `out` (a cursor's reusable buffer), a zstd block that fits is decompressed
+   * into it (no allocation per block); the result may then be a view of `out` or of `raw`.
+   */
+  decodeBlock(raw: Uint8Array, handle: BlockHandle, what: string, dict: CompressionDict | undefined, out: Uint8Array | undefined): Uint8Array {
     const n = handle.size;
     const type = raw[n]!;
     const stored = (raw[n + 1]! | (raw[n + 2]! << 8) | (raw[n + 3]! << 16) | (raw[n + 4]! << 24)) >>> 0;
@@ -163,9 +195,15 @@ export class SstReader {
       baseContextChecksum: this.footer.baseContextChecksum,
       what,
     });
-    const out = decompressBlock(type, raw.subarray(0, n), this.formatVersion, { file: this.path, offset: handle.offset, what, dict });
+    const ctx = { file: this.path, offset: handle.offset, what, dict };
+    if (out !== undefined && dict === undefined && (type === CompressionType.ZSTD || type === CompressionType.ZSTDNotFinal)) {
+      // decompressBlockInto checks the size prefix and the decompressed length (same errors).
+      const len = decompressBlockInto(type, raw.subarray(0, n), this.formatVersion, out, 0, ctx);
+      if (len >= 0) return out.subarray(0, len);
+    }
+    const o = decompressBlock(type, raw.subarray(0, n), this.formatVersion, ctx);
     // A plain Uint8Array view: its subarray() (one per value()) is much cheaper than Buffer's.
-    return Buffer.isBuffer(out) ? new Uint8Array(out.buffer, out.byteOffset, out.length) : out;
+    return Buffer.isBuffer(o) ? new Uint8Array(o.buffer, o.byteOffset, o.length) : o;
   }
 
   /**
@@ -269,10 +307,23 @@ export class SstReader {
   }
 }
 
+/** Read-ahead window of a forward scan (see SstCursor.readBlockOwn). */
+let READ_AHEAD_MIN = 64 * 1024;
+let READ_AHEAD_MAX = 256 * 1024;
+
+/** Tests: a small read-ahead window, so that fixture files of a few KiB need many refills. */
+export function setSstReadAhead(min: number, max: number): void {
+  READ_AHEAD_MIN = min;
+  READ_AHEAD_MAX = max;
+}
+/** Initial size of a cursor's decompression buffers (TiKV's blocks are 32 KiB uncompressed). */
+const OUT_BUF_MIN = 64 * 1024;
+
 /**
  * InternalCursor over one SST: every entry (all versions, tombstones, blob indexes) in
  * internal-key order. Holds the index and at most one data block (+ one index partition).
  */
+
 export class SstCursor implements InternalCursor {
   private readonly reader: SstReader;
   private readonly index: BlockSource;
@@ -287,6 +338,14 @@ export class SstCursor implements InternalCursor {
   private readonly globalSeqno: number | undefined;
   private ukView: Uint8Array | undefined;
   private ukBuf: Uint8Array | undefined;
+  /** Read-ahead window: file bytes [winOff, winEnd) in win (a fresh buffer per refill). */
+  private win: Uint8Array | undefined;
+  private winOff = 0;
+  private winEnd = 0;
+  private raSize = 0;
+  /** Decompression outputs: outCur may hold the current block; outSpare is written next. */
+  private outCur: Uint8Array | undefined;
+  private outSpare: Uint8Array | undefined;
 
   constructor(reader: SstReader, index: BlockSource, indexed: boolean) {
     this.reader = reader;
@@ -385,13 +444,57 @@ export class SstCursor implements InternalCursor {
     }
     this.seqRun = offset === this.nextSeqOffset ? this.seqRun + 1 : 0;
     this.nextSeqOffset = offset + size + BLOCK_TRAILER_SIZE;
-    if (block === undefined) block = this.reader.readDataBlock({ offset, size });
+    if (block === undefined) block = this.readBlockOwn(offset, size);
     if (this.seqRun === 2 && this.prefetch === undefined) this.startPrefetch(offset);
     const keyBuf = this.data?.keyBuf;
     const it = new BlockIter(block, { file: this.reader.path, offset, what: 'data block' }, { keyBuf });
     // Both only after the block parsed: seek() relies on dataOffset naming the block in `data`.
     this.data = it;
     this.dataOffset = offset;
+  }
+
+  /**
+   * A data block read here (no prefetch worker, as in the chunk workers): verified and
+   * decompressed like readDataBlock, but zstd blocks go into two buffers this cursor alternates
+   * (no 32 KiB allocation + GC per block), and from the second consecutive block of a forward
+   * scan on the stored bytes are sliced out of a read-ahead window (one pread of 64 KiB, doubling
+   * to 256 KiB like RocksDB's auto-readahead, instead of one per block). Each block's checksum is
+   * still verified on its own. The window is a fresh buffer per refill and the decompression
+   * buffers alternate, so loading a block never overwrites the one this.data still views; views
+   * handed out (key/value) are valid until the cursor moves, as the InternalCursor contract says.
+   * Measured: engine scan of the 2 M-row write CF with a range, prefetch off, CPU median
+   * 1.10 s -> 1.00 s (the read syscalls, createUnsafeBuffer and GC of the per-block buffers).
+   */
+  private readBlockOwn(offset: number, size: number): Uint8Array {
+    const r = this.reader;
+    if (r.compressionDict !== undefined) return r.readDataBlock({ offset, size });
+    const need = size + BLOCK_TRAILER_SIZE;
+    const end = offset + need;
+    let raw: Uint8Array;
+    if (offset >= this.winOff && end <= this.winEnd && this.win !== undefined) {
+      raw = this.win.subarray(offset - this.winOff, end - this.winOff);
+    } else if (this.seqRun >= 1 && r.blockInTable(end)) {
+      this.raSize = this.raSize === 0 ? READ_AHEAD_MIN : Math.min(this.raSize * 2, READ_AHEAD_MAX);
+      const len = Math.min(Math.max(this.raSize, need), r.footer.footerOffset - offset);
+      const buf = r.readRaw(offset, len);
+      this.win = buf;
+      this.winOff = offset;
+      this.winEnd = offset + len;
+      raw = buf.subarray(0, need);
+    } else {
+      this.raSize = 0;
+      raw = r.readRawBlock(offset, need);
+    }
+    let out = this.outSpare;
+    const block = r.decodeBlock(raw, { offset, size }, 'data block', undefined, out);
+    if (out === undefined || (block.buffer !== out.buffer && block.length > out.length)) {
+      // First blocks, or one larger than the buffer: a buffer sized for the next ones.
+      out = new Uint8Array(Math.max(block.length, OUT_BUF_MIN));
+    }
+    // Rotated only after a block decoded: after an error the current block's buffer stays spare-free.
+    this.outSpare = this.outCur;
+    this.outCur = out;
+    return block;
   }
 
   /** Third consecutive block of a scan: let the worker read ahead (block-prefetch.ts). */
