@@ -56,11 +56,12 @@ function send(m: WorkerMessage): void {
 /**
  * TIKV_EXPORT_MEMPROBE=<ms>: a memory diagnostic for issue #7 (where does peak RSS go?). Every
  * <ms> of a chunk (checked every 4096 rows) and at each chunk's end (`chunk` = the job's key)
- * this worker writes one JSON line to stderr: its own V8 heap (total, used, new space), its
- * external memory and ArrayBuffers, and the whole process's RSS split into anonymous and
- * file-backed pages (/proc/self/status; the page cache of the files read is not in RSS).
- * Written with writeSync: a worker's process.stderr goes through the main thread, which is
- * blocked in Atomics.wait while chunks run, so asynchronous output arrives late or is lost.
+ * this worker writes one JSON line to stderr: its own CPU time so far (threadCpuMs), its V8 heap
+ * (total, used, new space), external memory and ArrayBuffers, and the whole process's RSS split
+ * into anonymous and file-backed pages (/proc/self/status; the page cache of the files read is
+ * not in RSS). Written with writeSync: a worker's process.stderr goes through the main thread,
+ * which is blocked in Atomics.wait while chunks run, so asynchronous output arrives late or is
+ * lost.
  */
 const probeMs = Number(process.env.TIKV_EXPORT_MEMPROBE);
 const probing = Number.isFinite(probeMs) && probeMs > 0;
@@ -84,11 +85,22 @@ function probe(chunk: string, end: boolean): void {
     // not Linux: RSS from memoryUsage only
   }
   const newSpace = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+  let cpuMs: number | undefined;
+  try {
+    // this thread's utime + stime (fields 14 and 15 after the parenthesised name), in ticks of
+    // 10 ms (USER_HZ is 100 on Linux): per-chunk CPU without process-wide noise
+    const f = readFileSync('/proc/thread-self/stat', 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    cpuMs = (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    // not Linux
+  }
   const line = {
     memprobe: threadId,
     at: now,
     chunk,
     end,
+    threadCpuMs: cpuMs,
     rss: mib(m.rss),
     rssAnon: procStatusMiB(status, 'RssAnon'),
     rssFile: procStatusMiB(status, 'RssFile'),

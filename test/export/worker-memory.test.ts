@@ -73,7 +73,10 @@ test('TIKV_EXPORT_MEMPROBE: every chunk worker reports its memory at the end of 
       assert.ok((l.heapUsed as number) <= (l.heapTotal as number));
       assert.ok((l.newSpace as number) <= 8, `new space within the 12 MiB young generation: ${JSON.stringify(l)}`);
       assert.ok((l.rss as number) > (l.heapTotal as number));
-      if (process.platform === 'linux') assert.equal(typeof l.rssAnon, 'number');
+      if (process.platform === 'linux') {
+        assert.equal(typeof l.rssAnon, 'number');
+        assert.ok(typeof l.threadCpuMs === 'number' && l.threadCpuMs >= 0, `threadCpuMs in ${JSON.stringify(l)}`);
+      }
     }
     // without the variable, nothing is reported
     rmSync(out, { recursive: true, force: true });
