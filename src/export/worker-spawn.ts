@@ -19,6 +19,14 @@ import { Worker, type ResourceLimits, type TransferListItem } from 'node:worker_
  */
 const CHUNK_WORKER_YOUNG_MB = 12;
 
+/**
+ * The checkpoint's LevelDB worker (worker-level.ts) allocates little (one small batch per
+ * chunk), so V8's default young generation there is mostly idle memory: 3 MiB (1 MiB semi-spaces)
+ * measured peak RSS 163 -> 159 MiB on the 2 M-row dump (3 runs each, every run lower), CPU
+ * unchanged.
+ */
+const LEVEL_WORKER_YOUNG_MB = 3;
+
 function chunkWorkerLimits(): ResourceLimits {
   const env = process.env.TIKV_EXPORT_WORKER_YOUNG_MB;
   const mb = env === undefined || env === '' ? CHUNK_WORKER_YOUNG_MB : Number(env);
@@ -27,7 +35,7 @@ function chunkWorkerLimits(): ResourceLimits {
 
 export function spawnWorker(name: 'worker-level' | 'worker-thread', workerData: unknown, transferList: TransferListItem[]): Worker {
   const here = import.meta.url;
-  const resourceLimits = name === 'worker-thread' ? chunkWorkerLimits() : {};
+  const resourceLimits = name === 'worker-thread' ? chunkWorkerLimits() : { maxYoungGenerationSizeMb: LEVEL_WORKER_YOUNG_MB };
   if (!here.endsWith('.ts')) {
     return new Worker(new URL(`./${name}.js`, here), { workerData, transferList, resourceLimits });
   }
