@@ -4,7 +4,9 @@
  * files. It never names final files and never touches the checkpoint: the main thread does
  * both, in chunk order (worker-pool.ts).
  */
-import { workerData, type MessagePort } from 'node:worker_threads';
+import { readFileSync, writeSync } from 'node:fs';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { DataError, FormatError, UserError } from '../errors.js';
 import type { TableInfo } from '../tidb/table-info.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
@@ -51,6 +53,67 @@ function send(m: WorkerMessage): void {
   Atomics.notify(counter, 0);
 }
 
+/**
+ * TIKV_EXPORT_MEMPROBE=<ms>: a memory diagnostic for issue #7 (where does peak RSS go?). Every
+ * <ms> of a chunk (checked every 4096 rows) and at each chunk's end (`chunk` = the job's key)
+ * this worker writes one JSON line to stderr: its own CPU time so far (threadCpuMs), its V8 heap
+ * (total, used, new space), external memory and ArrayBuffers, and the whole process's RSS split
+ * into anonymous and file-backed pages (/proc/self/status; the page cache of the files read is
+ * not in RSS). Written with writeSync: a worker's process.stderr goes through the main thread,
+ * which is blocked in Atomics.wait while chunks run, so asynchronous output arrives late or is
+ * lost.
+ */
+const probeMs = Number(process.env.TIKV_EXPORT_MEMPROBE);
+const probing = Number.isFinite(probeMs) && probeMs > 0;
+let lastProbe = 0;
+
+function procStatusMiB(status: string, field: string): number | undefined {
+  const m = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+  return m === null ? undefined : Math.round(Number(m[1]) / 102.4) / 10;
+}
+
+function probe(chunk: string, end: boolean): void {
+  const now = Date.now();
+  if (!end && now - lastProbe < probeMs) return;
+  lastProbe = now;
+  const mib = (n: number): number => Math.round(n / 104857.6) / 10;
+  const m = process.memoryUsage();
+  let status = '';
+  try {
+    status = readFileSync('/proc/self/status', 'utf8');
+  } catch {
+    // not Linux: RSS from memoryUsage only
+  }
+  const newSpace = getHeapSpaceStatistics().find((x) => x.space_name === 'new_space');
+  let cpuMs: number | undefined;
+  try {
+    // this thread's utime + stime (fields 14 and 15 after the parenthesised name), in ticks of
+    // 10 ms (USER_HZ is 100 on Linux): per-chunk CPU without process-wide noise
+    const f = readFileSync('/proc/thread-self/stat', 'utf8');
+    const rest = f.slice(f.lastIndexOf(')') + 2).split(' ');
+    cpuMs = (Number(rest[11]) + Number(rest[12])) * 10;
+  } catch {
+    // not Linux
+  }
+  const line = {
+    memprobe: threadId,
+    at: now,
+    chunk,
+    end,
+    threadCpuMs: cpuMs,
+    rss: mib(m.rss),
+    rssAnon: procStatusMiB(status, 'RssAnon'),
+    rssFile: procStatusMiB(status, 'RssFile'),
+    rssPeak: procStatusMiB(status, 'VmHWM'),
+    heapTotal: mib(m.heapTotal),
+    heapUsed: mib(m.heapUsed),
+    newSpace: newSpace === undefined ? undefined : mib(newSpace.space_size),
+    external: mib(m.external),
+    arrayBuffers: mib(m.arrayBuffers),
+  };
+  writeSync(2, `${JSON.stringify(line)}\n`);
+}
+
 function run(job: WorkerJob): void {
   source ??= openSession(init.dbDir, {
     ...(init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }),
@@ -74,8 +137,14 @@ function run(job: WorkerJob): void {
       fileSize: init.fileSize,
       header: d.formatter.header(),
     },
-    (rows, bytes) => send({ type: 'rows', rows, bytes }),
+    probing
+      ? (rows, bytes) => {
+          send({ type: 'rows', rows, bytes });
+          probe(job.key, false);
+        }
+      : (rows, bytes) => send({ type: 'rows', rows, bytes }),
   );
+  if (probing) probe(job.key, true);
   send({ type: 'result', key: job.key, result });
 }
 
