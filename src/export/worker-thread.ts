@@ -114,11 +114,28 @@ function probe(chunk: string, end: boolean): void {
   writeSync(2, `${JSON.stringify(line)}\n`);
 }
 
-function run(job: WorkerJob): void {
-  source ??= openSession(init.dbDir, {
+function openSource(): DumpSource {
+  return openSession(init.dbDir, {
     ...(init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }),
     ...(init.newCollation === undefined ? {} : { newCollation: init.newCollation }),
   }).dumpSource(init.timeZone);
+}
+
+// The session is opened as soon as the worker starts (the pool starts workers while the main
+// thread plans the chunks), not at the first job; an error opening it is reported with that job.
+let openError: unknown;
+setImmediate(() => {
+  if (source !== undefined) return;
+  try {
+    source = openSource();
+  } catch (e) {
+    openError = e;
+  }
+});
+
+function run(job: WorkerJob): void {
+  if (openError !== undefined) throw openError;
+  source ??= openSource();
   let d = decoders.get(job.table.id);
   if (d === undefined) {
     const decoder = source.decoder(job.table);
