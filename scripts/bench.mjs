@@ -41,7 +41,9 @@ function sh(cmd, argv, options = {}) {
 }
 
 const gen = join(root, 'tools', 'bench-gen', 'build', 'bench-gen');
-if (!existsSync(gen)) {
+const genSource = join(root, 'tools', 'bench-gen', 'bench-gen.cc');
+// rebuilt when its source changed; datasets older than the generator are generated again
+if (!existsSync(gen) || statSync(gen).mtimeMs < statSync(genSource).mtimeMs) {
   mkdirSync(join(root, 'tools', 'bench-gen', 'build'), { recursive: true });
   console.error('building tools/bench-gen ...');
   sh('g++', ['-O2', '-std=c++17', join(root, 'tools', 'bench-gen', 'bench-gen.cc'), '-o', gen, '-lrocksdb']);
@@ -50,7 +52,8 @@ if (!existsSync(gen)) {
 function dataset(name, n, mode) {
   const dir = join(benchDir, `${name}-${n}`);
   const db = join(dir, 'db');
-  if (!existsSync(join(dir, 'done'))) {
+  const done = join(dir, 'done');
+  if (!existsSync(done) || statSync(done).mtimeMs < statSync(gen).mtimeMs) {
     rmSync(dir, { recursive: true, force: true });
     mkdirSync(dir, { recursive: true });
     console.error(`generating ${db} (${n} rows, ${mode}) with real RocksDB ...`);
