@@ -143,6 +143,9 @@ export class CsvFormatter {
   private readonly out = new ByteBuf();
   private readonly quote: Uint8Array;
   private readonly quoteFirst: number;
+  private readonly sepFirst: number;
+  /** Dumpling dialect with a 1-byte separator and a 1-byte delimiter: cell()'s quick path. */
+  private readonly quickText: boolean;
   /** The escaped delimiter (or separator) byte repeated in a 32-bit word, for pushBackslashed. */
   private readonly specialWord: number;
   /** 32-bit word view of the last cell's underlying buffer (pushBackslashed's word scan). */
@@ -159,6 +162,8 @@ export class CsvFormatter {
     this.options = options;
     this.quote = options.delimiter;
     this.quoteFirst = options.delimiter.length > 0 ? options.delimiter[0]! : -1;
+    this.sepFirst = options.separator[0]!;
+    this.quickText = options.dialect !== 'rfc4180' && options.separator.length === 1 && options.delimiter.length === 1;
     const t = new Int16Array(256).fill(-1);
     t[0x00] = 0x30; // '0'
     t[0x0d] = 0x72; // 'r'
@@ -225,6 +230,18 @@ export class CsvFormatter {
 
   /** A cell whose bytes are buf[start, end), of the given kind (quoted/escaped by kind). */
   cell(kind: CellKind, buf: Uint8Array, start: number, end: number): void {
+    if (this.quickText && kind === 'string') {
+      // the common case (Dumpling dialect, 1-byte separator and delimiter) without the general
+      // dispatch: one capacity check, separator and quotes stored directly
+      const o = this.out;
+      o.ensure(2 * (end - start) + 3);
+      const q = this.quoteFirst;
+      if (this.fields++ > 0) o.buf[o.len++] = this.sepFirst;
+      o.buf[o.len++] = q;
+      this.pushBackslashed(buf, start, end);
+      o.buf[o.len++] = q;
+      return;
+    }
     const opt = this.options;
     const n = end - start;
     // worst case: every byte escaped, or hex (2n), or base64 (< 2n + 4)
