@@ -35,7 +35,7 @@ import { parseManifest, readManifestOfDb, type ManifestState } from './manifest.
 import { replayWals } from './wal.js';
 import { Memtable } from './memtable.js';
 import { MergingCursor, type LazySource } from './merging-cursor.js';
-import { SstReader } from './sst-reader.js';
+import { SstReader, type SstCursor } from './sst-reader.js';
 import type { InternalCursor, KeyRange, KvCursor, LiveFile, OpenOptions, WalFile, Warning } from './types.js';
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
@@ -70,6 +70,14 @@ export interface DbOpenOptions extends OpenOptions {
  * A KvCursor that can release its open SST files early. A cursor run to its end (or its range
  * end) has already released them; one abandoned midway keeps them until close() or db.close().
  */
+/** SST readers kept open without a cursor (file descriptors; see RocksDb.reader). */
+let READER_CACHE = 64;
+
+/** Tests: how many SST readers without a cursor stay open (0 = close each when its cursor is done). */
+export function setReaderCacheSize(n: number): void {
+  READER_CACHE = n;
+}
+
 export interface DbCursor extends KvCursor {
   close(): void;
 }
@@ -549,37 +557,66 @@ export class RocksDb {
         },
       };
     }
-    let reader: SstReader | undefined;
+    let cursor: SstCursor | undefined;
     return {
       name: f.path,
       smallestKey: f.smallestKey,
       largestKey: f.largestKey,
       unbounded: unknownBounds,
       open: () => {
-        let r: SstReader;
-        try {
-          r = SstReader.open(f.path, f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq, expectedSize: f.size } : {});
-        } catch (e) {
-          const errno = (e as NodeJS.ErrnoException).code;
-          if (errno === 'ENOENT') {
-            throw corruption('live SST file is missing', { file: f.path, context: `column family ${f.cf}, level ${f.level}` });
-          }
-          throw e;
-        }
-        this.open.add(r);
-        reader = r;
+        const r = this.reader(f);
         // A file of only range tombstones has no data blocks (and an empty index): nothing to iterate.
-        const cursor = r.properties.numDataBlocks === 0 ? new EmptyCursor() : r.cursor();
+        if (r.properties.numDataBlocks === 0) return { cursor: new EmptyCursor(), tombstones: r.rangeTombstones() };
+        cursor = r.cursor();
         return { cursor, tombstones: r.rangeTombstones() };
       },
       close: () => {
-        if (reader !== undefined) {
-          reader.close();
-          this.open.delete(reader);
-          reader = undefined;
-        }
+        cursor?.close();
+        cursor = undefined;
+        this.trimReaders();
       },
     };
+  }
+
+  /**
+   * Open SST readers, kept across cursors (least recently used first): a chunked dump opens a
+   * cursor per chunk over the same files, and reopening each file re-read its footer, index and
+   * properties every time. At most READER_CACHE files stay open without a cursor.
+   */
+  private readonly readers = new Map<string, SstReader>();
+
+  private reader(f: LiveFile): SstReader {
+    const cached = this.readers.get(f.path);
+    if (cached !== undefined) {
+      this.readers.delete(f.path); // re-inserted: most recently used last
+      this.readers.set(f.path, cached);
+      return cached;
+    }
+    let r: SstReader;
+    try {
+      r = SstReader.open(f.path, f.level >= 0 ? { fallbackGlobalSeqno: f.largestSeq, expectedSize: f.size } : {});
+    } catch (e) {
+      const errno = (e as NodeJS.ErrnoException).code;
+      if (errno === 'ENOENT') {
+        throw corruption('live SST file is missing', { file: f.path, context: `column family ${f.cf}, level ${f.level}` });
+      }
+      throw e;
+    }
+    this.open.add(r);
+    this.readers.set(f.path, r);
+    return r;
+  }
+
+  /** Closes the least recently used readers without a cursor beyond READER_CACHE. */
+  private trimReaders(): void {
+    if (this.readers.size <= READER_CACHE) return;
+    for (const [path, r] of this.readers) {
+      if (this.readers.size <= READER_CACHE) return;
+      if (r.openCursors > 0) continue;
+      r.close();
+      this.open.delete(r);
+      this.readers.delete(path);
+    }
   }
 
   cursor(cfName: string, range?: KeyRange): DbCursor {
@@ -626,6 +663,7 @@ export class RocksDb {
   close(): void {
     for (const r of this.open) r.close();
     this.open.clear();
+    this.readers.clear();
     this.closed = true;
   }
 }

@@ -39,6 +39,21 @@ export class FileReader {
       });
     }
     const buf = Buffer.allocUnsafe(length);
+    this.readInto(buf, offset, length, what);
+    return buf;
+  }
+
+  /** Read exactly `length` bytes at `offset` into buf[0, length) (a reused read-ahead buffer). */
+  readInto(buf: Uint8Array, offset: number, length: number, what = 'bytes'): void {
+    if (this.fd === undefined) throw new Error(`FileReader for ${this.path} is closed`);
+    if (offset < 0 || length < 0 || offset + length > this.size || length > buf.length) {
+      throw truncated(`${what} extend past the end of the file`, {
+        file: this.path,
+        offset,
+        expected: `${length} bytes at ${offset}`,
+        found: `file size ${this.size}`,
+      });
+    }
     let done = 0;
     while (done < length) {
       const n = readSync(this.fd, buf, done, length - done, offset + done);
@@ -52,7 +67,6 @@ export class FileReader {
       }
       done += n;
     }
-    return buf;
   }
 
   close(): void {

@@ -175,9 +175,9 @@ export class SstReader {
     return blockEnd <= this.footer.footerOffset;
   }
 
-  /** Read file bytes [offset, offset + length) into buf (a cursor's read-ahead window). */
-  readRaw(offset: number, length: number): Uint8Array {
-    return this.file.read(offset, length, 'data blocks (read-ahead)');
+  /** Read file bytes [offset, offset + length) into buf[0, length) (a cursor's read-ahead window). */
+  readRawInto(buf: Uint8Array, offset: number, length: number): void {
+    this.file.readInto(buf, offset, length, 'data blocks (read-ahead)');
   }
 
   /**
@@ -281,7 +281,26 @@ export class SstReader {
   }
 
   cursor(): SstCursor {
-    return new SstCursor(this, this.newIndexCursor(), true);
+    return this.track(new SstCursor(this, this.newIndexCursor(), true));
+  }
+
+  /** Cursors of this file: their reusable buffers go back to the pool on close(). */
+  private readonly cursors: SstCursor[] = [];
+
+  private track(c: SstCursor): SstCursor {
+    this.cursors.push(c);
+    return c;
+  }
+
+  /** A cursor closed on its own (SstCursor.close). */
+  forget(c: SstCursor): void {
+    const i = this.cursors.indexOf(c);
+    if (i >= 0) this.cursors.splice(i, 1);
+  }
+
+  /** Open cursors of this file. */
+  get openCursors(): number {
+    return this.cursors.length;
   }
 
   /**
@@ -289,7 +308,7 @@ export class SstReader {
    * for parallel scans), in the given order. `seek` scans forward from the first of them.
    */
   blocksCursor(handles: readonly BlockHandle[]): SstCursor {
-    return new SstCursor(this, new HandleListSource(handles), false);
+    return this.track(new SstCursor(this, new HandleListSource(handles), false));
   }
 
   /** Prefetchers of this file's cursors: their shared memory is given back on close(). */
@@ -303,8 +322,37 @@ export class SstReader {
   close(): void {
     for (const p of this.prefetchers) p.dispose();
     this.prefetchers.clear();
+    for (const c of this.cursors) c.releaseBuffers();
+    this.cursors.length = 0;
     this.file.close();
   }
+}
+
+/**
+ * Read-ahead windows and decompression buffers of closed cursors, reused by the next cursors
+ * of this thread (a chunk worker opens the SSTs of every chunk anew). Without it each chunk
+ * left ~2-4 MiB of ArrayBuffers that reached the old generation and were freed only by a full
+ * GC, so peak RSS rose with the number of chunks. A buffer goes back only when its file is
+ * closed: after that no view of it may be used (views are valid until their cursor moves).
+ */
+const POOL_MAX = 16;
+const windowPool: Uint8Array[] = [];
+const outPool: Uint8Array[] = [];
+
+function pooled(pool: Uint8Array[], min: number): Uint8Array {
+  for (let i = pool.length - 1; i >= 0; i--) {
+    const b = pool[i]!;
+    if (b.length >= min) {
+      pool[i] = pool[pool.length - 1]!;
+      pool.pop();
+      return b;
+    }
+  }
+  return new Uint8Array(min);
+}
+
+function giveBack(pool: Uint8Array[], b: Uint8Array | undefined): void {
+  if (b !== undefined && pool.length < POOL_MAX) pool.push(b);
 }
 
 /** Read-ahead window of a forward scan (see SstCursor.readBlockOwn). */
@@ -340,6 +388,7 @@ export class SstCursor implements InternalCursor {
   private ukBuf: Uint8Array | undefined;
   /** Read-ahead window: file bytes [winOff, winEnd) in win (a fresh buffer per refill). */
   private win: Uint8Array | undefined;
+  private winSpare: Uint8Array | undefined;
   private winOff = 0;
   private winEnd = 0;
   private raSize = 0;
@@ -454,6 +503,25 @@ export class SstCursor implements InternalCursor {
   }
 
   /**
+   * Done with this cursor (its file may stay open for the next one): its buffers go back to the
+   * pool; it must not be used afterwards.
+   */
+  close(): void {
+    this.releaseBuffers();
+    this.reader.forget(this);
+  }
+
+  /** Its file is closed: the read-ahead windows and decompression buffers go back to the pool. */
+  releaseBuffers(): void {
+    giveBack(windowPool, this.win);
+    giveBack(windowPool, this.winSpare);
+    giveBack(outPool, this.outCur);
+    giveBack(outPool, this.outSpare);
+    this.win = this.winSpare = this.outCur = this.outSpare = undefined;
+    this.winOff = this.winEnd = 0;
+  }
+
+  /**
    * A data block read here (no prefetch worker, as in the chunk workers): verified and
    * decompressed like readDataBlock, but zstd blocks go into two buffers this cursor alternates
    * (no 32 KiB allocation + GC per block), and from the second consecutive block of a forward
@@ -476,7 +544,17 @@ export class SstCursor implements InternalCursor {
     } else if (this.seqRun >= 1 && r.blockInTable(end)) {
       this.raSize = this.raSize === 0 ? READ_AHEAD_MIN : Math.min(this.raSize * 2, READ_AHEAD_MAX);
       const len = Math.min(Math.max(this.raSize, need), r.footer.footerOffset - offset);
-      const buf = r.readRaw(offset, len);
+      // Two window buffers, alternating: the one refilled is never the one the current block
+      // (still this.data until this load returns) may view. A fresh buffer per refill was ~4 KiB
+      // of garbage per 32 KiB block that lived long enough to reach the old generation, where
+      // only a full GC frees it: peak RSS grew with the table size.
+      let buf = this.winSpare;
+      if (buf === undefined || buf.length < len) {
+        giveBack(windowPool, buf);
+        buf = pooled(windowPool, Math.max(len, READ_AHEAD_MAX));
+      }
+      r.readRawInto(buf, offset, len);
+      this.winSpare = this.win;
       this.win = buf;
       this.winOff = offset;
       this.winEnd = offset + len;
@@ -489,7 +567,8 @@ export class SstCursor implements InternalCursor {
     const block = r.decodeBlock(raw, { offset, size }, 'data block', undefined, out);
     if (out === undefined || (block.buffer !== out.buffer && block.length > out.length)) {
       // First blocks, or one larger than the buffer: a buffer sized for the next ones.
-      out = new Uint8Array(Math.max(block.length, OUT_BUF_MIN));
+      giveBack(outPool, out);
+      out = pooled(outPool, Math.max(block.length, OUT_BUF_MIN));
     }
     // Rotated only after a block decoded: after an error the current block's buffer stays spare-free.
     this.outSpare = this.outCur;

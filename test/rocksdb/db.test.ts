@@ -11,8 +11,8 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, tru
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RocksDb } from '../../src/rocksdb/db.js';
-import { SstReader } from '../../src/rocksdb/sst-reader.js';
+import { RocksDb, setReaderCacheSize } from '../../src/rocksdb/db.js';
+import { SstCursor, SstReader } from '../../src/rocksdb/sst-reader.js';
 import { compareBytes } from '../../src/rocksdb/internal-key.js';
 import { crc32c, maskCrc } from '../../src/rocksdb/checksum.js';
 import { encodeVarint } from '../../src/rocksdb/varint.js';
@@ -384,24 +384,35 @@ test('wal-zstd (real RocksDB WAL with wal_compression): refused as unsupported a
   );
 });
 
-test('tikv-levels: a scan keeps at most one file per level (plus L0 files) open and closes all at the end', () => {
+test('tikv-levels: a scan keeps at most one cursor per level (plus L0 files) and opens every file once', () => {
   const c = byName('tikv-levels');
   const db = RocksDb.open(join(c.dir, 'db'));
   const origOpen = SstReader.open;
   const origClose = SstReader.prototype.close;
+  const origCursor = SstReader.prototype.cursor;
+  const origCursorClose = SstCursor.prototype.close;
   let open = 0;
-  let maxOpen = 0;
   let opens = 0;
+  let cursors = 0;
+  let maxCursors = 0;
   SstReader.open = (p, o) => {
     const r = origOpen.call(SstReader, p, o);
     open++;
     opens++;
-    maxOpen = Math.max(maxOpen, open);
     return r;
   };
   SstReader.prototype.close = function (this: SstReader) {
     open--;
     return origClose.call(this);
+  };
+  SstReader.prototype.cursor = function (this: SstReader) {
+    cursors++;
+    maxCursors = Math.max(maxCursors, cursors);
+    return origCursor.call(this);
+  };
+  SstCursor.prototype.close = function (this: SstCursor) {
+    cursors--;
+    return origCursorClose.call(this);
   };
   try {
     const files = db.liveFiles('write');
@@ -409,10 +420,50 @@ test('tikv-levels: a scan keeps at most one file per level (plus L0 files) open 
     const levels = new Set(files.filter((f) => f.level > 0).map((f) => f.level)).size;
     assertSameEntries(drain(db.cursor('write')), expected(c, 'write'), 'write');
     assert.equal(opens, files.length, 'every file opened once');
-    assert.ok(maxOpen <= l0 + levels, `max ${maxOpen} open, bound ${l0 + levels}`);
+    assert.ok(maxCursors <= l0 + levels, `max ${maxCursors} cursors, bound ${l0 + levels}`);
     assert.ok(files.length > l0 + levels, 'the bound is below the file count');
-    assert.equal(open, 0, 'all closed after the scan');
+    assert.equal(cursors, 0, 'every cursor closed after the scan');
+    // a second scan reuses the open readers (the cache of RocksDb.reader)
+    assertSameEntries(drain(db.cursor('write')), expected(c, 'write'), 'write, second scan');
+    assert.equal(opens, files.length, 'no file opened again');
+    db.close();
+    assert.equal(open, 0, 'db.close() closes every file');
   } finally {
+    SstReader.open = origOpen;
+    SstReader.prototype.close = origClose;
+    SstReader.prototype.cursor = origCursor;
+    SstCursor.prototype.close = origCursorClose;
+    db.close();
+  }
+});
+
+test('tikv-levels: at most the reader cache size of files stay open without a cursor', () => {
+  const c = byName('tikv-levels');
+  const db = RocksDb.open(join(c.dir, 'db'));
+  const origOpen = SstReader.open;
+  const origClose = SstReader.prototype.close;
+  let open = 0;
+  let maxOpen = 0;
+  SstReader.open = (p, o) => {
+    const r = origOpen.call(SstReader, p, o);
+    open++;
+    maxOpen = Math.max(maxOpen, open);
+    return r;
+  };
+  SstReader.prototype.close = function (this: SstReader) {
+    open--;
+    return origClose.call(this);
+  };
+  setReaderCacheSize(1);
+  try {
+    const files = db.liveFiles('write');
+    const l0 = files.filter((f) => f.level === 0).length;
+    const levels = new Set(files.filter((f) => f.level > 0).map((f) => f.level)).size;
+    assertSameEntries(drain(db.cursor('write')), expected(c, 'write'), 'write');
+    assert.ok(maxOpen <= l0 + levels + 1, `max ${maxOpen} open, bound ${l0 + levels + 1}`);
+    assert.ok(open <= 1, `${open} files open after the scan`);
+  } finally {
+    setReaderCacheSize(64);
     SstReader.open = origOpen;
     SstReader.prototype.close = origClose;
     db.close();
@@ -528,6 +579,7 @@ test('get() and close() of an abandoned cursor leave no SST file open', () => {
     open--;
     return origClose.call(this);
   };
+  setReaderCacheSize(0); // no reader kept without a cursor: what is open is what a cursor holds
   try {
     const all = expected(c, 'write');
     const k = all[Math.floor(all.length / 2)]!;
@@ -546,6 +598,7 @@ test('get() and close() of an abandoned cursor leave no SST file open', () => {
     cur.close();
     assert.equal(open, 0);
   } finally {
+    setReaderCacheSize(64);
     SstReader.open = origOpen;
     SstReader.prototype.close = origClose;
     db.close();
