@@ -507,6 +507,8 @@ export class SstCursor implements InternalCursor {
    * pool; it must not be used afterwards.
    */
   close(): void {
+    this.prefetch?.dispose(); // its shared memory too: the file may stay open in RocksDb's cache
+    this.prefetch = undefined;
     this.releaseBuffers();
     this.reader.forget(this);
   }
