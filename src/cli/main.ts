@@ -744,7 +744,7 @@ Exit codes: 0 ok, 1 user error, 2 data error (corruption), 3 partial dump.`,
     .option('--restart', 'discard the checkpoint (and its files) of an interrupted dump in --out and start clean')
     .option('--keep-checkpoint', 'keep the checkpoint after a successful dump')
     .option('--checkpoint-interval <s>', 'flush progress to the checkpoint at least this often (seconds); every finished chunk is recorded at once', '30')
-    .addOption(new Option('--chunk-bytes <size>', 'write-CF SST bytes per chunk (tests)').default('16MiB').hideHelp())
+    .addOption(new Option('--chunk-bytes <size>', 'write- and default-CF SST bytes per chunk (tests)').default('16MiB').hideHelp())
     .addOption(
       new Option('--new-collation <mode>', "was TiDB's new collation framework on? auto reads mysql.tidb new_collation_enabled; matters for clustered string primary keys")
         .choices(['auto', 'on', 'off'])
