@@ -70,12 +70,21 @@ export interface DbOpenOptions extends OpenOptions {
  * A KvCursor that can release its open SST files early. A cursor run to its end (or its range
  * end) has already released them; one abandoned midway keeps them until close() or db.close().
  */
-/** SST readers kept open without a cursor (file descriptors; see RocksDb.reader). */
-let READER_CACHE = 64;
+/**
+ * SST readers kept open without a cursor, per RocksDb (see RocksDb.reader). Every worker thread
+ * has its own RocksDb, so this times --threads file descriptors; a chunk touches about one file
+ * per level plus the L0 files, and consecutive chunks mostly the same ones.
+ */
+let READER_CACHE = 16;
 
-/** Tests: how many SST readers without a cursor stay open (0 = close each when its cursor is done). */
-export function setReaderCacheSize(n: number): void {
+/**
+ * Tests: how many SST readers without a cursor stay open (0 = close each when its cursor is
+ * done); returns the previous size.
+ */
+export function setReaderCacheSize(n: number): number {
+  const prev = READER_CACHE;
   READER_CACHE = n;
+  return prev;
 }
 
 export interface DbCursor extends KvCursor {

@@ -454,7 +454,7 @@ test('tikv-levels: at most the reader cache size of files stay open without a cu
     open--;
     return origClose.call(this);
   };
-  setReaderCacheSize(1);
+  const prevCache = setReaderCacheSize(1);
   try {
     const files = db.liveFiles('write');
     const l0 = files.filter((f) => f.level === 0).length;
@@ -463,7 +463,7 @@ test('tikv-levels: at most the reader cache size of files stay open without a cu
     assert.ok(maxOpen <= l0 + levels + 1, `max ${maxOpen} open, bound ${l0 + levels + 1}`);
     assert.ok(open <= 1, `${open} files open after the scan`);
   } finally {
-    setReaderCacheSize(64);
+    setReaderCacheSize(prevCache);
     SstReader.open = origOpen;
     SstReader.prototype.close = origClose;
     db.close();
@@ -579,7 +579,7 @@ test('get() and close() of an abandoned cursor leave no SST file open', () => {
     open--;
     return origClose.call(this);
   };
-  setReaderCacheSize(0); // no reader kept without a cursor: what is open is what a cursor holds
+  const prevCache = setReaderCacheSize(0); // no reader kept without a cursor: what is open is what a cursor holds
   try {
     const all = expected(c, 'write');
     const k = all[Math.floor(all.length / 2)]!;
@@ -598,7 +598,7 @@ test('get() and close() of an abandoned cursor leave no SST file open', () => {
     cur.close();
     assert.equal(open, 0);
   } finally {
-    setReaderCacheSize(64);
+    setReaderCacheSize(prevCache);
     SstReader.open = origOpen;
     SstReader.prototype.close = origClose;
     db.close();
