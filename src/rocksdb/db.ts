@@ -180,6 +180,15 @@ class EmptyCursor implements InternalCursor {
   value(): Uint8Array {
     throw new Error('cursor is not valid');
   }
+  valueArray(): Uint8Array {
+    throw new Error('cursor is not valid');
+  }
+  valueOffset(): number {
+    throw new Error('cursor is not valid');
+  }
+  valueEndOffset(): number {
+    throw new Error('cursor is not valid');
+  }
 }
 
 /**

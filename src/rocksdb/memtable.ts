@@ -121,4 +121,13 @@ class MemtableCursor implements InternalCursor {
   value(): Uint8Array {
     return this.entries[this.i]!.value;
   }
+  valueArray(): Uint8Array {
+    return this.entries[this.i]!.value;
+  }
+  valueOffset(): number {
+    return 0;
+  }
+  valueEndOffset(): number {
+    return this.entries[this.i]!.value.length;
+  }
 }

@@ -221,6 +221,15 @@ class LazyCursor implements InternalCursor {
   value(): Uint8Array {
     return this.c!.value();
   }
+  valueArray(): Uint8Array {
+    return this.c!.valueArray();
+  }
+  valueOffset(): number {
+    return this.c!.valueOffset();
+  }
+  valueEndOffset(): number {
+    return this.c!.valueEndOffset();
+  }
 }
 
 /** Concatenation of the non-overlapping files of one level; files opened when reached. */
@@ -318,6 +327,15 @@ class LevelCursor implements InternalCursor {
   }
   value(): Uint8Array {
     return this.cur!.value();
+  }
+  valueArray(): Uint8Array {
+    return this.cur!.valueArray();
+  }
+  valueOffset(): number {
+    return this.cur!.valueOffset();
+  }
+  valueEndOffset(): number {
+    return this.cur!.valueEndOffset();
   }
 }
 
@@ -635,6 +653,19 @@ export class MergingCursor implements KvCursor {
 
   value(): Uint8Array {
     return this.children[this.cur]!.value();
+  }
+
+  /** value() as array + range (KvCursor's optional trio): no view per entry. */
+  valueArray(): Uint8Array {
+    return this.children[this.cur]!.valueArray();
+  }
+
+  valueOffset(): number {
+    return this.children[this.cur]!.valueOffset();
+  }
+
+  valueEndOffset(): number {
+    return this.children[this.cur]!.valueEndOffset();
   }
 
   seq(): number {

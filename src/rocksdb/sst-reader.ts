@@ -472,6 +472,18 @@ export class SstCursor implements InternalCursor {
     return this.data!.value();
   }
 
+  valueArray(): Uint8Array {
+    return this.data!.data;
+  }
+
+  valueOffset(): number {
+    return this.data!.valueStart;
+  }
+
+  valueEndOffset(): number {
+    return this.data!.valueEnd;
+  }
+
   /** File offset of the current data block (for error reports). */
   blockOffset(): number {
     return this.dataOffset;

@@ -715,6 +715,15 @@ export class SalvageCursor implements InternalCursor {
   value(): Uint8Array {
     return this.it!.value();
   }
+  valueArray(): Uint8Array {
+    return this.it!.data;
+  }
+  valueOffset(): number {
+    return this.it!.valueStart;
+  }
+  valueEndOffset(): number {
+    return this.it!.valueEnd;
+  }
 }
 
 /** For messages: corruption helper re-exported so callers need not import errors.ts. */

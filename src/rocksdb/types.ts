@@ -40,6 +40,14 @@ export interface InternalCursor {
   /** ValueType code of the entry. */
   kind(): ValueTypeCode;
   value(): Uint8Array;
+  /**
+   * value() is valueArray()[valueOffset(), valueEndOffset()), without making that view (for an
+   * SST the array is the block, the same object for every entry of a block). Same validity as
+   * value(): until the cursor moves.
+   */
+  valueArray(): Uint8Array;
+  valueOffset(): number;
+  valueEndOffset(): number;
 }
 
 /** A range tombstone [start, end) at sequence seq (from an SST's range-del block or the WAL). */
@@ -61,6 +69,10 @@ export interface KvCursor {
   next(): void;
   userKey(): Uint8Array;
   value(): Uint8Array;
+  /** Optional, all three or none: as InternalCursor's (value() without a view). */
+  valueArray?(): Uint8Array;
+  valueOffset?(): number;
+  valueEndOffset?(): number;
   seq(): number;
   /** ValueType.Value, or ValueType.BlobIndex for a Titan blob index (value = the index bytes). */
   kind(): ValueTypeCode;

@@ -283,12 +283,23 @@ export class LatestScanner {
       if (!readAll && decodeTs(k, userLen) > this.readTs) {
         stats.newerThanReadTs++;
       } else {
-        const val = w.value();
-        const ok = wv.read(val);
+        // the record as array + range when the cursor offers it (no view per entry)
+        let val: Uint8Array;
+        let vs = 0;
+        let ve: number;
+        if (w.valueArray !== undefined) {
+          val = w.valueArray();
+          vs = w.valueOffset!();
+          ve = w.valueEndOffset!();
+        } else {
+          val = w.value();
+          ve = val.length;
+        }
+        const ok = wv.read(val, vs, ve);
         const type = wv.type;
         if (!ok) {
           // well-formed key, unparseable record: skip the whole key (no older version)
-          this.corruptWrite(k, userLen, val);
+          this.corruptWrite(k, userLen, val.subarray(vs, ve));
           this.decided = true;
         } else if (wv.fenceAt >= 0 && !this.fenceAllows(val, wv.fenceAt)) {
           stats.gcFenced++;
@@ -627,10 +638,16 @@ export class LatestScanner {
         this.sample(this.stats.blobIndexSamples, target, this.startTs(), this.commitTs());
         return false;
       }
-      const v = d.value();
-      this.valBuf = v;
-      this.valStart = 0;
-      this.valEnd = v.length;
+      if (d.valueArray !== undefined) {
+        this.valBuf = d.valueArray();
+        this.valStart = d.valueOffset!();
+        this.valEnd = d.valueEndOffset!();
+      } else {
+        const v = d.value();
+        this.valBuf = v;
+        this.valStart = 0;
+        this.valEnd = v.length;
+      }
       return true;
     }
     this.stats.missingDefault++;

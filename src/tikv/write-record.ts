@@ -146,18 +146,23 @@ export class WriteView {
    */
   startHi = 0;
   startLo = 0;
-  /** The record read() last accepted (decodeStart() reads its start_ts). */
+  /** The record read() last accepted (decodeStart() reads its start_ts): buf from start. */
   private buf: Uint8Array = new Uint8Array(0);
+  private start = 0;
   /** Offset and length of the short value inside the buffer; shortAt = -1 when there is none. */
   shortAt = -1;
   shortLen = 0;
   /** Offset of the 8-byte gc_fence inside the buffer, -1 when there is none. */
   fenceAt = -1;
 
-  read(buf: Uint8Array): boolean {
-    const len = buf.length;
-    if (len === 0) return false;
-    const t = buf[0]!;
+  /**
+   * Reads the record buf[start, end) (default: all of buf); offsets it sets (shortAt, fenceAt)
+   * are offsets into buf.
+   */
+  read(buf: Uint8Array, start = 0, end = buf.length): boolean {
+    const len = end;
+    if (len <= start) return false;
+    const t = buf[start]!;
     if (t !== 0x50 && t !== 0x44 && t !== 0x4c && t !== 0x52) return false;
     this.type = t;
     this.shortAt = -1;
@@ -165,7 +170,7 @@ export class WriteView {
     this.fenceAt = -1;
     // start_ts: a uvarint that readUvarint64 accepts (<= 10 bytes, the 10th <= 1); decodeStart()
     // decodes it
-    let pos = 1;
+    let pos = start + 1;
     for (let i = 0; ; i++) {
       if (pos >= len || i === 10) return false;
       const b = buf[pos++]!;
@@ -191,23 +196,24 @@ export class WriteView {
         pos += 8;
       } else if (tag === LAST_CHANGE_PREFIX) {
         if (pos + 8 > len) return false;
-        pos = skipUvarint(buf, pos + 8);
+        pos = skipUvarint(buf, pos + 8, len);
         if (pos < 0) return false;
       } else if (tag === TXN_SOURCE_PREFIX) {
-        pos = skipUvarint(buf, pos);
+        pos = skipUvarint(buf, pos, len);
         if (pos < 0) return false;
       } else {
         break; // unknown tag: the rest is ignored (forward compatibility), like parseWrite
       }
     }
     this.buf = buf; // only an accepted record: decodeStart() never reads a refused one
+    this.start = start;
     return true;
   }
 
   /** Decode the start_ts of the record read() last accepted into startHi/startLo. */
   decodeStart(): void {
     const buf = this.buf;
-    let pos = 1;
+    let pos = this.start + 1;
     let lo = 0;
     let hi = 0;
     for (let i = 0; i < 10; i++) {
@@ -233,10 +239,10 @@ export class WriteView {
 }
 
 /** Offset past a uvarint that readUvarint64 would accept, or -1 where it would throw. */
-function skipUvarint(buf: Uint8Array, pos: number): number {
+function skipUvarint(buf: Uint8Array, pos: number, end: number): number {
   const start = pos;
   for (;;) {
-    if (pos >= buf.length) return -1;
+    if (pos >= end) return -1;
     const b = buf[pos++]!;
     if (pos - start === 10 && b > 1) return -1;
     if (b < 0x80) return pos;

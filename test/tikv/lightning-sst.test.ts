@@ -89,7 +89,7 @@ function emptyCursor(): InternalCursor {
   const fail = (): never => {
     throw new Error('empty cursor');
   };
-  return { seekToFirst() {}, seek() {}, valid: () => false, next() {}, userKey: fail, seq: fail, kind: fail, value: fail };
+  return { seekToFirst() {}, seek() {}, valid: () => false, next() {}, userKey: fail, seq: fail, kind: fail, value: fail, valueArray: fail, valueOffset: fail, valueEndOffset: fail };
 }
 
 const key = (i: number) => `key${String(i).padStart(9, '0')}`;

@@ -19,6 +19,7 @@ function agree(buf: Uint8Array): void {
   }
   const ok = v.read(buf);
   assert.equal(ok, rec !== undefined, `read() = ${ok} but parseWrite ${rec === undefined ? 'throws' : 'accepts'} on ${Buffer.from(buf).toString('hex')}`);
+  agreeInside(buf, ok, v);
   if (rec === undefined) return;
   assert.equal(v.type, TYPE_BYTE[rec.type]);
   assert.equal(v.startTs(), rec.startTs);
@@ -29,6 +30,25 @@ function agree(buf: Uint8Array): void {
   }
   if (rec.gcFence === undefined) assert.equal(v.fenceAt, -1);
   else assert.equal(Buffer.from(buf.subarray(v.fenceAt, v.fenceAt + 8)).readBigUInt64BE(), rec.gcFence);
+}
+
+/**
+ * read(big, start, end) with the record inside a larger array: the same answer and fields
+ * (offsets shifted), and nothing read past `end` (the bytes after it would complete a cut
+ * varint or short value, and turn a refused record into an accepted one).
+ */
+function agreeInside(buf: Uint8Array, ok: boolean, v: WriteView): void {
+  const pre = 3;
+  const big = new Uint8Array(pre + buf.length + 300).fill(0x01);
+  big.set(buf, pre);
+  const w = new WriteView();
+  assert.equal(w.read(big, pre, pre + buf.length), ok, `inside a larger array: ${Buffer.from(buf).toString('hex')}`);
+  if (!ok) return;
+  assert.equal(w.type, v.type);
+  assert.equal(w.startTs(), v.startTs());
+  assert.equal(w.shortAt, v.shortAt < 0 ? -1 : v.shortAt + pre);
+  assert.equal(w.shortLen, v.shortLen);
+  assert.equal(w.fenceAt, v.fenceAt < 0 ? -1 : v.fenceAt + pre);
 }
 
 function rng(seed: number): () => number {
