@@ -142,7 +142,6 @@ export class ChunkedRun implements TableChunkRunner {
   private checkpoint: Checkpoint | undefined;
   private readonly parts: string;
   private pool: Pool | undefined;
-  private poolStarted = false;
   private lastFlush = Date.now();
   private rowsDone = 0;
 
@@ -153,8 +152,9 @@ export class ChunkedRun implements TableChunkRunner {
   ) {
     this.parts = partsDir(o.outDir);
     // Worker threads start now: loading their modules and opening their sessions (~0.2-0.3 s)
-    // overlaps the checkpoint, the fingerprint and the chunk planning below; they get jobs once
-    // the plan is known (Pool.start).
+    // overlaps the checkpoint, the fingerprint and the chunk planning below; they get every
+    // chunk not done yet as soon as the plan is known (Pool.start), and dumpTable() collects the
+    // results in chunk order.
     if (o.threads > 1) this.pool = new Pool(o, this.parts, o.threads);
     try {
       this.prepareRun(o, targets);
@@ -162,6 +162,8 @@ export class ChunkedRun implements TableChunkRunner {
       this.pool?.close();
       throw e;
     }
+    // the plan is known and the parts directory exists: the workers can begin
+    this.pool?.start([...this.plans.values()]);
   }
 
   private prepareRun(o: ChunkedRunOptions, targets: readonly ChunkedTarget[]): void {
@@ -383,12 +385,8 @@ export class ChunkedRun implements TableChunkRunner {
           header: t.formatter.header(),
         }, onRows);
       } else {
-        const pool = (this.pool ??= new Pool(this.o, this.parts, this.o.threads));
-        if (!this.poolStarted) {
-          pool.start([...this.plans.values()]);
-          this.poolStarted = true;
-        }
-        r = pool.await(`${plan.key}/${i}`, onRows);
+        if (this.pool === undefined) throw new Error('internal: chunk workers stopped before their table was dumped');
+        r = this.pool.await(`${plan.key}/${i}`, onRows);
       }
       const d = this.commitChunk(t.dbName, t.tableName, plan, r, nextFile);
       inFlight = 0;
