@@ -79,16 +79,19 @@ export interface TableDataResult {
   missingSamples?: MissingSample[];
 }
 
+/** One table handed to the chunk runner by dump.ts. */
+export interface ChunkedTableJob {
+  db: DbInfo;
+  table: TableInfo;
+  dbName: string;
+  tableName: string;
+  decoder: TableDecoder;
+  formatter: CsvFormatter;
+  onRows: (rows: number, bytes: number) => void;
+}
+
 export interface TableChunkRunner {
-  dumpTable(t: {
-    db: DbInfo;
-    table: TableInfo;
-    dbName: string;
-    tableName: string;
-    decoder: TableDecoder;
-    formatter: CsvFormatter;
-    onRows: (rows: number, bytes: number) => void;
-  }): TableDataResult;
+  dumpTable(t: ChunkedTableJob): TableDataResult;
 }
 
 interface DoneFile {
@@ -330,15 +333,7 @@ export class ChunkedRun implements TableChunkRunner {
     return true;
   }
 
-  dumpTable(t: {
-    db: DbInfo;
-    table: TableInfo;
-    dbName: string;
-    tableName: string;
-    decoder: TableDecoder;
-    formatter: CsvFormatter;
-    onRows: (rows: number, bytes: number) => void;
-  }): TableDataResult {
+  dumpTable(t: ChunkedTableJob): TableDataResult {
     const plan = this.plans.get(tableKey(t));
     if (plan === undefined) throw new Error(`internal: no chunk plan for table ${t.dbName}.${t.tableName}`);
     const res: TableDataResult = { files: [], rows: 0, bytes: 0, deleted: 0, missing: 0, rejected: 0, maxCommitTs: 0n };
