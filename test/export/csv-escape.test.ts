@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
 import { CSV_ESCAPE_WASM, WasmEscaper } from '../../src/export/csv-escape-wasm.js';
 import { CsvFormatter, defaultCsvOptions, utf8, type CsvOptions } from '../../src/export/csv.js';
+import { rng } from '../support/rng.js';
 
 function reference(cell: Uint8Array, special: number): number[] {
   const out: number[] = [];
@@ -22,17 +23,6 @@ function reference(cell: Uint8Array, special: number): number[] {
     else out.push(c);
   }
   return out;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('dumpling escaping vs a byte-at-a-time reference', () => {

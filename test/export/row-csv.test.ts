@@ -14,6 +14,7 @@ import { intRecordKey } from '../../src/tidb/record-key.js';
 import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from '../tidb/support/codec-encoders.js';
+import { rng } from '../support/rng.js';
 
 function optionSets(): CsvOptions[] {
   const d = defaultCsvOptions();
@@ -143,16 +144,6 @@ describe('CsvRowWriter = formatter.row(decoder.decode()) on every fixture row', 
 
 // ---- random rows ------------------------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const col = (id: number, Tp: number, ft: Partial<ColumnInfo['type']> = {}, extra: Partial<ColumnInfo> = {}): ColumnInfo => ({
   id,

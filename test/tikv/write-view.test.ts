@@ -6,6 +6,7 @@ import { describe, it } from 'node:test';
 import { parseWrite, WriteView } from '../../src/tikv/write-record.js';
 import { fromHex } from './support/mvcc-builder.js';
 import { vectorsFrom } from './support/vectors.js';
+import { rng } from '../support/rng.js';
 
 const TYPE_BYTE = { put: 0x50, delete: 0x44, lock: 0x4c, rollback: 0x52 } as const;
 
@@ -49,17 +50,6 @@ function agreeInside(buf: Uint8Array, ok: boolean, v: WriteView): void {
   assert.equal(w.shortAt, v.shortAt < 0 ? -1 : v.shortAt + pre);
   assert.equal(w.shortLen, v.shortLen);
   assert.equal(w.fenceAt, v.fenceAt < 0 ? -1 : v.fenceAt + pre);
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('WriteView vs parseWrite', () => {
