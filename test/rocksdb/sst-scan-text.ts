@@ -3,6 +3,7 @@
  * dumping our cursor in the same shape for entry-by-entry comparison.
  * Line format: `'<user key hex>' seq:<n>, type:<t> => <value hex>` (hex upper case).
  */
+import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import type { InternalCursor } from '../../src/rocksdb/types.js';
@@ -63,4 +64,25 @@ export function parsePropsText(text: string): Map<string, string> {
     if (m !== null) out.set(m[1]!.trim(), m[2]!.trim());
   }
   return out;
+}
+
+/**
+ * Seeks `c` by plan: for each [from, to), seek to entry `from`'s user key (it lands on the key's
+ * newest version: compared from that version's first entry) and check every entry up to `to`
+ * against sst_dump's; the cursor must be exhausted after the last range.
+ */
+export function followSeekPlan(c: InternalCursor, want: readonly ScanEntry[], plan: readonly [number, number][], name: string): void {
+  for (const [from, to] of plan) {
+    c.seek(Buffer.from(want[from]!.key, 'hex'));
+    let i = from;
+    while (i > 0 && want[i - 1]!.key === want[from]!.key) i--;
+    for (; i < to; i++, c.next()) {
+      assert.ok(c.valid(), `${name}: cursor ended at ${i}`);
+      const e = want[i]!;
+      assert.equal(toHex(c.userKey()), e.key, `${name} entry ${i}`);
+      assert.equal(c.seq(), e.seq);
+      assert.equal(toHex(c.value()), e.value);
+    }
+  }
+  assert.equal(c.valid(), false);
 }
