@@ -11,32 +11,12 @@
  */
 export const CSV_ESCAPE_WASM = 'AGFzbQEAAAABDwJgBH9/f38Bf2ACf38BfwMDAgABBQMBAAMHEAIGbWVtb3J5AgADZXNjAAEK8QICzgEBAX8CQANAIAAgAU8NASAALQAAIQQgBCADRgRAIAJB3AA6AAAgAiAEOgABIAJBAmohAgUgBEUEQCACQdwAOgAAIAJBMDoAASACQQJqIQIFIARBCkYEQCACQdwAOgAAIAJB7gA6AAEgAkECaiECBSAEQQ1GBEAgAkHcADoAACACQfIAOgABIAJBAmohAgUgBEHcAEYEQCACQdwAOgAAIAJB3AA6AAEgAkECaiECBSACIAQ6AAAgAkEBaiECCwsLCwsgAEEBaiEADAALCyACC54BAgJ/AntBgIAEIQMgAf0PIQUCQANAIAJBEGogAEsNASAC/QAEACEEIAT9DAAAAAAAAAAAAAAAAAAAAAD9IyAEQQr9D/0j/VAgBEEN/Q/9IyAEQdwA/Q/9I/1QIAQgBf0j/VD9UP1TBEAgAiACQRBqIAMgARAAIQMFIAMgBP0LBAAgA0EQaiEDCyACQRBqIQIMAAsLIAIgACADIAEQAAs=';
 
+import { instantiate, type WasmMemory } from './wasm.js';
+
 const OUT = 65536;
 
-// The few WebAssembly names used here (the project's TypeScript lib has no WebAssembly types).
-interface WasmInstance {
-  exports: { memory: { buffer: ArrayBuffer }; esc: (n: number, special: number) => number };
-}
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => WasmInstance;
-}
-const WA = (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
 /** Longest cell given to the module (its input area). */
 export const WASM_MAX = 65536;
-
-let module: object | null | undefined;
-
-function compiled(): object | null {
-  if (module === undefined) {
-    try {
-      module = process.env.TIKV_EXPORT_WASM === '0' || WA === undefined ? null : new WA.Module(Buffer.from(CSV_ESCAPE_WASM, 'base64'));
-    } catch {
-      module = null; // no WebAssembly SIMD here: the JavaScript loop
-    }
-  }
-  return module;
-}
 
 export class WasmEscaper {
   private constructor(
@@ -46,10 +26,9 @@ export class WasmEscaper {
 
   /** One escaper (with its own 192 KiB memory), or undefined when the module cannot run here. */
   static create(): WasmEscaper | undefined {
-    const m = compiled();
-    if (m === null) return undefined;
-    const inst = new WA!.Instance(m, {});
-    return new WasmEscaper(new Uint8Array(inst.exports.memory.buffer), inst.exports.esc);
+    const e = instantiate(CSV_ESCAPE_WASM);
+    if (e === undefined) return undefined;
+    return new WasmEscaper(new Uint8Array((e.memory as WasmMemory).buffer), e.esc as (n: number, special: number) => number);
   }
 
   /**

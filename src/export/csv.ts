@@ -25,6 +25,8 @@
  * [ "7", 'a"b\n', 00 ff ]  ->  7,"a\"b\n","\0<ff>"\r\n
  */
 import { WasmEscaper, WASM_MAX } from './csv-escape-wasm.js';
+import { RowCsvWasm, ROW_OUT } from './row-csv-wasm.js';
+import { WASM_PAGE, type WasmMemory } from './wasm.js';
 import { UserError } from '../errors.js';
 
 export type CellKind = 'number' | 'string' | 'bytes';
@@ -96,17 +98,35 @@ const LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
 const WASM_MIN = 128;
 const HEX = utf8('0123456789abcdef');
 
-/** Growable output buffer; `view()` is valid until the next write. */
+/**
+ * Growable output buffer. It may live in a WebAssembly memory from offset `base` on (the row writer of row-csv-wasm.ts writes into it there): growing
+ * then grows that memory in place.
+ */
 class ByteBuf {
-  buf = new Uint8Array(1024);
+  buf: Uint8Array;
   /** A DataView over `buf` (4-byte stores at any offset). */
-  dv = new DataView(this.buf.buffer);
+  dv: DataView;
   len = 0;
+  constructor(
+    private readonly mem?: WasmMemory,
+    private readonly base = 0,
+  ) {
+    this.buf = mem === undefined ? new Uint8Array(1024) : new Uint8Array(mem.buffer, base);
+    this.dv = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
+  }
   ensure(extra: number): void {
     const need = this.len + extra;
     if (need <= this.buf.length) return;
     let cap = this.buf.length * 2;
     while (cap < need) cap *= 2;
+    const mem = this.mem;
+    if (mem !== undefined) {
+      // the bytes stay where they are; the old views are detached
+      mem.grow(Math.ceil((this.base + cap - mem.buffer.byteLength) / WASM_PAGE));
+      this.buf = new Uint8Array(mem.buffer, this.base);
+      this.dv = new DataView(mem.buffer, this.base);
+      return;
+    }
     const nb = new Uint8Array(cap);
     nb.set(this.buf.subarray(0, this.len));
     this.buf = nb;
@@ -143,7 +163,12 @@ export class CsvFormatter {
   readonly options: CsvOptions;
   /** escapeTable[b] = byte to write after a backslash, or -1 to copy b as is (dumpling). */
   private readonly escapeTable: Int16Array;
-  private readonly out = new ByteBuf();
+  private readonly out: ByteBuf;
+  /**
+   * The WebAssembly row writer over this formatter's buffer (row-csv-wasm.ts): Dumpling dialect
+   * with a 1-byte separator and delimiter, when WebAssembly runs here.
+   */
+  readonly rowWasm: RowCsvWasm | undefined;
   private readonly quote: Uint8Array;
   private readonly quoteFirst: number;
   private readonly sepFirst: number;
@@ -182,6 +207,8 @@ export class CsvFormatter {
     this.specialWord = Math.imul(special, 0x01010101) >>> 0;
     this.special = special;
     this.wasm = options.dialect === 'rfc4180' ? undefined : WasmEscaper.create();
+    this.rowWasm = this.quickText ? RowCsvWasm.create(this.sepFirst, this.quoteFirst, options.nullValue, options.lineTerminator) : undefined;
+    this.out = this.rowWasm === undefined ? new ByteBuf() : new ByteBuf(this.rowWasm.memory, ROW_OUT);
   }
 
   /** The header row (column names quoted like strings), or an empty array with `header: false`. */
@@ -291,6 +318,44 @@ export class CsvFormatter {
     const end = o.len + len;
     writeDigits(o.buf, end, v);
     o.len = end;
+  }
+
+  /**
+   * A whole row (begin() .. endRow()) written by the WebAssembly row writer, for the row writer
+   * that loaded its column table (RowCsvWasm.use); false = declined, nothing written. The value
+   * is v[start, end), at most ROW_IN_MAX bytes; hi, lo: the record key's handle bytes.
+   */
+  wasmRow(v: Uint8Array, start: number, end: number, hi: number, lo: number): boolean {
+    const w = this.rowWasm!;
+    const o = this.out;
+    o.len = this.kept;
+    this.fields = 0;
+    o.ensure(w.reserve(end - start));
+    const r = w.row(v, start, end, hi, lo, ROW_OUT + o.len);
+    if (r < 0) return false;
+    o.len = r - ROW_OUT;
+    return true;
+  }
+
+  /**
+   * The field `cell` of this kind as a row would have it (quoted and escaped by kind; no
+   * separator, no terminator): a copy. Rows begun or kept are left as they are.
+   */
+  field(kind: CellKind, cell: Uint8Array): Uint8Array {
+    const o = this.out;
+    const len = o.len;
+    const fields = this.fields;
+    this.fields = 0;
+    this.cell(kind, cell, 0, cell.length);
+    const r = o.buf.slice(len, o.len);
+    o.len = len;
+    this.fields = fields;
+    return r;
+  }
+
+  /** The row just ended (terminator included): a view valid until the next begin()/row(). */
+  lastRow(): Uint8Array {
+    return this.out.buf.subarray(this.kept, this.out.len);
   }
 
   /** Ends the row (line terminator) and returns it: a view valid until the next begin()/row(). */

@@ -19,6 +19,7 @@ import { isIntType, isStringType, isUnsigned, renderV2, text } from '../tidb/ren
 import { TypeCode, type FieldType } from '../tidb/table-info.js';
 import type { TimeZone } from '../tidb/time-zone.js';
 import type { CellKind, CsvFormatter } from './csv.js';
+import { Missing, RowCsvWasm, RowMode, ROW_IN_MAX, type RowColumn } from './row-csv-wasm.js';
 import type { RowScan, TableDecoder } from './source.js';
 
 const MODE_INT = 0;
@@ -44,6 +45,8 @@ export class CsvRowWriter {
   private readonly decoder: TableDecoder;
   private readonly formatter: CsvFormatter;
   private readonly c: Compiled | null;
+  /** The column table for the WebAssembly row writer, when every column is one it writes. */
+  private wcols: RowColumn[] | null;
   // row v2 header scratch, reused across rows
   private nn = new Uint32Array(64);
   private nl = new Uint32Array(64);
@@ -51,11 +54,37 @@ export class CsvRowWriter {
   /** Rows written by the fast path / by the general path (for tests and profiling). */
   fastRows = 0;
   slowRows = 0;
+  /** Rows written by / declined by the WebAssembly row writer (fastRows counts them too). */
+  wasmRows = 0;
+  wasmDeclined = 0;
 
   constructor(decoder: TableDecoder, formatter: CsvFormatter) {
     this.decoder = decoder;
     this.formatter = formatter;
     this.c = decoder instanceof RowDecoder && !decoder.isCommonHandle ? compile(decoder) : null;
+    this.wcols = this.c !== null && formatter.rowWasm !== undefined ? wasmColumns(this.c, formatter) : null;
+  }
+
+  /**
+   * The row through the WebAssembly row writer (row-csv-wasm.ts) when it can take it: an int
+   * handle record key and a value of at most ROW_IN_MAX bytes. A writer whose rows keep being
+   * declined (e.g. columns added later, so rows lack them) stops asking.
+   */
+  private wasm(rawKey: Uint8Array, v: Uint8Array, start: number, end: number): boolean {
+    const k = rawKey;
+    if (k.length !== 19 || k[0] !== 0x74 || k[9] !== 0x5f || k[10] !== 0x72 || k[1] !== 0x80 || k[2] !== 0 || end - start > ROW_IN_MAX) {
+      return false;
+    }
+    const f = this.formatter;
+    f.rowWasm!.use(this, this.wcols!);
+    const hi = ((k[11]! << 24) | (k[12]! << 16) | (k[13]! << 8) | k[14]!) >>> 0;
+    const lo = ((k[15]! << 24) | (k[16]! << 16) | (k[17]! << 8) | k[18]!) >>> 0;
+    if (f.wasmRow(v, start, end, hi, lo)) {
+      this.wasmRows++;
+      return true;
+    }
+    if (++this.wasmDeclined >= 64 && this.wasmDeclined * 4 > this.wasmRows) this.wcols = null;
+    return false;
   }
 
   /**
@@ -63,6 +92,10 @@ export class CsvRowWriter {
    * decoder.decode throws for a row that does not decode.
    */
   row(rawKey: Uint8Array, value: Uint8Array): Uint8Array {
+    if (this.wcols !== null && this.wasm(rawKey, value, 0, value.length)) {
+      this.fastRows++;
+      return this.formatter.lastRow();
+    }
     if (this.c !== null && this.fast(this.c, rawKey, value, 0, value.length)) {
       this.fastRows++;
       return this.formatter.end();
@@ -79,7 +112,9 @@ export class CsvRowWriter {
    */
   append(rawKey: Uint8Array, buf: Uint8Array, start: number, end: number): void {
     const f = this.formatter;
-    if (this.c !== null && this.fast(this.c, rawKey, buf, start, end)) {
+    if (this.wcols !== null && this.wasm(rawKey, buf, start, end)) {
+      this.fastRows++;
+    } else if (this.c !== null && this.fast(this.c, rawKey, buf, start, end)) {
       this.fastRows++;
       f.endRow();
     } else {
@@ -250,6 +285,35 @@ function find(ids: Uint32Array, n: number, id: number): number {
     else hi = mid - 1;
   }
   return -1;
+}
+
+/**
+ * The WebAssembly row writer's column table, or null when some column is not one it writes:
+ * integers printed as numbers, strings (and raw binary) quoted, the int handle. A column missing
+ * from a row is written as the handle, NULL or its default's field (rendered here once), as
+ * fast() does; a default that does not render makes the module decline such rows.
+ */
+function wasmColumns(c: Compiled, f: CsvFormatter): RowColumn[] | null {
+  const cols: RowColumn[] = [];
+  for (let i = 0; i < c.ids.length; i++) {
+    const mode = c.modes[i]!;
+    const kind = c.kinds[i]!;
+    let m: number;
+    if ((mode === MODE_INT || mode === MODE_UINT) && kind === 'number') m = mode === MODE_INT ? RowMode.Int : RowMode.Uint;
+    else if (mode === MODE_STR && (kind === 'string' || (kind === 'bytes' && f.options.binaryFormat === 'raw'))) m = RowMode.Str;
+    else return null;
+    const col: RowColumn = { id: c.ids[i]!, mode: m, missing: Missing.Decline };
+    const def = c.plans[i]!.def;
+    if (c.intHandle[i] === 1) col.missing = c.handleUnsigned[i] === 1 ? Missing.UnsignedHandle : Missing.SignedHandle;
+    else if (!def.ok) col.missing = Missing.Decline;
+    else if (def.cell === null) col.missing = c.plans[i]!.notNull ? Missing.Decline : Missing.Null;
+    else {
+      col.missing = Missing.Literal;
+      col.literal = f.field(kind, def.cell);
+    }
+    cols.push(col);
+  }
+  return RowCsvWasm.fits(cols) ? cols : null;
 }
 
 function compile(d: RowDecoder): Compiled | null {

@@ -3,18 +3,24 @@
 // committed fixture (written by real RocksDB, see fixtures/tidb/README.md) and for random,
 // extreme and mutated rows, under several CSV dialects/options and time zones.
 import assert from 'node:assert/strict';
-import { readdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import wabtInit from 'wabt';
 import { CsvFormatter, defaultCsvOptions, utf8, type CsvOptions } from '../../src/export/csv.js';
 import { physicalIds } from '../../src/export/dump.js';
 import { CsvRowWriter } from '../../src/export/row-csv.js';
+import { ROW_CSV_WASM } from '../../src/export/row-csv-wasm.js';
 import { openSession } from '../../src/export/session.js';
 import { intRecordKey } from '../../src/tidb/record-key.js';
 import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from '../tidb/support/codec-encoders.js';
 import { rng } from '../support/rng.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
 
 function optionSets(): CsvOptions[] {
   const d = defaultCsvOptions();
@@ -286,5 +292,166 @@ describe('CsvRowWriter = general path on random rows', () => {
       same(ps, intRecordKey(61, BigInt(i)), v, `row ${i}`);
     }
     assert.equal(ps[0]!.w.slowRows, 0);
+  });
+});
+
+// ---- the WebAssembly row writer ---------------------------------------------------------------
+// row-csv-wasm.ts writes whole rows of integer/string tables; it must give the general path's
+// bytes, decline whatever it does not read exactly as the JS path would, survive the growth of
+// its memory (the formatter's buffer lives there), and leave the JS paths tested (TIKV_EXPORT_WASM=0).
+
+describe('the WebAssembly row writer = general path', () => {
+  const wasmOn = process.env.TIKV_EXPORT_WASM !== '0';
+  const intStrCols = (pkUnsigned: boolean): ColumnInfo[] => [
+    col(1, TypeCode.Longlong, { Flag: Flag.PriKey | Flag.NotNull | (pkUnsigned ? Flag.Unsigned : 0) }),
+    col(2, TypeCode.Long),
+    col(3, TypeCode.Longlong, { Flag: Flag.Unsigned }),
+    col(4, TypeCode.Tiny),
+    col(5, TypeCode.Short, { Flag: Flag.Unsigned }),
+    col(6, TypeCode.Varchar),
+    col(7, TypeCode.String, { Flen: 120 }),
+    col(8, TypeCode.Blob, { Charset: 'binary' }),
+    col(9, TypeCode.Longlong),
+    col(300, TypeCode.Int24), // id > 255: large row format
+  ];
+  /** text whose escape bytes fall at every position of a 16-byte step, lengths around 16k */
+  function stepText(r: () => number): Uint8Array {
+    const n = r() < 0.5 ? 16 * Math.floor(r() * 5) + Math.floor(r() * 3) - 1 : Math.floor(r() * 200);
+    const out = new Uint8Array(Math.max(0, n));
+    const special = [0x00, 0x0a, 0x0d, 0x5c, 0x22, 0x27, 0x7c];
+    const density = [0, 0.02, 0.3][Math.floor(r() * 3)]!;
+    for (let i = 0; i < out.length; i++) out[i] = r() < density ? special[Math.floor(r() * special.length)]! : 0x20 + Math.floor(r() * 0x5f);
+    return out;
+  }
+  const gen: Record<number, (r: () => number) => Uint8Array> = {
+    2: (r) => narrowInt(BigInt.asIntN(32, randInt64(r))),
+    3: (r) => narrowUint(BigInt.asUintN(64, randInt64(r))),
+    4: (r) => narrowInt(BigInt(Math.floor(r() * 256) - 128)),
+    5: (r) => narrowUint(BigInt(Math.floor(r() * 65536))),
+    6: randText,
+    7: stepText,
+    8: stepText,
+    9: (r) => narrowInt(randInt64(r)),
+    300: (r) => narrowInt(BigInt(Math.floor(r() * 2 ** 24) - 2 ** 23)),
+  };
+  const d = defaultCsvOptions();
+  const wasmOptions: CsvOptions[] = [
+    d,
+    { ...d, separator: utf8('|'), delimiter: utf8("'"), nullValue: utf8('NULL'), lineTerminator: utf8('\n') },
+    { ...d, delimiter: utf8('\\'), nullValue: utf8('a-null-text-of-forty-bytes-...............') },
+  ];
+  function wasmPairs(table: TableInfo): Pair[] {
+    const dec = new RowDecoder(table, { timeZone: 'UTC' });
+    return wasmOptions.map((o) => {
+      const fa = new CsvFormatter(dec.columns, o);
+      return { dec, ref: new CsvFormatter(dec.columns, o), w: new CsvRowWriter(dec, new CsvFormatter(dec.columns, o)), wa: new CsvRowWriter(dec, fa), fa };
+    });
+  }
+  function run(table: TableInfo, seed: number, n: number, large: boolean): Pair[] {
+    const r = rng(seed);
+    const ps = wasmPairs(table);
+    const ids = table.cols.map((c) => c.id).filter((id) => large || id <= 255);
+    for (let i = 0; i < n; i++) {
+      const parts: [number, Uint8Array | null][] = [];
+      for (const id of ids) {
+        const g = gen[id];
+        if (g === undefined) continue; // the handle column
+        const x = r();
+        if (x < 0.03) continue; // not stored: the writer declines (no default in the table)
+        parts.push([id, x < 0.15 ? null : g(r)]);
+      }
+      let value = rowV2(parts, r() < 0.2 ? { checksum: r() < 0.5 ? Uint8Array.of(0, 1, 2, 3, 4) : Uint8Array.of(8, 1, 2, 3, 4, 5, 6, 7, 8) } : {});
+      const m = r();
+      if (m < 0.08) {
+        value = value.slice();
+        value[Math.floor(r() * Math.min(value.length, 40))] = Math.floor(r() * 256); // header or offsets
+      } else if (m < 0.12) {
+        value = value.subarray(0, Math.floor(r() * value.length));
+      } else if (m < 0.14) {
+        value = concat(value, [0]);
+      }
+      same(ps, intRecordKey(61, randInt64(r)), value, `seed ${seed} row ${i}`);
+    }
+    return ps;
+  }
+  it('its bytes are tools/wasm/row-csv.wat compiled by wabt', async () => {
+    const wabt = await wabtInit();
+    const mod = wabt.parseWat('row-csv.wat', readFileSync(`${root}/tools/wasm/row-csv.wat`, 'utf8'), { simd: true });
+    assert.equal(Buffer.from(mod.toBinary({}).buffer).toString('base64'), ROW_CSV_WASM);
+  });
+  it('integers of every width and sign, strings, NULLs, checksums, mutated rows; signed handle', () => {
+    const ps = run(tableOf(intStrCols(false), true), 11, 2500, false);
+    if (wasmOn) {
+      for (const p of ps) {
+        assert.ok(p.w.wasmRows > 1500, `rows written in WebAssembly: ${p.w.wasmRows}`);
+        assert.ok(p.w.wasmDeclined > 50, `rows declined: ${p.w.wasmDeclined}`);
+      }
+    }
+  });
+  it('unsigned handle, large row format (column id 300)', () => {
+    const ps = run(tableOf(intStrCols(true), true), 12, 1500, true);
+    if (wasmOn) assert.ok(ps[0]!.w.wasmRows > 800, `rows written in WebAssembly: ${ps[0]!.w.wasmRows}`);
+  });
+  it('keeps rows across the growth of its memory, and long cells (60 KB)', () => {
+    const t = tableOf(intStrCols(false), true);
+    const ps = wasmPairs(t);
+    const r = rng(13);
+    for (const p of ps) {
+      p.fa.takeKept();
+      const before = p.fa.rowWasm?.memory.buffer.byteLength ?? 0;
+      const want: string[] = [];
+      for (let i = 0; i < 400; i++) {
+        const big = new Uint8Array(i % 50 === 0 ? 60000 : 3000).map(() => (r() < 0.1 ? 0x5c : 0x61 + Math.floor(r() * 26)));
+        const value = rowV2([[2, narrowInt(BigInt(i))], [7, big], [9, narrowInt(-1n)]]);
+        const key = intRecordKey(61, BigInt(i));
+        const o = slow(p.dec, p.ref, key, value);
+        assert.ok(o.ok);
+        want.push(o.hex);
+        p.wa.append(key, value, 0, value.length);
+      }
+      assert.equal(Buffer.from(p.fa.takeKept()).toString('hex'), want.join(''));
+      if (wasmOn) {
+        assert.equal(p.wa.wasmRows, 400);
+        assert.ok(p.fa.rowWasm!.memory.buffer.byteLength > before + (1 << 20), 'the memory grew');
+      }
+    }
+  });
+  it('writes missing columns as NULL or as their default (rendered and escaped once)', () => {
+    const cols = [
+      ...intStrCols(false).slice(0, 3),
+      col(10, TypeCode.Long, { Flag: Flag.NotNull }, { origin_default: '7' }),
+      col(11, TypeCode.Varchar, {}, { origin_default: 'd"ef\\\n' }),
+      col(12, TypeCode.Varchar),
+    ];
+    const ps = wasmPairs(tableOf(cols, true));
+    for (let i = 0; i < 200; i++) {
+      const parts: [number, Uint8Array | null][] = [[2, narrowInt(BigInt(i))], [3, narrowUint(BigInt(i))]];
+      if (i % 3 === 0) parts.push([11, utf8(`v${i}`)]);
+      if (i % 5 === 0) parts.push([12, null]);
+      same(ps, intRecordKey(61, BigInt(i)), rowV2(parts), `row ${i}`);
+    }
+    if (wasmOn) for (const p of ps) assert.equal(p.w.wasmRows, 200);
+  });
+  it('a writer whose rows it declines (a NOT NULL column without default is missing) stops asking after 64', () => {
+    const cols = [...intStrCols(false).slice(0, 3), col(10, TypeCode.Long, { Flag: Flag.NotNull })];
+    const ps = wasmPairs(tableOf(cols, true));
+    for (let i = 0; i < 300; i++) {
+      same(ps, intRecordKey(61, BigInt(i)), rowV2([[2, narrowInt(BigInt(i))], [3, narrowUint(BigInt(i))]]), `row ${i}`);
+    }
+    if (wasmOn) for (const p of ps) assert.equal(p.w.wasmDeclined, 64);
+  });
+  it('is not used for other column types (a DECIMAL column)', () => {
+    const cols = [...intStrCols(false).slice(0, 3), col(10, TypeCode.NewDecimal, { Flen: 10, Decimal: 2 })];
+    const ps = wasmPairs(tableOf(cols, true));
+    same(ps, intRecordKey(61, 1n), rowV2([[2, narrowInt(5n)], [3, narrowUint(6n)], [10, concat([10, 2], decimalBin('1.50', 10, 2))]]), 'decimal');
+    for (const p of ps) assert.equal(p.w.wasmRows + p.w.wasmDeclined, 0);
+  });
+  it('the JavaScript paths alone (TIKV_EXPORT_WASM=0) pass this file', { skip: !wasmOn }, () => {
+    const env: NodeJS.ProcessEnv = { ...process.env, TIKV_EXPORT_WASM: '0' };
+    delete env.NODE_TEST_CONTEXT;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', 'test/export/row-csv.test.ts'], { cwd: root, encoding: 'utf8', env });
+    assert.equal(r.status, 0, r.stdout.slice(-3000));
+    assert.match(r.stdout, /# pass [1-9]/);
+    assert.match(r.stdout, /# fail 0/);
   });
 });

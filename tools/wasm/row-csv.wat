@@ -1,0 +1,304 @@
+(module
+  ;; One TiDB row v2 value -> one Dumpling CSV line (src/export/row-csv-wasm.ts is the JS side
+  ;; and documents the contract; src/export/row-csv.ts `fast` is the same reader in JS).
+  ;;
+  ;; Memory (64 KiB pages, grown by the JS side for the output only):
+  ;;   [0]      separator byte            [1] delimiter byte        [2] escaped byte (= delimiter)
+  ;;   [4]      number of columns (i32)   [8] NULL text length      [12] line terminator length
+  ;;   [32,64)  digit scratch (written backwards from 64)
+  ;;   [64,128) NULL text                 [128,192) line terminator
+  ;;   [4096,8192) [8192,12288) [12288,16384): the row's not-null ids, their end offsets and its
+  ;;            null ids as i32 (at most 1024 of each; more: declined)
+  ;;   [16384,65536) columns, 16 bytes each: i32 column id, u8 mode, u8 missing, i32 literal
+  ;;            offset, i32 literal length
+  ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped)
+  ;;            missing (the id neither stored nor NULL in the row): 0 declined, 1 signed int
+  ;;            handle, 2 unsigned int handle, 3 NULL, 4 the literal (the default's CSV field)
+  ;;   [65536, 131072-32)  the row value (copied in by JS)
+  ;;   [131072, 196608)    the literals
+  ;;   [196608, ..)        output (the CSV formatter's buffer)
+  ;;
+  ;; row(len, hi, lo, o): writes the line at o and returns the position after it, or -1 when it
+  ;; declines (the JS path then writes the row and reports any error). hi/lo: the record key's
+  ;; 8 handle bytes, big-endian, sign bit still flipped. The caller reserves 2*len plus the
+  ;; per-column maximum (literals included) plus 64 bytes of slack at o: 16-byte stores may run
+  ;; past the end.
+  (memory (export "memory") 3)
+
+  ;; index of id in the ascending i32 ids [p, p + 4n), or -1
+  (func $find (param $p i32) (param $n i32) (param $want i32) (result i32)
+    (local $lo i32) (local $hi i32) (local $mid i32) (local $x i32)
+    (local.set $hi (i32.sub (local.get $n) (i32.const 1)))
+    (block $none
+      (loop $step
+        (br_if $none (i32.gt_s (local.get $lo) (local.get $hi)))
+        (local.set $mid (i32.shr_u (i32.add (local.get $lo) (local.get $hi)) (i32.const 1)))
+        (local.set $x (i32.load (i32.add (local.get $p) (i32.shl (local.get $mid) (i32.const 2)))))
+        (if (i32.eq (local.get $x) (local.get $want)) (then (return (local.get $mid))))
+        (if (i32.lt_u (local.get $x) (local.get $want))
+          (then (local.set $lo (i32.add (local.get $mid) (i32.const 1))))
+          (else (local.set $hi (i32.sub (local.get $mid) (i32.const 1)))))
+        (br $step)))
+    (i32.const -1))
+
+  ;; decimal text of v at o (signed: v as two's complement); returns the position after it
+  (func $digits (param $v i64) (param $signed i32) (param $o i32) (result i32)
+    (local $p i32) (local $q i64) (local $x i32) (local $y i32)
+    (if (i32.and (local.get $signed) (i64.lt_s (local.get $v) (i64.const 0)))
+      (then
+        (i32.store8 (local.get $o) (i32.const 45))
+        (local.set $o (i32.add (local.get $o) (i32.const 1)))
+        (local.set $v (i64.sub (i64.const 0) (local.get $v)))))
+    (local.set $p (i32.const 64))
+    (block $small
+      (loop $wide
+        (br_if $small (i64.lt_u (local.get $v) (i64.const 0x100000000)))
+        (local.set $q (i64.div_u (local.get $v) (i64.const 10)))
+        (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+        (i32.store8 (local.get $p)
+          (i32.add (i32.const 48) (i32.wrap_i64 (i64.sub (local.get $v) (i64.mul (local.get $q) (i64.const 10))))))
+        (local.set $v (local.get $q))
+        (br $wide)))
+    (local.set $x (i32.wrap_i64 (local.get $v)))
+    (loop $narrow
+      (local.set $y (i32.div_u (local.get $x) (i32.const 10)))
+      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.sub (local.get $x) (i32.mul (local.get $y) (i32.const 10)))))
+      (local.set $x (local.get $y))
+      (br_if $narrow (local.get $x)))
+    ;; at most 20 digits: two 16-byte copies (the scratch is followed by readable memory)
+    (v128.store (local.get $o) (v128.load (local.get $p)))
+    (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $p)))
+    (i32.add (local.get $o) (i32.sub (i32.const 64) (local.get $p))))
+
+  ;; bytes [i, end) escaped Dumpling's way at o: a backslash before the escaped byte `sp` and
+  ;; before a backslash; 0x00 -> \0, LF -> \n, CR -> \r (`sp` first, as csv.ts's table)
+  (func $esc (param $i i32) (param $end i32) (param $o i32) (param $sp i32) (result i32)
+    (local $v v128) (local $mask i32) (local $rem i32) (local $k i32) (local $c i32) (local $spv v128)
+    (local.set $spv (i8x16.splat (local.get $sp)))
+    (block $done
+      (loop $next
+        (local.set $rem (i32.sub (local.get $end) (local.get $i)))
+        (br_if $done (i32.le_s (local.get $rem) (i32.const 0)))
+        (local.set $v (v128.load (local.get $i)))
+        (local.set $mask
+          (i8x16.bitmask
+            (v128.or
+              (v128.or
+                (i8x16.eq (local.get $v) (v128.const i32x4 0 0 0 0))
+                (i8x16.eq (local.get $v) (v128.const i32x4 0x0a0a0a0a 0x0a0a0a0a 0x0a0a0a0a 0x0a0a0a0a)))
+              (v128.or
+                (v128.or
+                  (i8x16.eq (local.get $v) (v128.const i32x4 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d))
+                  (i8x16.eq (local.get $v) (v128.const i32x4 0x5c5c5c5c 0x5c5c5c5c 0x5c5c5c5c 0x5c5c5c5c)))
+                (i8x16.eq (local.get $v) (local.get $spv))))))
+        (if (i32.lt_u (local.get $rem) (i32.const 16))
+          (then (local.set $mask (i32.and (local.get $mask) (i32.sub (i32.shl (i32.const 1) (local.get $rem)) (i32.const 1))))))
+        (v128.store (local.get $o) (local.get $v))
+        (if (i32.eqz (local.get $mask))
+          (then
+            (if (i32.gt_u (local.get $rem) (i32.const 16)) (then (local.set $rem (i32.const 16))))
+            (local.set $o (i32.add (local.get $o) (local.get $rem)))
+            (local.set $i (i32.add (local.get $i) (local.get $rem)))
+            (br $next)))
+        ;; the clean bytes before the first byte to escape are stored already
+        (local.set $k (i32.ctz (local.get $mask)))
+        (local.set $o (i32.add (local.get $o) (local.get $k)))
+        (local.set $i (i32.add (local.get $i) (local.get $k)))
+        (local.set $c (i32.load8_u (local.get $i)))
+        (i32.store8 (local.get $o) (i32.const 92))
+        (i32.store8 offset=1 (local.get $o)
+          (if (result i32) (i32.eq (local.get $c) (local.get $sp))
+            (then (local.get $c))
+            (else
+              (if (result i32) (i32.eqz (local.get $c))
+                (then (i32.const 48))
+                (else
+                  (if (result i32) (i32.eq (local.get $c) (i32.const 10))
+                    (then (i32.const 110))
+                    (else
+                      (if (result i32) (i32.eq (local.get $c) (i32.const 13))
+                        (then (i32.const 114))
+                        (else (local.get $c))))))))))
+        (local.set $o (i32.add (local.get $o) (i32.const 2)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $next)))
+    (local.get $o))
+
+  ;; copies [src, src + n) to o for n <= 64; returns o + n
+  (func $put64 (param $src i32) (param $n i32) (param $o i32) (result i32)
+    (v128.store (local.get $o) (v128.load (local.get $src)))
+    (if (i32.gt_u (local.get $n) (i32.const 16))
+      (then
+        (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $src)))
+        (v128.store offset=32 (local.get $o) (v128.load offset=32 (local.get $src)))
+        (v128.store offset=48 (local.get $o) (v128.load offset=48 (local.get $src)))))
+    (i32.add (local.get $o) (local.get $n)))
+
+  (func (export "row") (param $len i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
+    (local $ve i32) (local $flags i32) (local $large i32) (local $n i32) (local $m i32)
+    (local $ids i32) (local $nls i32) (local $offs i32) (local $data i32) (local $prev i32)
+    (local $e i32) (local $i i32) (local $x i32) (local $t i32) (local $last i32)
+    (local $ci i32) (local $ncols i32) (local $col i32) (local $cid i32) (local $mode i32)
+    (local $idx i32) (local $hint i32) (local $s i32) (local $w i32) (local $v i64) (local $q i32) (local $sp i32)
+    (local.set $ve (i32.add (i32.const 65536) (local.get $len)))
+    ;; header: 0x80, flags (1 = large, 2 = checksum), u16 not-null count, u16 null count
+    (if (i32.lt_u (local.get $len) (i32.const 6)) (then (return (i32.const -1))))
+    (if (i32.ne (i32.load8_u (i32.const 65536)) (i32.const 0x80)) (then (return (i32.const -1))))
+    (local.set $flags (i32.load8_u (i32.const 65537)))
+    (if (i32.and (local.get $flags) (i32.const -4)) (then (return (i32.const -1))))
+    (local.set $large (i32.and (local.get $flags) (i32.const 1)))
+    (local.set $n (i32.load16_u (i32.const 65538)))
+    (local.set $m (i32.load16_u (i32.const 65540)))
+    (if (i32.or (i32.gt_u (local.get $n) (i32.const 1024)) (i32.gt_u (local.get $m) (i32.const 1024)))
+      (then (return (i32.const -1))))
+    (local.set $ids (i32.const 65542))
+    (local.set $nls (i32.add (local.get $ids) (i32.shl (local.get $n) (i32.shl (local.get $large) (i32.const 1)))))
+    (local.set $offs (i32.add (local.get $nls) (i32.shl (local.get $m) (i32.shl (local.get $large) (i32.const 1)))))
+    (local.set $data (i32.add (local.get $offs) (i32.shl (local.get $n) (i32.add (local.get $large) (i32.const 1)))))
+    (if (i32.gt_u (local.get $data) (local.get $ve)) (then (return (i32.const -1))))
+    ;; not-null ids (strictly ascending) and end offsets (ascending, inside the value), read into
+    ;; [4096) and [8192) as i32
+    (local.set $last (i32.const -1))
+    (block $checked
+      (loop $each
+        (br_if $checked (i32.ge_u (local.get $i) (local.get $n)))
+        (if (local.get $large)
+          (then
+            (local.set $x (i32.load (i32.add (local.get $ids) (i32.shl (local.get $i) (i32.const 2)))))
+            (local.set $e (i32.load (i32.add (local.get $offs) (i32.shl (local.get $i) (i32.const 2))))))
+          (else
+            (local.set $x (i32.load8_u (i32.add (local.get $ids) (local.get $i))))
+            (local.set $e (i32.load16_u (i32.add (local.get $offs) (i32.shl (local.get $i) (i32.const 1)))))))
+        (if (i32.lt_u (local.get $e) (local.get $prev)) (then (return (i32.const -1))))
+        (if (i32.gt_u (local.get $e) (i32.sub (local.get $ve) (local.get $data))) (then (return (i32.const -1))))
+        (if (i32.and (i32.ne (local.get $i) (i32.const 0)) (i32.le_u (local.get $x) (local.get $last)))
+          (then (return (i32.const -1))))
+        (i32.store offset=4096 (i32.shl (local.get $i) (i32.const 2)) (local.get $x))
+        (i32.store offset=8192 (i32.shl (local.get $i) (i32.const 2)) (local.get $e))
+        (local.set $last (local.get $x))
+        (local.set $prev (local.get $e))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    ;; the data ends the value, or is followed by a checksum trailer of 5 or 9 bytes
+    (local.set $x (i32.add (local.get $data) (local.get $prev)))
+    (if (i32.and (local.get $flags) (i32.const 2))
+      (then
+        (if (i32.ge_u (local.get $x) (local.get $ve)) (then (return (i32.const -1))))
+        (local.set $t (select (i32.const 9) (i32.const 5) (i32.and (i32.load8_u (local.get $x)) (i32.const 8))))
+        (if (i32.ne (i32.sub (local.get $ve) (local.get $x)) (local.get $t)) (then (return (i32.const -1)))))
+      (else
+        (if (i32.ne (local.get $x) (local.get $ve)) (then (return (i32.const -1))))))
+    ;; null ids: strictly ascending, none of them also stored; read into [12288) as i32
+    (local.set $i (i32.const 0))
+    (block $nulls
+      (loop $each
+        (br_if $nulls (i32.ge_u (local.get $i) (local.get $m)))
+        (local.set $x
+          (if (result i32) (local.get $large)
+            (then (i32.load (i32.add (local.get $nls) (i32.shl (local.get $i) (i32.const 2)))))
+            (else (i32.load8_u (i32.add (local.get $nls) (local.get $i))))))
+        (if (i32.and (i32.ne (local.get $i) (i32.const 0)) (i32.le_u (local.get $x) (local.get $last)))
+          (then (return (i32.const -1))))
+        (if (i32.ge_s (call $find (i32.const 4096) (local.get $n) (local.get $x)) (i32.const 0))
+          (then (return (i32.const -1))))
+        (i32.store offset=12288 (i32.shl (local.get $i) (i32.const 2)) (local.get $x))
+        (local.set $last (local.get $x))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br $each)))
+    ;; the columns, in output order
+    (local.set $ncols (i32.load (i32.const 4)))
+    (local.set $sp (i32.load8_u (i32.const 2)))
+    (local.set $q (i32.load8_u (i32.const 1)))
+    (local.set $col (i32.const 16384))
+    (block $cols
+      (loop $each
+        (br_if $cols (i32.ge_u (local.get $ci) (local.get $ncols)))
+        (if (local.get $ci)
+          (then
+            (i32.store8 (local.get $o) (i32.load8_u (i32.const 0)))
+            (local.set $o (i32.add (local.get $o) (i32.const 1)))))
+        (local.set $cid (i32.load (local.get $col)))
+        (local.set $mode (i32.load8_u offset=4 (local.get $col)))
+        ;; columns usually come in the row's id order: try the entry after the last one found
+        (local.set $idx
+          (if (result i32)
+              (i32.and
+                (i32.lt_u (local.get $hint) (local.get $n))
+                (i32.eq (i32.load offset=4096 (i32.shl (local.get $hint) (i32.const 2))) (local.get $cid)))
+            (then (local.get $hint))
+            (else (call $find (i32.const 4096) (local.get $n) (local.get $cid)))))
+        (block $written
+          (if (i32.ge_s (local.get $idx) (i32.const 0))
+            (then
+              (local.set $hint (i32.add (local.get $idx) (i32.const 1)))
+              (local.set $s
+                (i32.add (local.get $data)
+                  (if (result i32) (local.get $idx)
+                    (then (i32.load offset=8188 (i32.shl (local.get $idx) (i32.const 2))))
+                    (else (i32.const 0)))))
+              (local.set $e (i32.add (local.get $data) (i32.load offset=8192 (i32.shl (local.get $idx) (i32.const 2)))))
+              (if (i32.eq (local.get $mode) (i32.const 2))
+                (then
+                  (i32.store8 (local.get $o) (local.get $q))
+                  (local.set $o (call $esc (local.get $s) (local.get $e) (i32.add (local.get $o) (i32.const 1)) (local.get $sp)))
+                  (i32.store8 (local.get $o) (local.get $q))
+                  (local.set $o (i32.add (local.get $o) (i32.const 1)))
+                  (br $written)))
+              ;; integers: 1, 2, 4 or 8 bytes little-endian, signed (mode 0) or unsigned (mode 1)
+              (local.set $w (i32.sub (local.get $e) (local.get $s)))
+              (if (i32.eq (local.get $w) (i32.const 1))
+                (then
+                  (local.set $v
+                    (if (result i64) (local.get $mode)
+                      (then (i64.load8_u (local.get $s)))
+                      (else (i64.load8_s (local.get $s))))))
+                (else
+                  (if (i32.eq (local.get $w) (i32.const 2))
+                    (then
+                      (local.set $v
+                        (if (result i64) (local.get $mode)
+                          (then (i64.load16_u (local.get $s)))
+                          (else (i64.load16_s (local.get $s))))))
+                    (else
+                      (if (i32.eq (local.get $w) (i32.const 4))
+                        (then
+                          (local.set $v
+                            (if (result i64) (local.get $mode)
+                              (then (i64.load32_u (local.get $s)))
+                              (else (i64.load32_s (local.get $s))))))
+                        (else
+                          (if (i32.eq (local.get $w) (i32.const 8))
+                            (then (local.set $v (i64.load (local.get $s))))
+                            (else (return (i32.const -1))))))))))
+              (local.set $o (call $digits (local.get $v) (i32.eqz (local.get $mode)) (local.get $o)))
+              (br $written)))
+          (if (local.get $m)
+            (then
+              (if (i32.ge_s (call $find (i32.const 12288) (local.get $m) (local.get $cid)) (i32.const 0))
+                (then
+                  (local.set $o (call $put64 (i32.const 64) (i32.load (i32.const 8)) (local.get $o)))
+                  (br $written)))))
+          ;; not in the row: the int handle column, NULL or the default's field
+          (local.set $x (i32.load8_u offset=5 (local.get $col)))
+          (if (i32.eqz (local.get $x)) (then (return (i32.const -1))))
+          (if (i32.eq (local.get $x) (i32.const 3))
+            (then
+              (local.set $o (call $put64 (i32.const 64) (i32.load (i32.const 8)) (local.get $o)))
+              (br $written)))
+          (if (i32.eq (local.get $x) (i32.const 4))
+            (then
+              (local.set $w (i32.load offset=12 (local.get $col)))
+              (memory.copy (local.get $o) (i32.load offset=8 (local.get $col)) (local.get $w))
+              (local.set $o (i32.add (local.get $o) (local.get $w)))
+              (br $written)))
+          (local.set $v
+            (i64.xor
+              (i64.or (i64.shl (i64.extend_i32_u (local.get $hi)) (i64.const 32)) (i64.extend_i32_u (local.get $lo)))
+              (i64.const 0x8000000000000000)))
+          (local.set $o (call $digits (local.get $v) (i32.eq (local.get $x) (i32.const 1)) (local.get $o))))
+        (local.set $col (i32.add (local.get $col) (i32.const 16)))
+        (local.set $ci (i32.add (local.get $ci) (i32.const 1)))
+        (br $each)))
+    (call $put64 (i32.const 128) (i32.load (i32.const 12)) (local.get $o)))
+)
