@@ -14,12 +14,13 @@
   ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped)
   ;;            missing (the id neither stored nor NULL in the row): 0 declined, 1 signed int
   ;;            handle, 2 unsigned int handle, 3 NULL, 4 the literal (the default's CSV field)
-  ;;   [65536, 131072-32)  the row value (copied in by JS)
+  ;;   [65536, 131072-32)  the row value (copied in by JS, starting at one of the first 4 bytes)
   ;;   [131072, 196608)    the literals
   ;;   [196608, ..)        output (the CSV formatter's buffer)
   ;;
-  ;; row(len, hi, lo, o): writes the line at o and returns the position after it, or -1 when it
-  ;; declines (the JS path then writes the row and reports any error). hi/lo: the record key's
+  ;; row(in, len, hi, lo, o): writes the line of the value [in, in + len) at o and returns the
+  ;; position after it, or -1 when it declines (the JS path then writes the row and reports any
+  ;; error). hi/lo: the record key's
   ;; 8 handle bytes, big-endian, sign bit still flipped. The caller reserves 2*len plus the
   ;; per-column maximum (literals included) plus 64 bytes of slack at o: 16-byte stores may run
   ;; past the end.
@@ -135,24 +136,24 @@
         (v128.store offset=48 (local.get $o) (v128.load offset=48 (local.get $src)))))
     (i32.add (local.get $o) (local.get $n)))
 
-  (func (export "row") (param $len i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
+  (func (export "row") (param $in i32) (param $len i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
     (local $ve i32) (local $flags i32) (local $large i32) (local $n i32) (local $m i32)
     (local $ids i32) (local $nls i32) (local $offs i32) (local $data i32) (local $prev i32)
     (local $e i32) (local $i i32) (local $x i32) (local $t i32) (local $last i32)
     (local $ci i32) (local $ncols i32) (local $col i32) (local $cid i32) (local $mode i32)
     (local $idx i32) (local $hint i32) (local $s i32) (local $w i32) (local $v i64) (local $q i32) (local $sp i32)
-    (local.set $ve (i32.add (i32.const 65536) (local.get $len)))
+    (local.set $ve (i32.add (local.get $in) (local.get $len)))
     ;; header: 0x80, flags (1 = large, 2 = checksum), u16 not-null count, u16 null count
     (if (i32.lt_u (local.get $len) (i32.const 6)) (then (return (i32.const -1))))
-    (if (i32.ne (i32.load8_u (i32.const 65536)) (i32.const 0x80)) (then (return (i32.const -1))))
-    (local.set $flags (i32.load8_u (i32.const 65537)))
+    (if (i32.ne (i32.load8_u (local.get $in)) (i32.const 0x80)) (then (return (i32.const -1))))
+    (local.set $flags (i32.load8_u offset=1 (local.get $in)))
     (if (i32.and (local.get $flags) (i32.const -4)) (then (return (i32.const -1))))
     (local.set $large (i32.and (local.get $flags) (i32.const 1)))
-    (local.set $n (i32.load16_u (i32.const 65538)))
-    (local.set $m (i32.load16_u (i32.const 65540)))
+    (local.set $n (i32.load16_u offset=2 (local.get $in)))
+    (local.set $m (i32.load16_u offset=4 (local.get $in)))
     (if (i32.or (i32.gt_u (local.get $n) (i32.const 1024)) (i32.gt_u (local.get $m) (i32.const 1024)))
       (then (return (i32.const -1))))
-    (local.set $ids (i32.const 65542))
+    (local.set $ids (i32.add (local.get $in) (i32.const 6)))
     (local.set $nls (i32.add (local.get $ids) (i32.shl (local.get $n) (i32.shl (local.get $large) (i32.const 1)))))
     (local.set $offs (i32.add (local.get $nls) (i32.shl (local.get $m) (i32.shl (local.get $large) (i32.const 1)))))
     (local.set $data (i32.add (local.get $offs) (i32.shl (local.get $n) (i32.add (local.get $large) (i32.const 1)))))
