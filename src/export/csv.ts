@@ -323,15 +323,16 @@ export class CsvFormatter {
   /**
    * A whole row (begin() .. endRow()) written by the WebAssembly row writer, for the row writer
    * that loaded its column table (RowCsvWasm.use); false = declined, nothing written. The value
-   * is v[start, end), at most ROW_IN_MAX bytes; hi, lo: the record key's handle bytes.
+   * is v[start, end), at most ROW_IN_MAX bytes; hi, lo: the record key's handle bytes; `stable`:
+   * v is never refilled in place (RowCsvWasm.row).
    */
-  wasmRow(v: Uint8Array, start: number, end: number, hi: number, lo: number): boolean {
+  wasmRow(v: Uint8Array, start: number, end: number, hi: number, lo: number, stable: boolean): boolean {
     const w = this.rowWasm!;
     const o = this.out;
     o.len = this.kept;
     this.fields = 0;
     o.ensure(w.reserve(end - start));
-    const r = w.row(v, start, end, hi, lo, ROW_OUT + o.len);
+    const r = w.row(v, start, end, hi, lo, ROW_OUT + o.len, stable);
     if (r < 0) return false;
     o.len = r - ROW_OUT;
     return true;

@@ -16,19 +16,27 @@ import { instantiate, type WasmMemory } from './wasm.js';
 
 export const ROW_CSV_WASM = 'AGFzbQEAAAABIARgA39/fwF/YAN+f38Bf2AEf39/fwF/YAV/f39/fwF/AwYFAAECAAMFAwEAAwcQAgZtZW1vcnkCAANyb3cABArmDAVVAQR/IAFBAWshBAJAA0AgAyAESg0BIAMgBGpBAXYhBSAAIAVBAnRqKAIAIQYgBiACRgRAIAUPCyAGIAJJBEAgBUEBaiEDBSAFQQFrIQQLDAALC0F/C7IBAwF/AX4CfyABIABCAFNxBEAgAkEtOgAAIAJBAWohAkIAIAB9IQALQcAAIQMCQANAIABCgICAgBBUDQEgAEIKgCEEIANBAWshAyADQTAgACAEQgp+fadqOgAAIAQhAAwACwsgAKchBQNAIAVBCm4hBiADQQFrIQMgA0EwIAUgBkEKbGtqOgAAIAYhBSAFDQALIAIgA/0ABAD9CwQAIAIgA/0ABBD9CwQQIAJBwAAgA2tqC7oCAwF7BH8BeyAD/Q8hCQJAA0AgASAAayEGIAZBAEwNASAA/QAEACEEIAT9DAAAAAAAAAAAAAAAAAAAAAD9IyAE/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAE/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SMgBP0MXFxcXFxcXFxcXFxcXFxcXP0j/VAgBCAJ/SP9UP1Q/WQhBSAGQRBJBEAgBUEBIAZ0QQFrcSEFCyACIAT9CwQAIAVFBEAgBkEQSwRAQRAhBgsgAiAGaiECIAAgBmohAAwBCyAFaCEHIAIgB2ohAiAAIAdqIQAgAC0AACEIIAJB3AA6AAAgAiAIIANGBH8gCAUgCEUEf0EwBSAIQQpGBH9B7gAFIAhBDUYEf0HyAAUgCAsLCws6AAEgAkECaiECIABBAWohAAwACwsgAgs/ACACIAD9AAQA/QsEACABQRBLBEAgAiAA/QAEEP0LBBAgAiAA/QAEIP0LBCAgAiAA/QAEMP0LBDALIAIgAWoL3QcDGH8BfgJ/IAAgAWohBSABQQZJBEBBfw8LIAAtAABBgAFHBEBBfw8LIAAtAAEhBiAGQXxxBEBBfw8LIAZBAXEhByAALwECIQggAC8BBCEJIAhBgAhLIAlBgAhLcgRAQX8PCyAAQQZqIQogCiAIIAdBAXR0aiELIAsgCSAHQQF0dGohDCAMIAggB0EBanRqIQ0gDSAFSwRAQX8PC0F/IRMCQANAIBAgCE8NASAHBEAgCiAQQQJ0aigCACERIAwgEEECdGooAgAhDwUgCiAQai0AACERIAwgEEEBdGovAQAhDwsgDyAOSQRAQX8PCyAPIAUgDWtLBEBBfw8LIBBBAEcgESATTXEEQEF/DwsgEEECdCARNgKAICAQQQJ0IA82AoBAIBEhEyAPIQ4gEEEBaiEQDAALCyANIA5qIREgBkECcQRAIBEgBU8EQEF/DwtBCUEFIBEtAABBCHEbIRIgBSARayASRwRAQX8PCwUgESAFRwRAQX8PCwtBACEQAkADQCAQIAlPDQEgBwR/IAsgEEECdGooAgAFIAsgEGotAAALIREgEEEARyARIBNNcQRAQX8PC0GAICAIIBEQAEEATgRAQX8PCyAQQQJ0IBE2AoBgIBEhEyAQQQFqIRAMAAsLQQQoAgAhFUECLQAAIR9BAS0AACEeQYCAASEWAkADQCAUIBVPDQEgFARAIARBAC0AADoAACAEQQFqIQQLIBYoAgAhFyAWLQAEIRggGiAISSAaQQJ0KAKAICAXRnEEfyAaBUGAICAIIBcQAAshGQJAIBlBAE4EQCAZQQFqIRogDSAZBH8gGUECdCgC/D8FQQALaiEbIA0gGUECdCgCgEBqIQ8gGEECRgRAIAQgHjoAACAbIA8gBEEBaiAfEAIhBCAEIB46AAAgBEEBaiEEDAILIA8gG2shHCAcQQFGBEAgGAR+IBsxAAAFIBswAAALIR0FIBxBAkYEQCAYBH4gGzMBAAUgGzIBAAshHQUgHEEERgRAIBgEfiAbNQIABSAbNAIACyEdBSAcQQhGBEAgGykDACEdBUF/DwsLCwsgHSAYRSAEEAEhBAwBCyAJBEBBgOAAIAkgFxAAQQBOBEBBwABBCCgCACAEEAMhBAwCCwsgFi0ABSERIBFFBEBBfw8LIBFBA0YEQEHAAEEIKAIAIAQQAyEEDAELIBFBBEYEQCAWKAIMIRwgBCAWKAIIIBz8CgAAIAQgHGohBAwBCyACrUIghiADrYRCgICAgICAgICAf4UhHSAdIBFBAUYgBBABIQQLIBZBEGohFiAUQQFqIRQMAAsLQYABQQwoAgAgBBADCw==';
 
-/** Where the row value is copied (at IN + its offset mod 4), and the longest value taken. */
-const IN = 65536;
-export const ROW_IN_MAX = 65536 - 32;
-const IN_WORD = IN >> 2;
+/**
+ * The value arrays' slots: a value array that the scan promises not to refill in place (a block)
+ * is copied whole once, into the least recently used slot, and its rows are read there; four
+ * slots because a merged scan takes values from several files' blocks in turn. Each slot has
+ * 64 bytes of slack (16-byte loads run past a value's end).
+ */
+const SLOTS = 131072;
+const SLOT_COUNT = 4;
+const SLOT_SIZE = 131072 + 64;
+/** The longest value array copied whole, and the longest value taken at all. */
+const SLOT_MAX = SLOT_SIZE - 64;
+export const ROW_IN_MAX = SLOT_MAX;
 /** The columns' literals (defaults' fields) and the room they have. */
-const LITERALS = 131072;
+const LITERALS = 65536;
 const MAX_LITERALS = 65536;
-/** The CSV formatter's buffer starts here in the module's memory. */
-export const ROW_OUT = 196608;
+/** The CSV formatter's buffer starts here in the module's memory (a page boundary). */
+export const ROW_OUT = Math.ceil((SLOTS + SLOT_COUNT * SLOT_SIZE) / 65536) * 65536;
 const COLS = 16384;
 const COL_SIZE = 16;
 /** Columns the module's column table holds. */
-const MAX_COLS = (IN - COLS) / COL_SIZE;
+const MAX_COLS = (LITERALS - COLS) / COL_SIZE;
 
 /** Column modes of the .wat. */
 export const RowMode = { Int: 0, Uint: 1, Str: 2 } as const;
@@ -53,9 +61,16 @@ export class RowCsvWasm {
   private bytes: Uint8Array;
   private words: Int32Array;
   private owner: object | undefined;
+  /** The arrays in the slots, and when each was last used. */
+  private readonly slotArray: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(SLOT_COUNT).fill(undefined);
+  private readonly slotUsed = new Float64Array(SLOT_COUNT);
+  private uses = 0;
+  /** Slot copies (whole arrays) and row copies, for tests. */
+  arrayCopies = 0;
+  rowCopies = 0;
   /**
-   * The last value array given to row(), its offset, and its ArrayBuffer as 32-bit words
-   * (`.buffer` costs a runtime call: asked once per array).
+   * The last array copied row by row, its offset, and its ArrayBuffer as 32-bit words (`.buffer`
+   * costs a runtime call: asked once per array).
    */
   private lastArray: Uint8Array | undefined;
   private lastOffset = 0;
@@ -69,7 +84,7 @@ export class RowCsvWasm {
     this.memory = exports.memory as WasmMemory;
     this.fn = exports.row as (at: number, len: number, hi: number, lo: number, o: number) => number;
     // room for the output buffer from the start (the formatter grows it later)
-    this.memory.grow(3);
+    this.memory.grow(ROW_OUT / 65536 + 1 - 3);
     const m = new Uint8Array(this.memory.buffer);
     m[0] = separator;
     m[1] = delimiter;
@@ -133,32 +148,69 @@ export class RowCsvWasm {
   /**
    * Writes the line of the row whose value is v[start, end) (at most ROW_IN_MAX bytes) at
    * memory offset `o` (reserve() bytes available); returns the offset after it, or -1 when
-   * declined. hi, lo: the record key's handle bytes (big-endian, sign bit flipped).
+   * declined. hi, lo: the record key's handle bytes (big-endian, sign bit flipped). `stable`:
+   * v is never refilled in place (a block: RowScan.valueBuffer's contract), so a copy of the whole
+   * array made for an earlier row still holds; else the value alone is copied.
    */
-  row(v: Uint8Array, start: number, end: number, hi: number, lo: number, o: number): number {
-    let words = this.words;
-    if (words.length === 0) {
+  row(v: Uint8Array, start: number, end: number, hi: number, lo: number, o: number, stable: boolean): number {
+    let bytes = this.bytes;
+    if (bytes.length === 0) {
       // the memory grew (the formatter's buffer): views of the old one are detached
-      words = this.words = new Int32Array(this.memory.buffer);
-      this.bytes = new Uint8Array(this.memory.buffer);
+      bytes = this.bytes = new Uint8Array(this.memory.buffer);
+      this.words = new Int32Array(this.memory.buffer);
     }
+    if (stable && v.length <= SLOT_MAX) return this.fn(this.slotOf(v, bytes) + start, end - start, hi, lo, o);
+    return this.fn(this.copyRow(v, start, end), end - start, hi, lo, o);
+  }
+
+  /** Where the array v starts in memory: its slot, copied there unless it is already. */
+  private slotOf(v: Uint8Array, bytes: Uint8Array): number {
+    const arrays = this.slotArray;
+    const used = this.slotUsed;
+    const now = ++this.uses;
+    let victim = 0;
+    for (let i = 0; i < SLOT_COUNT; i++) {
+      if (arrays[i] === v) {
+        used[i] = now;
+        return SLOTS + i * SLOT_SIZE;
+      }
+      if (used[i]! < used[victim]!) victim = i;
+    }
+    const at = SLOTS + victim * SLOT_SIZE;
+    bytes.set(v, at);
+    arrays[victim] = v;
+    used[victim] = now;
+    this.arrayCopies++;
+    return at;
+  }
+
+  /**
+   * Copies v[start, end) into the least recently used slot (which then holds no array) as the
+   * aligned 32-bit words of v's buffer that hold it, so that it lands at the slot + its offset
+   * mod 4; the last partial word byte by byte (it may be the buffer's end). Returns its address.
+   * No view is made per row: an allocation per row cost more in scavenges than this copy.
+   */
+  private copyRow(v: Uint8Array, start: number, end: number): number {
+    let victim = 0;
+    for (let i = 1; i < SLOT_COUNT; i++) if (this.slotUsed[i]! < this.slotUsed[victim]!) victim = i;
+    this.slotArray[victim] = undefined;
+    this.rowCopies++;
     if (v !== this.lastArray) {
       this.lastArray = v;
       this.lastOffset = v.byteOffset;
       const ab = v.buffer;
       this.srcWords = new Int32Array(ab, 0, ab.byteLength >>> 2);
     }
-    // The value is copied as the aligned 32-bit words of its buffer that hold it, so it lands at
-    // IN + (its offset mod 4); the last partial word byte by byte (it may be the buffer's end).
-    // No view is made per row: an allocation per row cost more in scavenges than the copy.
+    const base = SLOTS + victim * SLOT_SIZE;
     const s = this.lastOffset + start;
     const e = this.lastOffset + end;
     const src = this.srcWords;
+    const words = this.words;
     const wEnd = e >>> 2;
-    let d = IN_WORD;
+    let d = base >>> 2;
     for (let w = s >>> 2; w < wEnd; w++) words[d++] = src[w]!;
     const bytes = this.bytes;
-    for (let j = Math.max(wEnd << 2, s), k = IN + (j - (s & ~3)); j < e; j++, k++) bytes[k] = v[j - this.lastOffset]!;
-    return this.fn(IN + (s & 3), end - start, hi, lo, o);
+    for (let j = Math.max(wEnd << 2, s), k = base + (j - (s & ~3)); j < e; j++, k++) bytes[k] = v[j - this.lastOffset]!;
+    return base + (s & 3);
   }
 }

@@ -70,7 +70,7 @@ export class CsvRowWriter {
    * handle record key and a value of at most ROW_IN_MAX bytes. A writer whose rows keep being
    * declined (e.g. columns added later, so rows lack them) stops asking.
    */
-  private wasm(rawKey: Uint8Array, v: Uint8Array, start: number, end: number): boolean {
+  private wasm(rawKey: Uint8Array, v: Uint8Array, start: number, end: number, stable: boolean): boolean {
     const k = rawKey;
     if (k.length !== 19 || k[0] !== 0x74 || k[9] !== 0x5f || k[10] !== 0x72 || k[1] !== 0x80 || k[2] !== 0 || end - start > ROW_IN_MAX) {
       return false;
@@ -79,7 +79,7 @@ export class CsvRowWriter {
     f.rowWasm!.use(this, this.wcols!);
     const hi = ((k[11]! << 24) | (k[12]! << 16) | (k[13]! << 8) | k[14]!) >>> 0;
     const lo = ((k[15]! << 24) | (k[16]! << 16) | (k[17]! << 8) | k[18]!) >>> 0;
-    if (f.wasmRow(v, start, end, hi, lo)) {
+    if (f.wasmRow(v, start, end, hi, lo, stable)) {
       this.wasmRows++;
       return true;
     }
@@ -92,7 +92,7 @@ export class CsvRowWriter {
    * decoder.decode throws for a row that does not decode.
    */
   row(rawKey: Uint8Array, value: Uint8Array): Uint8Array {
-    if (this.wcols !== null && this.wasm(rawKey, value, 0, value.length)) {
+    if (this.wcols !== null && this.wasm(rawKey, value, 0, value.length, false)) {
       this.fastRows++;
       return this.formatter.lastRow();
     }
@@ -108,11 +108,13 @@ export class CsvRowWriter {
    * Appends the CSV line of one row, whose value is buf[start, end), to the formatter's kept
    * rows (CsvFormatter.keepRow; the writer takes them with takeKept()) instead of returning a
    * view: the line is written once, in place, and the value needs no view of its own (a scan's
-   * valueBuffer()). Throws what row() throws; then nothing is kept.
+   * valueBuffer()). `stable`: buf is never refilled in place while it is passed again (a scan's
+   * valueBuffer(), see RowScan), which lets the WebAssembly writer copy it once for all its
+   * rows. Throws what row() throws; then nothing is kept.
    */
-  append(rawKey: Uint8Array, buf: Uint8Array, start: number, end: number): void {
+  append(rawKey: Uint8Array, buf: Uint8Array, start: number, end: number, stable = false): void {
     const f = this.formatter;
-    if (this.wcols !== null && this.wasm(rawKey, buf, start, end)) {
+    if (this.wcols !== null && this.wasm(rawKey, buf, start, end, stable)) {
       this.fastRows++;
     } else if (this.c !== null && this.fast(this.c, rawKey, buf, start, end)) {
       this.fastRows++;

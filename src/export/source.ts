@@ -23,7 +23,9 @@ export interface RowScan {
   /**
    * Optional, all three or none: value() is valueBuffer()[valueStart(), valueEnd()) (valid until
    * next()), readable without making that view (no allocation per row; LatestScanner's short
-   * values sit inside the write record).
+   * values sit inside the write record). The array is never refilled in place: while the scan
+   * keeps returning the same array object, its bytes do not change (a reused buffer comes back
+   * as a new view), so a caller may keep a copy of a whole array for the rows that follow.
    */
   valueBuffer?(): Uint8Array;
   valueStart?(): number;

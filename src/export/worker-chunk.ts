@@ -159,7 +159,7 @@ export function runChunk(
           const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
           const before = formatter.keptBytes();
           try {
-            if (ranged) rowWriter.append(key, scan.valueBuffer!(), scan.valueStart!(), scan.valueEnd!());
+            if (ranged) rowWriter.append(key, scan.valueBuffer!(), scan.valueStart!(), scan.valueEnd!(), true);
             else {
               const value = scan.value();
               rowWriter.append(key, value, 0, value.length);

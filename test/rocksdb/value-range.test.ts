@@ -3,6 +3,9 @@
 // over every column family of fixtures/rocksdb (SSTs of all levels, memtables from the WAL,
 // tombstones) and plain SST cursors over fixtures/rocksdb-sst (every format version and
 // compression), whose values are themselves checked against sst_dump in sst-reader.test.ts.
+// Also the other half of the contract: a value array is never refilled in place -- while a cursor
+// returns the same array object its bytes stay the same (a reused buffer comes back as a new
+// view; the CSV writer keeps one copy of a block for all its rows).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
@@ -15,10 +18,32 @@ import type { InternalCursor, KvCursor } from '../../src/rocksdb/types.js';
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const H = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
 
+/** Arrays seen (whole content at first sight), and how often a buffer came back as a new view. */
+const seen = new Map<Uint8Array, string>();
+const reuse = { views: 0 };
+const byPlace = new Map<string, Uint8Array>();
+
+function stable(arr: Uint8Array, what: string): void {
+  const now = H(arr);
+  const before = seen.get(arr);
+  if (before !== undefined) {
+    assert.equal(now, before, `${what}: a value array was refilled in place`);
+    return;
+  }
+  seen.set(arr, now);
+  const place = `${arr.byteOffset}`;
+  const other = byPlace.get(place);
+  if (other !== undefined && other.buffer === arr.buffer && seen.get(other) !== now) reuse.views++;
+  byPlace.set(place, arr);
+}
+
 function check(c: KvCursor | InternalCursor, what: string): number {
   let n = 0;
+  seen.clear();
+  byPlace.clear();
   for (c.seekToFirst(); c.valid(); c.next()) {
     const arr = c.valueArray!();
+    stable(arr, what);
     const s = c.valueOffset!();
     const e = c.valueEndOffset!();
     assert.ok(s >= 0 && s <= e && e <= arr.length, `${what}: range ${s}..${e} of ${arr.length}`);
@@ -64,4 +89,6 @@ test('SST cursors: the value range equals value() on every entry of every fixtur
     }
   }
   assert.ok(total > 1000, `${total} entries`);
+  // the property was exercised: some buffer did come back, with new bytes, as a new view
+  assert.ok(reuse.views > 0, 'no buffer reused across blocks in these fixtures');
 });

@@ -14,9 +14,9 @@
   ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped)
   ;;            missing (the id neither stored nor NULL in the row): 0 declined, 1 signed int
   ;;            handle, 2 unsigned int handle, 3 NULL, 4 the literal (the default's CSV field)
-  ;;   [65536, 131072-32)  the row value (copied in by JS, starting at one of the first 4 bytes)
-  ;;   [131072, 196608)    the literals
-  ;;   [196608, ..)        output (the CSV formatter's buffer)
+  ;;   [65536, 131072)     the literals
+  ;;   then the row values (copied in by JS: row-csv-wasm.ts has the layout), then the output
+  ;;   (the CSV formatter's buffer)
   ;;
   ;; row(in, len, hi, lo, o): writes the line of the value [in, in + len) at o and returns the
   ;; position after it, or -1 when it declines (the JS path then writes the row and reports any
