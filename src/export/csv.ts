@@ -99,8 +99,8 @@ const WASM_MIN = 128;
 const HEX = utf8('0123456789abcdef');
 
 /**
- * Growable output buffer. It may live in a WebAssembly memory from offset `base` on (the row writer of row-csv-wasm.ts writes into it there): growing
- * then grows that memory in place.
+ * Growable output buffer. It may live in a WebAssembly memory from offset `base` on (the row
+ * writer of row-csv-wasm.ts writes into it there); growing then grows that memory in place.
  */
 class ByteBuf {
   buf: Uint8Array;

@@ -7,13 +7,13 @@
  *
  * The module is tools/wasm/row-csv.wat compiled with wabt (tools/wasm/build.mjs; a test checks
  * that these bytes are what the .wat compiles to); the .wat documents the memory layout. It
- * never decides that a row is bad: anything it does not read exactly as the JS path would (row
- * v1, a bad or odd header, another integer width, a column missing from the row, whose default
- * the JS path writes) makes it decline, and the JS path writes that row and reports its errors.
- * test/export/row-csv-wasm.test.ts compares it with the general path on random and mutated rows.
+ * never decides that a row is bad: anything it does not read exactly as the JS path would (a bad
+ * or odd header, another integer width, a NOT NULL column without default missing from the row,
+ * a value over ROW_IN_MAX bytes) makes it decline, and the JS path writes that row and reports
+ * its errors. test/export/row-csv.test.ts compares it with the general path on fixture, random
+ * and mutated rows, and runs again with TIKV_EXPORT_WASM=0 for the JS paths.
  */
-import { instantiate, type WasmMemory } from './wasm.js';
-
+import { instantiate, WASM_PAGE, type WasmMemory } from './wasm.js';
 export const ROW_CSV_WASM = 'AGFzbQEAAAABIARgA39/fwF/YAN+f38Bf2AEf39/fwF/YAV/f39/fwF/AwYFAAECAAMFAwEAAwcQAgZtZW1vcnkCAANyb3cABArmDAVVAQR/IAFBAWshBAJAA0AgAyAESg0BIAMgBGpBAXYhBSAAIAVBAnRqKAIAIQYgBiACRgRAIAUPCyAGIAJJBEAgBUEBaiEDBSAFQQFrIQQLDAALC0F/C7IBAwF/AX4CfyABIABCAFNxBEAgAkEtOgAAIAJBAWohAkIAIAB9IQALQcAAIQMCQANAIABCgICAgBBUDQEgAEIKgCEEIANBAWshAyADQTAgACAEQgp+fadqOgAAIAQhAAwACwsgAKchBQNAIAVBCm4hBiADQQFrIQMgA0EwIAUgBkEKbGtqOgAAIAYhBSAFDQALIAIgA/0ABAD9CwQAIAIgA/0ABBD9CwQQIAJBwAAgA2tqC7oCAwF7BH8BeyAD/Q8hCQJAA0AgASAAayEGIAZBAEwNASAA/QAEACEEIAT9DAAAAAAAAAAAAAAAAAAAAAD9IyAE/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAE/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SMgBP0MXFxcXFxcXFxcXFxcXFxcXP0j/VAgBCAJ/SP9UP1Q/WQhBSAGQRBJBEAgBUEBIAZ0QQFrcSEFCyACIAT9CwQAIAVFBEAgBkEQSwRAQRAhBgsgAiAGaiECIAAgBmohAAwBCyAFaCEHIAIgB2ohAiAAIAdqIQAgAC0AACEIIAJB3AA6AAAgAiAIIANGBH8gCAUgCEUEf0EwBSAIQQpGBH9B7gAFIAhBDUYEf0HyAAUgCAsLCws6AAEgAkECaiECIABBAWohAAwACwsgAgs/ACACIAD9AAQA/QsEACABQRBLBEAgAiAA/QAEEP0LBBAgAiAA/QAEIP0LBCAgAiAA/QAEMP0LBDALIAIgAWoL3QcDGH8BfgJ/IAAgAWohBSABQQZJBEBBfw8LIAAtAABBgAFHBEBBfw8LIAAtAAEhBiAGQXxxBEBBfw8LIAZBAXEhByAALwECIQggAC8BBCEJIAhBgAhLIAlBgAhLcgRAQX8PCyAAQQZqIQogCiAIIAdBAXR0aiELIAsgCSAHQQF0dGohDCAMIAggB0EBanRqIQ0gDSAFSwRAQX8PC0F/IRMCQANAIBAgCE8NASAHBEAgCiAQQQJ0aigCACERIAwgEEECdGooAgAhDwUgCiAQai0AACERIAwgEEEBdGovAQAhDwsgDyAOSQRAQX8PCyAPIAUgDWtLBEBBfw8LIBBBAEcgESATTXEEQEF/DwsgEEECdCARNgKAICAQQQJ0IA82AoBAIBEhEyAPIQ4gEEEBaiEQDAALCyANIA5qIREgBkECcQRAIBEgBU8EQEF/DwtBCUEFIBEtAABBCHEbIRIgBSARayASRwRAQX8PCwUgESAFRwRAQX8PCwtBACEQAkADQCAQIAlPDQEgBwR/IAsgEEECdGooAgAFIAsgEGotAAALIREgEEEARyARIBNNcQRAQX8PC0GAICAIIBEQAEEATgRAQX8PCyAQQQJ0IBE2AoBgIBEhEyAQQQFqIRAMAAsLQQQoAgAhFUECLQAAIR9BAS0AACEeQYCAASEWAkADQCAUIBVPDQEgFARAIARBAC0AADoAACAEQQFqIQQLIBYoAgAhFyAWLQAEIRggGiAISSAaQQJ0KAKAICAXRnEEfyAaBUGAICAIIBcQAAshGQJAIBlBAE4EQCAZQQFqIRogDSAZBH8gGUECdCgC/D8FQQALaiEbIA0gGUECdCgCgEBqIQ8gGEECRgRAIAQgHjoAACAbIA8gBEEBaiAfEAIhBCAEIB46AAAgBEEBaiEEDAILIA8gG2shHCAcQQFGBEAgGAR+IBsxAAAFIBswAAALIR0FIBxBAkYEQCAYBH4gGzMBAAUgGzIBAAshHQUgHEEERgRAIBgEfiAbNQIABSAbNAIACyEdBSAcQQhGBEAgGykDACEdBUF/DwsLCwsgHSAYRSAEEAEhBAwBCyAJBEBBgOAAIAkgFxAAQQBOBEBBwABBCCgCACAEEAMhBAwCCwsgFi0ABSERIBFFBEBBfw8LIBFBA0YEQEHAAEEIKAIAIAQQAyEEDAELIBFBBEYEQCAWKAIMIRwgBCAWKAIIIBz8CgAAIAQgHGohBAwBCyACrUIghiADrYRCgICAgICAgICAf4UhHSAdIBFBAUYgBBABIQQLIBZBEGohFiAUQQFqIRQMAAsLQYABQQwoAgAgBBADCw==';
 
 /**
@@ -32,7 +32,7 @@ export const ROW_IN_MAX = SLOT_MAX;
 const LITERALS = 65536;
 const MAX_LITERALS = 65536;
 /** The CSV formatter's buffer starts here in the module's memory (a page boundary). */
-export const ROW_OUT = Math.ceil((SLOTS + SLOT_COUNT * SLOT_SIZE) / 65536) * 65536;
+export const ROW_OUT = Math.ceil((SLOTS + SLOT_COUNT * SLOT_SIZE) / WASM_PAGE) * WASM_PAGE;
 const COLS = 16384;
 const COL_SIZE = 16;
 /** Columns the module's column table holds. */
@@ -83,8 +83,8 @@ export class RowCsvWasm {
   private constructor(exports: Record<string, unknown>, separator: number, delimiter: number, nullValue: Uint8Array, term: Uint8Array) {
     this.memory = exports.memory as WasmMemory;
     this.fn = exports.row as (at: number, len: number, hi: number, lo: number, o: number) => number;
-    // room for the output buffer from the start (the formatter grows it later)
-    this.memory.grow(ROW_OUT / 65536 + 1 - 3);
+    // the fixed areas and a first page of output (the formatter grows it later)
+    this.memory.grow(Math.ceil((ROW_OUT + WASM_PAGE - this.memory.buffer.byteLength) / WASM_PAGE));
     const m = new Uint8Array(this.memory.buffer);
     m[0] = separator;
     m[1] = delimiter;

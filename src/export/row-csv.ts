@@ -9,6 +9,10 @@
  * bytes into the formatter's buffer: integers as digits without bigint, strings escaped in
  * place without a copy, other types through renderV2 (one small allocation).
  *
+ * Tables whose columns are all integers and strings go a step further: the whole line is
+ * written by WebAssembly (row-csv-wasm.ts) straight from the value bytes; a row it declines
+ * takes the JS paths.
+ *
  * Anything else -- row v1, an empty value, a common handle, a keyspace prefix, a header or
  * value the fast reader does not accept, a column whose value would not render -- goes through
  * the general path (decoder.decode + formatter.row), which also produces the errors. The fast
