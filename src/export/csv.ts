@@ -322,20 +322,37 @@ export class CsvFormatter {
 
   /**
    * A whole row (begin() .. endRow()) written by the WebAssembly row writer, for the row writer
-   * that loaded its column table (RowCsvWasm.use); false = declined, nothing written. The value
-   * is v[start, end), at most ROW_IN_MAX bytes; hi, lo: the record key's handle bytes; `stable`:
-   * v is never refilled in place (RowCsvWasm.row).
+   * that loaded its column table (RowCsvWasm.use). The value is v[start, end), at most
+   * ROW_IN_MAX bytes; hi, lo: the record key's handle bytes; `stable`: v is never refilled in
+   * place (RowCsvWasm.row). Returns RowCsvWasm.row's code: >= 0 written, -1 declined (nothing
+   * kept), -2 - ci: column ci's field is for the caller to give to wasmField().
    */
-  wasmRow(v: Uint8Array, start: number, end: number, hi: number, lo: number, stable: boolean): boolean {
+  wasmRow(v: Uint8Array, start: number, end: number, hi: number, lo: number, stable: boolean): number {
     const w = this.rowWasm!;
     const o = this.out;
     o.len = this.kept;
     this.fields = 0;
     o.ensure(w.reserve(end - start));
     const r = w.row(v, start, end, hi, lo, ROW_OUT + o.len, stable);
-    if (r < 0) return false;
-    o.len = r - ROW_OUT;
-    return true;
+    if (r >= 0) o.len = r - ROW_OUT;
+    return r;
+  }
+
+  /**
+   * Column ci's field (the cell's bytes, written by kind like cell()) where wasmRow() or the last
+   * wasmField() stopped, then the rest of the row in WebAssembly; returns the same codes.
+   * `room`: what wasmRow reserved (reserved again after the field).
+   */
+  wasmField(ci: number, kind: CellKind, cell: Uint8Array, hi: number, lo: number, room: number): number {
+    const w = this.rowWasm!;
+    const o = this.out;
+    o.len = w.pendingEnd() - ROW_OUT;
+    this.fields = ci;
+    this.cell(kind, cell, 0, cell.length);
+    o.ensure(room);
+    const r = w.resume(ci + 1, hi, lo, ROW_OUT + o.len);
+    if (r >= 0) o.len = r - ROW_OUT;
+    return r;
   }
 
   /**

@@ -14,7 +14,7 @@
  * and mutated rows, and runs again with TIKV_EXPORT_WASM=0 for the JS paths.
  */
 import { instantiate, WASM_PAGE, type WasmMemory } from './wasm.js';
-export const ROW_CSV_WASM = 'AGFzbQEAAAABIARgA39/fwF/YAN+f38Bf2AEf39/fwF/YAV/f39/fwF/AwYFAAECAAMFAwEAAwcQAgZtZW1vcnkCAANyb3cABArmDAVVAQR/IAFBAWshBAJAA0AgAyAESg0BIAMgBGpBAXYhBSAAIAVBAnRqKAIAIQYgBiACRgRAIAUPCyAGIAJJBEAgBUEBaiEDBSAFQQFrIQQLDAALC0F/C7IBAwF/AX4CfyABIABCAFNxBEAgAkEtOgAAIAJBAWohAkIAIAB9IQALQcAAIQMCQANAIABCgICAgBBUDQEgAEIKgCEEIANBAWshAyADQTAgACAEQgp+fadqOgAAIAQhAAwACwsgAKchBQNAIAVBCm4hBiADQQFrIQMgA0EwIAUgBkEKbGtqOgAAIAYhBSAFDQALIAIgA/0ABAD9CwQAIAIgA/0ABBD9CwQQIAJBwAAgA2tqC7oCAwF7BH8BeyAD/Q8hCQJAA0AgASAAayEGIAZBAEwNASAA/QAEACEEIAT9DAAAAAAAAAAAAAAAAAAAAAD9IyAE/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAE/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SMgBP0MXFxcXFxcXFxcXFxcXFxcXP0j/VAgBCAJ/SP9UP1Q/WQhBSAGQRBJBEAgBUEBIAZ0QQFrcSEFCyACIAT9CwQAIAVFBEAgBkEQSwRAQRAhBgsgAiAGaiECIAAgBmohAAwBCyAFaCEHIAIgB2ohAiAAIAdqIQAgAC0AACEIIAJB3AA6AAAgAiAIIANGBH8gCAUgCEUEf0EwBSAIQQpGBH9B7gAFIAhBDUYEf0HyAAUgCAsLCws6AAEgAkECaiECIABBAWohAAwACwsgAgs/ACACIAD9AAQA/QsEACABQRBLBEAgAiAA/QAEEP0LBBAgAiAA/QAEIP0LBCAgAiAA/QAEMP0LBDALIAIgAWoL3QcDGH8BfgJ/IAAgAWohBSABQQZJBEBBfw8LIAAtAABBgAFHBEBBfw8LIAAtAAEhBiAGQXxxBEBBfw8LIAZBAXEhByAALwECIQggAC8BBCEJIAhBgAhLIAlBgAhLcgRAQX8PCyAAQQZqIQogCiAIIAdBAXR0aiELIAsgCSAHQQF0dGohDCAMIAggB0EBanRqIQ0gDSAFSwRAQX8PC0F/IRMCQANAIBAgCE8NASAHBEAgCiAQQQJ0aigCACERIAwgEEECdGooAgAhDwUgCiAQai0AACERIAwgEEEBdGovAQAhDwsgDyAOSQRAQX8PCyAPIAUgDWtLBEBBfw8LIBBBAEcgESATTXEEQEF/DwsgEEECdCARNgKAICAQQQJ0IA82AoBAIBEhEyAPIQ4gEEEBaiEQDAALCyANIA5qIREgBkECcQRAIBEgBU8EQEF/DwtBCUEFIBEtAABBCHEbIRIgBSARayASRwRAQX8PCwUgESAFRwRAQX8PCwtBACEQAkADQCAQIAlPDQEgBwR/IAsgEEECdGooAgAFIAsgEGotAAALIREgEEEARyARIBNNcQRAQX8PC0GAICAIIBEQAEEATgRAQX8PCyAQQQJ0IBE2AoBgIBEhEyAQQQFqIRAMAAsLQQQoAgAhFUECLQAAIR9BAS0AACEeQYCAASEWAkADQCAUIBVPDQEgFARAIARBAC0AADoAACAEQQFqIQQLIBYoAgAhFyAWLQAEIRggGiAISSAaQQJ0KAKAICAXRnEEfyAaBUGAICAIIBcQAAshGQJAIBlBAE4EQCAZQQFqIRogDSAZBH8gGUECdCgC/D8FQQALaiEbIA0gGUECdCgCgEBqIQ8gGEECRgRAIAQgHjoAACAbIA8gBEEBaiAfEAIhBCAEIB46AAAgBEEBaiEEDAILIA8gG2shHCAcQQFGBEAgGAR+IBsxAAAFIBswAAALIR0FIBxBAkYEQCAYBH4gGzMBAAUgGzIBAAshHQUgHEEERgRAIBgEfiAbNQIABSAbNAIACyEdBSAcQQhGBEAgGykDACEdBUF/DwsLCwsgHSAYRSAEEAEhBAwBCyAJBEBBgOAAIAkgFxAAQQBOBEBBwABBCCgCACAEEAMhBAwCCwsgFi0ABSERIBFFBEBBfw8LIBFBA0YEQEHAAEEIKAIAIAQQAyEEDAELIBFBBEYEQCAWKAIMIRwgBCAWKAIIIBz8CgAAIAQgHGohBAwBCyACrUIghiADrYRCgICAgICAgICAf4UhHSAdIBFBAUYgBBABIQQLIBZBEGohFiAUQQFqIRQMAAsLQYABQQwoAgAgBBADCw==';
+export const ROW_CSV_WASM = 'AGFzbQEAAAABIARgA39/fwF/YAN+f38Bf2AEf39/fwF/YAV/f39/fwF/AwgHAAECAAMCAwUDAQADBxkDBm1lbW9yeQIAA3JvdwAEBnJlc3VtZQAFCoAOB1UBBH8gAUEBayEEAkADQCADIARKDQEgAyAEakEBdiEFIAAgBUECdGooAgAhBiAGIAJGBEAgBQ8LIAYgAkkEQCAFQQFqIQMFIAVBAWshBAsMAAsLQX8LsgEDAX8BfgJ/IAEgAEIAU3EEQCACQS06AAAgAkEBaiECQgAgAH0hAAtBwAAhAwJAA0AgAEKAgICAEFQNASAAQgqAIQQgA0EBayEDIANBMCAAIARCCn59p2o6AAAgBCEADAALCyAApyEFA0AgBUEKbiEGIANBAWshAyADQTAgBSAGQQpsa2o6AAAgBiEFIAUNAAsgAiAD/QAEAP0LBAAgAiAD/QAEEP0LBBAgAkHAACADa2oLugIDAXsEfwF7IAP9DyEJAkADQCABIABrIQYgBkEATA0BIAD9AAQAIQQgBP0MAAAAAAAAAAAAAAAAAAAAAP0jIAT9DAoKCgoKCgoKCgoKCgoKCgr9I/1QIAT9DA0NDQ0NDQ0NDQ0NDQ0NDQ39IyAE/QxcXFxcXFxcXFxcXFxcXFxc/SP9UCAEIAn9I/1Q/VD9ZCEFIAZBEEkEQCAFQQEgBnRBAWtxIQULIAIgBP0LBAAgBUUEQCAGQRBLBEBBECEGCyACIAZqIQIgACAGaiEADAELIAVoIQcgAiAHaiECIAAgB2ohACAALQAAIQggAkHcADoAACACIAggA0YEfyAIBSAIRQR/QTAFIAhBCkYEf0HuAAUgCEENRgR/QfIABSAICwsLCzoAASACQQJqIQIgAEEBaiEADAALCyACCz8AIAIgAP0ABAD9CwQAIAFBEEsEQCACIAD9AAQQ/QsEECACIAD9AAQg/QsEICACIAD9AAQw/QsEMAsgAiABagv/AwEPfyAAIAFqIQUgAUEGSQRAQX8PCyAALQAAQYABRwRAQX8PCyAALQABIQYgBkF8cQRAQX8PCyAGQQFxIQcgAC8BAiEIIAAvAQQhCSAIQYAISyAJQYAIS3IEQEF/DwsgAEEGaiEKIAogCCAHQQF0dGohCyALIAkgB0EBdHRqIQwgDCAIIAdBAWp0aiENIA0gBUsEQEF/DwtBfyETAkADQCAQIAhPDQEgBwRAIAogEEECdGooAgAhESAMIBBBAnRqKAIAIQ8FIAogEGotAAAhESAMIBBBAXRqLwEAIQ8LIA8gDkkEQEF/DwsgDyAFIA1rSwRAQX8PCyAQQQBHIBEgE01xBEBBfw8LIBBBAnQgETYCgCAgEEECdCAPNgKAQCARIRMgDyEOIBBBAWohEAwACwsgDSAOaiERIAZBAnEEQCARIAVPBEBBfw8LQQlBBSARLQAAQQhxGyESIAUgEWsgEkcEQEF/DwsFIBEgBUcEQEF/DwsLQQAhEAJAA0AgECAJTw0BIAcEfyALIBBBAnRqKAIABSALIBBqLQAACyERIBBBAEcgESATTXEEQEF/DwtBgCAgCCAREABBAE4EQEF/DwsgEEECdCARNgKAYCARIRMgEEEBaiEQDAALC0HAASANNgIAQcQBIAg2AgBByAEgCTYCAEEAQQAgAiADIAQQBgsSACAAQcwBKAIAIAEgAiADEAYL4wQDDH8BfgN/QcABKAIAIQVBxAEoAgAhBkHIASgCACEHQQQoAgAhCkECLQAAIRNBAS0AACESQYCAASAAQQR0aiELAkADQCAAIApPDQEgBCEUIAAEQCAEQQAtAAA6AAAgBEEBaiEECyALKAIAIQwgCy0ABCENIAEgBkkgAUECdCgCgCAgDEZxBH8gAQVBgCAgBiAMEAALIQ4CQCAOQQBOBEAgDkEBaiEBIAUgDgR/IA5BAnQoAvw/BUEAC2ohDyAFIA5BAnQoAoBAaiEIIA1BAkYEQCAEIBI6AAAgDyAIIARBAWogExACIQQgBCASOgAAIARBAWohBAwCCyAIIA9rIRAgDUEDRiAQQQFGIBBBAkZyIBBBBEYgEEEIRnJyRXIEQEHMASABNgIAQdABIA82AgBB1AEgCDYCAEHYASAUNgIAQX4gAGsPCyAQQQFGBEAgDQR+IA8xAAAFIA8wAAALIREFIBBBAkYEQCANBH4gDzMBAAUgDzIBAAshEQUgEEEERgRAIA0EfiAPNQIABSAPNAIACyERBSAPKQMAIRELCwsgESANRSAEEAEhBAwBCyAHBEBBgOAAIAcgDBAAQQBOBEBBwABBCCgCACAEEAMhBAwCCwsgCy0ABSEJIAlFBEBBfw8LIAlBA0YEQEHAAEEIKAIAIAQQAyEEDAELIAlBBEYEQCALKAIMIRAgBCALKAIIIBD8CgAAIAQgEGohBAwBCyACrUIghiADrYRCgICAgICAgICAf4UhESARIAlBAUYgBBABIQQLIAtBEGohCyAAQQFqIQAMAAsLQYABQQwoAgAgBBADCw==';
 
 /**
  * The value arrays' slots: a value array that the scan promises not to refill in place (a block)
@@ -38,8 +38,8 @@ const COL_SIZE = 16;
 /** Columns the module's column table holds. */
 const MAX_COLS = (LITERALS - COLS) / COL_SIZE;
 
-/** Column modes of the .wat. */
-export const RowMode = { Int: 0, Uint: 1, Str: 2 } as const;
+/** Column modes of the .wat: its own integers and strings, or a field JS writes (resume()). */
+export const RowMode = { Int: 0, Uint: 1, Str: 2, Js: 3 } as const;
 /**
  * How a column missing from the row value is written: not at all (the row is declined), as the
  * int handle, as NULL, or as a literal (its default's CSV field).
@@ -57,6 +57,7 @@ export interface RowColumn {
 export class RowCsvWasm {
   readonly memory: WasmMemory;
   private readonly fn: (at: number, len: number, hi: number, lo: number, o: number) => number;
+  private readonly resumeFn: (ci: number, hi: number, lo: number, o: number) => number;
   /** The module's memory as bytes and as 32-bit words (views renewed when it grows). */
   private bytes: Uint8Array;
   private words: Int32Array;
@@ -83,6 +84,7 @@ export class RowCsvWasm {
   private constructor(exports: Record<string, unknown>, separator: number, delimiter: number, nullValue: Uint8Array, term: Uint8Array) {
     this.memory = exports.memory as WasmMemory;
     this.fn = exports.row as (at: number, len: number, hi: number, lo: number, o: number) => number;
+    this.resumeFn = exports.resume as (ci: number, hi: number, lo: number, o: number) => number;
     // the fixed areas and a first page of output (the formatter grows it later)
     this.memory.grow(Math.ceil((ROW_OUT + WASM_PAGE - this.memory.buffer.byteLength) / WASM_PAGE));
     const m = new Uint8Array(this.memory.buffer);
@@ -147,8 +149,10 @@ export class RowCsvWasm {
 
   /**
    * Writes the line of the row whose value is v[start, end) (at most ROW_IN_MAX bytes) at
-   * memory offset `o` (reserve() bytes available); returns the offset after it, or -1 when
-   * declined. hi, lo: the record key's handle bytes (big-endian, sign bit flipped). `stable`:
+   * memory offset `o` (reserve() bytes available); returns the offset after it, -1 when
+   * declined, or -2 - ci when column ci (mode Js) needs its field written by JS: pendingField()
+   * is its value, the line so far ends at pendingEnd() (the field's separator not written), and
+   * resume(ci + 1, ...) goes on after it. hi, lo: the record key's handle bytes (big-endian, sign bit flipped). `stable`:
    * v is never refilled in place (a block: RowScan.valueBuffer's contract), so a copy of the whole
    * array made for an earlier row still holds; else the value alone is copied.
    */
@@ -161,6 +165,22 @@ export class RowCsvWasm {
     }
     if (stable && v.length <= SLOT_MAX) return this.fn(this.slotOf(v, bytes) + start, end - start, hi, lo, o);
     return this.fn(this.copyRow(v, start, end), end - start, hi, lo, o);
+  }
+
+  /** The value bytes of the column the last row()/resume() stopped at (a view of the memory). */
+  pendingField(): Uint8Array {
+    const w = this.words;
+    return this.bytes.subarray(w[208 >> 2]!, w[212 >> 2]!);
+  }
+
+  /** Where the line ends in memory before that column's field. */
+  pendingEnd(): number {
+    return this.words[216 >> 2]!;
+  }
+
+  /** The columns from ci on, the line so far ending at memory offset o; as row(). */
+  resume(ci: number, hi: number, lo: number, o: number): number {
+    return this.resumeFn(ci, hi, lo, o);
   }
 
   /** Where the array v starts in memory: its slot, copied there unless it is already. */

@@ -71,8 +71,8 @@ export class CsvRowWriter {
 
   /**
    * The row through the WebAssembly row writer (row-csv-wasm.ts) when it can take it: an int
-   * handle record key and a value of at most ROW_IN_MAX bytes. A writer whose rows keep being
-   * declined (e.g. columns added later, so rows lack them) stops asking.
+   * handle record key and a value of at most ROW_IN_MAX bytes. A writer that has had more rows
+   * declined than written (at least 64: e.g. a table of row format v1) stops asking.
    */
   private wasm(rawKey: Uint8Array, v: Uint8Array, start: number, end: number, stable: boolean): boolean {
     const k = rawKey;
@@ -80,14 +80,29 @@ export class CsvRowWriter {
       return false;
     }
     const f = this.formatter;
-    f.rowWasm!.use(this, this.wcols!);
+    const w = f.rowWasm!;
+    w.use(this, this.wcols!);
     const hi = ((k[11]! << 24) | (k[12]! << 16) | (k[13]! << 8) | k[14]!) >>> 0;
     const lo = ((k[15]! << 24) | (k[16]! << 16) | (k[17]! << 8) | k[18]!) >>> 0;
-    if (f.wasmRow(v, start, end, hi, lo, stable)) {
+    let r = f.wasmRow(v, start, end, hi, lo, stable);
+    while (r <= -2) {
+      // a column of another type (or an integer of another width): its field as fast() writes it
+      const ci = -2 - r;
+      const c = this.c!;
+      let cell: Uint8Array;
+      try {
+        cell = renderV2(c.types[ci]!, w.pendingField(), c.tz);
+      } catch {
+        r = -1; // the general path reports the error
+        break;
+      }
+      r = f.wasmField(ci, c.kinds[ci]!, cell, hi, lo, w.reserve(end - start));
+    }
+    if (r >= 0) {
       this.wasmRows++;
       return true;
     }
-    if (++this.wasmDeclined >= 64 && this.wasmDeclined * 4 > this.wasmRows) this.wcols = null;
+    if (++this.wasmDeclined >= 64 && this.wasmDeclined > this.wasmRows) this.wcols = null;
     return false;
   }
 
@@ -294,24 +309,30 @@ function find(ids: Uint32Array, n: number, id: number): number {
 }
 
 /**
- * The WebAssembly row writer's column table, or null when some column is not one it writes:
- * integers printed as numbers, strings (and raw binary) quoted, the int handle. A column missing
- * from a row is written as the handle, NULL or its default's field (rendered here once), as
- * fast() does; a default that does not render makes the module decline such rows.
+ * The WebAssembly row writer's column table: integers printed as numbers and strings (and raw
+ * binary) quoted are written by the module, any other column's field by JS (wasm() above, as
+ * fast() writes it). A column missing from a row is written as the handle, NULL or its default's
+ * field (rendered here once), as fast() does; a default that does not render makes the module
+ * decline such rows. Null (the JS paths only) when under half of the columns are the module's
+ * own, where the round trips to JS would cost more than they save, or when the table does not
+ * fit its tables.
  */
 function wasmColumns(c: Compiled, f: CsvFormatter): RowColumn[] | null {
   const cols: RowColumn[] = [];
+  let own = 0;
   for (let i = 0; i < c.ids.length; i++) {
     const mode = c.modes[i]!;
     const kind = c.kinds[i]!;
-    let m: number;
+    let m: number = RowMode.Js;
     if ((mode === MODE_INT || mode === MODE_UINT) && kind === 'number') m = mode === MODE_INT ? RowMode.Int : RowMode.Uint;
     else if (mode === MODE_STR && (kind === 'string' || (kind === 'bytes' && f.options.binaryFormat === 'raw'))) m = RowMode.Str;
-    else return null;
+    if (m !== RowMode.Js || c.intHandle[i] === 1) own++;
     const col: RowColumn = { id: c.ids[i]!, mode: m, missing: Missing.Decline };
     const def = c.plans[i]!.def;
-    if (c.intHandle[i] === 1) col.missing = c.handleUnsigned[i] === 1 ? Missing.UnsignedHandle : Missing.SignedHandle;
-    else if (!def.ok) col.missing = Missing.Decline;
+    if (c.intHandle[i] === 1) {
+      if (kind !== 'number') return null;
+      col.missing = c.handleUnsigned[i] === 1 ? Missing.UnsignedHandle : Missing.SignedHandle;
+    } else if (!def.ok) col.missing = Missing.Decline;
     else if (def.cell === null) col.missing = c.plans[i]!.notNull ? Missing.Decline : Missing.Null;
     else {
       col.missing = Missing.Literal;
@@ -319,7 +340,7 @@ function wasmColumns(c: Compiled, f: CsvFormatter): RowColumn[] | null {
     }
     cols.push(col);
   }
-  return RowCsvWasm.fits(cols) ? cols : null;
+  return own * 2 >= cols.length && RowCsvWasm.fits(cols) ? cols : null;
 }
 
 function compile(d: RowDecoder): Compiled | null {

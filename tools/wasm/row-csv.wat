@@ -6,12 +6,14 @@
   ;;   [0]      separator byte            [1] delimiter byte        [2] escaped byte (= delimiter)
   ;;   [4]      number of columns (i32)   [8] NULL text length      [12] line terminator length
   ;;   [32,64)  digit scratch (written backwards from 64)
+  ;;   [192,220) the row's state for resume(): data start, not-null and null counts, then the
+  ;;            hint, the field bytes' start and end and the line's end when JS writes a field
   ;;   [64,128) NULL text                 [128,192) line terminator
   ;;   [4096,8192) [8192,12288) [12288,16384): the row's not-null ids, their end offsets and its
   ;;            null ids as i32 (at most 1024 of each; more: declined)
   ;;   [16384,65536) columns, 16 bytes each: i32 column id, u8 mode, u8 missing, i32 literal
   ;;            offset, i32 literal length
-  ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped)
+  ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped), 3 written by JS
   ;;            missing (the id neither stored nor NULL in the row): 0 declined, 1 signed int
   ;;            handle, 2 unsigned int handle, 3 NULL, 4 the literal (the default's CSV field)
   ;;   [65536, 131072)     the literals
@@ -140,8 +142,6 @@
     (local $ve i32) (local $flags i32) (local $large i32) (local $n i32) (local $m i32)
     (local $ids i32) (local $nls i32) (local $offs i32) (local $data i32) (local $prev i32)
     (local $e i32) (local $i i32) (local $x i32) (local $t i32) (local $last i32)
-    (local $ci i32) (local $ncols i32) (local $col i32) (local $cid i32) (local $mode i32)
-    (local $idx i32) (local $hint i32) (local $s i32) (local $w i32) (local $v i64) (local $q i32) (local $sp i32)
     (local.set $ve (i32.add (local.get $in) (local.get $len)))
     ;; header: 0x80, flags (1 = large, 2 = checksum), u16 not-null count, u16 null count
     (if (i32.lt_u (local.get $len) (i32.const 6)) (then (return (i32.const -1))))
@@ -207,14 +207,36 @@
         (local.set $last (local.get $x))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $each)))
-    ;; the columns, in output order
+    ;; the state the columns need (resume() starts from it again)
+    (i32.store (i32.const 192) (local.get $data))
+    (i32.store (i32.const 196) (local.get $n))
+    (i32.store (i32.const 200) (local.get $m))
+    (call $cols (i32.const 0) (i32.const 0) (local.get $hi) (local.get $lo) (local.get $o)))
+
+  ;; after JS wrote the field of the column row() (or resume()) stopped at: the columns from
+  ;; ci on, the line ending at o (the hint: where that column was in the row)
+  (func (export "resume") (param $ci i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
+    (call $cols (local.get $ci) (i32.load (i32.const 204)) (local.get $hi) (local.get $lo) (local.get $o)))
+
+  ;; the columns from ci on, in output order, then the line terminator; returns the end, -1
+  ;; (declined) or -2 - ci when column ci holds a value of a type written by JS: its bytes are
+  ;; [208], [212) as addresses and the line so far ends at [216] (its separator not written)
+  (func $cols (param $ci i32) (param $hint i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
+    (local $data i32) (local $n i32) (local $m i32) (local $e i32) (local $x i32)
+    (local $ncols i32) (local $col i32) (local $cid i32) (local $mode i32)
+    (local $idx i32) (local $s i32) (local $w i32) (local $v i64) (local $q i32) (local $sp i32)
+    (local $at i32)
+    (local.set $data (i32.load (i32.const 192)))
+    (local.set $n (i32.load (i32.const 196)))
+    (local.set $m (i32.load (i32.const 200)))
     (local.set $ncols (i32.load (i32.const 4)))
     (local.set $sp (i32.load8_u (i32.const 2)))
     (local.set $q (i32.load8_u (i32.const 1)))
-    (local.set $col (i32.const 16384))
+    (local.set $col (i32.add (i32.const 16384) (i32.shl (local.get $ci) (i32.const 4))))
     (block $cols
       (loop $each
         (br_if $cols (i32.ge_u (local.get $ci) (local.get $ncols)))
+        (local.set $at (local.get $o))
         (if (local.get $ci)
           (then
             (i32.store8 (local.get $o) (i32.load8_u (i32.const 0)))
@@ -246,8 +268,20 @@
                   (i32.store8 (local.get $o) (local.get $q))
                   (local.set $o (i32.add (local.get $o) (i32.const 1)))
                   (br $written)))
-              ;; integers: 1, 2, 4 or 8 bytes little-endian, signed (mode 0) or unsigned (mode 1)
+              ;; integers: 1, 2, 4 or 8 bytes little-endian, signed (mode 0) or unsigned (mode 1);
+              ;; another width, or another type (mode 3): JS writes the field
               (local.set $w (i32.sub (local.get $e) (local.get $s)))
+              (if (i32.or
+                    (i32.eq (local.get $mode) (i32.const 3))
+                    (i32.eqz (i32.or
+                      (i32.or (i32.eq (local.get $w) (i32.const 1)) (i32.eq (local.get $w) (i32.const 2)))
+                      (i32.or (i32.eq (local.get $w) (i32.const 4)) (i32.eq (local.get $w) (i32.const 8))))))
+                (then
+                  (i32.store (i32.const 204) (local.get $hint))
+                  (i32.store (i32.const 208) (local.get $s))
+                  (i32.store (i32.const 212) (local.get $e))
+                  (i32.store (i32.const 216) (local.get $at))
+                  (return (i32.sub (i32.const -2) (local.get $ci)))))
               (if (i32.eq (local.get $w) (i32.const 1))
                 (then
                   (local.set $v
@@ -269,9 +303,7 @@
                               (then (i64.load32_u (local.get $s)))
                               (else (i64.load32_s (local.get $s))))))
                         (else
-                          (if (i32.eq (local.get $w) (i32.const 8))
-                            (then (local.set $v (i64.load (local.get $s))))
-                            (else (return (i32.const -1))))))))))
+                          (local.set $v (i64.load (local.get $s)))))))))
               (local.set $o (call $digits (local.get $v) (i32.eqz (local.get $mode)) (local.get $o)))
               (br $written)))
           (if (local.get $m)
