@@ -21,7 +21,8 @@
 import { RowDecoder, type ColumnPlan } from '../tidb/row-decoder.js';
 import { isIntType, isStringType, isUnsigned, renderV2, text } from '../tidb/render.js';
 import { TypeCode, type FieldType } from '../tidb/table-info.js';
-import type { TimeZone } from '../tidb/time-zone.js';
+import { isUtc, type TimeZone } from '../tidb/time-zone.js';
+import { clampFsp } from '../tidb/mysql-time.js';
 import type { CellKind, CsvFormatter } from './csv.js';
 import { Missing, RowCsvWasm, RowMode, ROW_IN_MAX, type RowColumn } from './row-csv-wasm.js';
 import type { RowScan, TableDecoder } from './source.js';
@@ -309,8 +310,9 @@ function find(ids: Uint32Array, n: number, id: number): number {
 }
 
 /**
- * The WebAssembly row writer's column table: integers printed as numbers and strings (and raw
- * binary) quoted are written by the module, any other column's field by JS (wasm() above, as
+ * The WebAssembly row writer's column table: integers printed as numbers, strings (and raw
+ * binary) quoted, DATETIME, DATE and (printed in UTC) TIMESTAMP are written by the module, any
+ * other column's field by JS (wasm() above, as
  * fast() writes it). A column missing from a row is written as the handle, NULL or its default's
  * field (rendered here once), as fast() does; a default that does not render makes the module
  * decline such rows. Null (the JS paths only) when under half of the columns are the module's
@@ -324,10 +326,17 @@ function wasmColumns(c: Compiled, f: CsvFormatter): RowColumn[] | null {
     const mode = c.modes[i]!;
     const kind = c.kinds[i]!;
     let m: number = RowMode.Js;
+    const tp = c.types[i]!.Tp;
+    let fsp = 0;
     if ((mode === MODE_INT || mode === MODE_UINT) && kind === 'number') m = mode === MODE_INT ? RowMode.Int : RowMode.Uint;
     else if (mode === MODE_STR && (kind === 'string' || (kind === 'bytes' && f.options.binaryFormat === 'raw'))) m = RowMode.Str;
+    else if (kind === 'string' && (tp === TypeCode.Datetime || (tp === TypeCode.Timestamp && isUtc(c.tz)))) {
+      // TIMESTAMPs only when printed in UTC, as stored (another zone: JS converts them)
+      m = RowMode.DateTime;
+      fsp = clampFsp(c.types[i]!.Decimal);
+    } else if (kind === 'string' && (tp === TypeCode.Date || tp === TypeCode.NewDate)) m = RowMode.Date;
     if (m !== RowMode.Js || c.intHandle[i] === 1) own++;
-    const col: RowColumn = { id: c.ids[i]!, mode: m, missing: Missing.Decline };
+    const col: RowColumn = { id: c.ids[i]!, mode: m, missing: Missing.Decline, fsp };
     const def = c.plans[i]!.def;
     if (c.intHandle[i] === 1) {
       if (kind !== 'number') return null;

@@ -17,6 +17,11 @@ export interface TimeZone {
 
 const UTC: TimeZone = { name: 'UTC', fromUtc: (t) => t };
 
+/** Whether the zone is UTC itself (fromUtc is the identity): TIMESTAMPs print as stored. */
+export function isUtc(tz: TimeZone): boolean {
+  return tz === UTC;
+}
+
 function epochMs(t: MysqlTime): number {
   const d = new Date(0);
   d.setUTCFullYear(t.year, t.month - 1, t.day);

@@ -506,6 +506,46 @@ describe('the WebAssembly row writer = general path', () => {
     }
     if (wasmOn) for (const p of ps) assert.ok(p.w.wasmRows > 200, `rows written in WebAssembly: ${p.w.wasmRows}`);
   });
+  it('writes DATETIME (fsp 0-6), DATE and UTC TIMESTAMP itself, out-of-range packed times declined', () => {
+    const cols = [
+      ...intStrCols(false).slice(0, 2),
+      ...[0, 1, 3, 6].map((fsp, k) => col(10 + k, TypeCode.Datetime, { Decimal: fsp })),
+      col(14, TypeCode.Date),
+      col(15, TypeCode.Timestamp, { Decimal: 2 }),
+      col(16, TypeCode.NewDate),
+    ];
+    const t = tableOf(cols, true);
+    const r = rng(16);
+    const packed = (): Uint8Array => {
+      const x = r();
+      if (x < 0.05) return narrowUint(0n); // the zero date
+      // field by field, some out of range (month 13, day 32, hour 24, minute/second 60, usec 10^6, year 10000)
+      const bad = x < 0.15;
+      const year = bad && r() < 0.2 ? 10000 : Math.floor(r() * 10000);
+      const month = bad && r() < 0.3 ? 13 + Math.floor(r() * 3) : Math.floor(r() * 13);
+      const day = Math.floor(r() * 32);
+      const hour = bad && r() < 0.3 ? 24 + Math.floor(r() * 8) : Math.floor(r() * 24);
+      const minute = bad && r() < 0.3 ? 60 + Math.floor(r() * 4) : Math.floor(r() * 60);
+      const second = Math.floor(r() * 60);
+      const usec = bad && r() < 0.3 ? 1000000 + Math.floor(r() * 1000) : Math.floor(r() * 1000000);
+      const ymd = BigInt(((year * 13 + month) << 5) | day);
+      const hms = BigInt((hour << 12) | (minute << 6) | second);
+      return narrowUint((((ymd << 17n) | hms) << 24n) | BigInt(usec));
+    };
+    for (const zone of ['UTC', 'Asia/Kolkata']) {
+      const dec = new RowDecoder(t, { timeZone: zone });
+      const ps: Pair[] = [defaultCsvOptions(), { ...defaultCsvOptions(), delimiter: utf8("'") }].map((o) => {
+        const fa = new CsvFormatter(dec.columns, o);
+        return { dec, ref: new CsvFormatter(dec.columns, o), w: new CsvRowWriter(dec, new CsvFormatter(dec.columns, o)), wa: new CsvRowWriter(dec, fa), fa };
+      });
+      for (let i = 0; i < 1500; i++) {
+        const parts: [number, Uint8Array | null][] = [[2, narrowInt(BigInt(i))]];
+        for (const id of [10, 11, 12, 13, 14, 15, 16]) if (r() < 0.95) parts.push([id, r() < 0.1 ? null : packed()]);
+        same(ps, intRecordKey(61, BigInt(i)), rowV2(parts), `${zone} row ${i}`);
+      }
+      if (wasmOn) for (const p of ps) assert.ok(p.w.wasmRows > 300, `${zone}: rows written in WebAssembly: ${p.w.wasmRows}`);
+    }
+  });
   it('is not used when under half of the columns are its own (DOUBLE columns)', () => {
     const cols = [...intStrCols(false).slice(0, 2), col(10, TypeCode.Double), col(11, TypeCode.Double), col(12, TypeCode.Double)];
     const ps = wasmPairs(tableOf(cols, true));

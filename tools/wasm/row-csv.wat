@@ -11,9 +11,10 @@
   ;;   [64,128) NULL text                 [128,192) line terminator
   ;;   [4096,8192) [8192,12288) [12288,16384): the row's not-null ids, their end offsets and its
   ;;            null ids as i32 (at most 1024 of each; more: declined)
-  ;;   [16384,65536) columns, 16 bytes each: i32 column id, u8 mode, u8 missing, i32 literal
+  ;;   [16384,65536) columns, 16 bytes each: i32 column id, u8 mode, u8 missing, u8 fsp, i32 literal
   ;;            offset, i32 literal length
-  ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped), 3 written by JS
+  ;;            mode: 0 signed int, 1 unsigned int, 2 string (quoted, escaped), 3 written by JS,
+  ;;            4 packed DATETIME (quoted; byte 6: fsp), 5 packed DATE (quoted)
   ;;            missing (the id neither stored nor NULL in the row): 0 declined, 1 signed int
   ;;            handle, 2 unsigned int handle, 3 NULL, 4 the literal (the default's CSV field)
   ;;   [65536, 131072)     the literals
@@ -127,6 +128,70 @@
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $next)))
     (local.get $o))
+
+  ;; two digits of x (0..99) at o
+  (func $d2 (param $x i32) (param $o i32)
+    (local $t i32)
+    (local.set $t (i32.div_u (local.get $x) (i32.const 10)))
+    (i32.store8 (local.get $o) (i32.add (i32.const 48) (local.get $t)))
+    (i32.store8 offset=1 (local.get $o) (i32.add (i32.const 48) (i32.sub (local.get $x) (i32.mul (local.get $t) (i32.const 10))))))
+
+  ;; a packed TiDB time (pingcap/tidb:pkg/types/time.go ToPackedUint: ymd << 41 | hms << 24 | usec,
+  ;; ymd = (year * 13 + month) << 5 | day, hms = hour << 12 | minute << 6 | second) as the quoted
+  ;; field `q`YYYY-MM-DD`q` (date) or `q`YYYY-MM-DD HH:MM:SS[.f{fsp}]`q` at o; -1 when a part is
+  ;; out of range (the JS path reports it)
+  (func $time (param $v i64) (param $date i32) (param $fsp i32) (param $q i32) (param $o i32) (result i32)
+    (local $micro i32) (local $hms i32) (local $ym i32) (local $year i32) (local $month i32) (local $day i32)
+    (local $i i32) (local $t i32)
+    (local.set $micro (i32.wrap_i64 (i64.and (local.get $v) (i64.const 0xffffff))))
+    (local.set $hms (i32.wrap_i64 (i64.and (i64.shr_u (local.get $v) (i64.const 24)) (i64.const 0x1ffff))))
+    (local.set $ym (i32.wrap_i64 (i64.shr_u (local.get $v) (i64.const 41))))
+    (local.set $day (i32.and (local.get $ym) (i32.const 31)))
+    (local.set $ym (i32.shr_u (local.get $ym) (i32.const 5)))
+    (local.set $year (i32.div_u (local.get $ym) (i32.const 13)))
+    (local.set $month (i32.sub (local.get $ym) (i32.mul (local.get $year) (i32.const 13))))
+    (if (i32.or
+          (i32.or
+            (i32.or (i32.gt_u (local.get $year) (i32.const 9999)) (i32.gt_u (local.get $month) (i32.const 12)))
+            (i32.or (i32.gt_u (local.get $day) (i32.const 31)) (i32.gt_u (i32.shr_u (local.get $hms) (i32.const 12)) (i32.const 23))))
+          (i32.or
+            (i32.or
+              (i32.gt_u (i32.and (i32.shr_u (local.get $hms) (i32.const 6)) (i32.const 63)) (i32.const 59))
+              (i32.gt_u (i32.and (local.get $hms) (i32.const 63)) (i32.const 59)))
+            (i32.gt_u (local.get $micro) (i32.const 999999))))
+      (then (return (i32.const -1))))
+    (i32.store8 (local.get $o) (local.get $q))
+    (call $d2 (i32.div_u (local.get $year) (i32.const 100)) (i32.add (local.get $o) (i32.const 1)))
+    (call $d2 (i32.rem_u (local.get $year) (i32.const 100)) (i32.add (local.get $o) (i32.const 3)))
+    (i32.store8 offset=5 (local.get $o) (i32.const 45))
+    (call $d2 (local.get $month) (i32.add (local.get $o) (i32.const 6)))
+    (i32.store8 offset=8 (local.get $o) (i32.const 45))
+    (call $d2 (local.get $day) (i32.add (local.get $o) (i32.const 9)))
+    (local.set $o (i32.add (local.get $o) (i32.const 11)))
+    (if (i32.eqz (local.get $date))
+      (then
+        (i32.store8 (local.get $o) (i32.const 32))
+        (call $d2 (i32.shr_u (local.get $hms) (i32.const 12)) (i32.add (local.get $o) (i32.const 1)))
+        (i32.store8 offset=3 (local.get $o) (i32.const 58))
+        (call $d2 (i32.and (i32.shr_u (local.get $hms) (i32.const 6)) (i32.const 63)) (i32.add (local.get $o) (i32.const 4)))
+        (i32.store8 offset=6 (local.get $o) (i32.const 58))
+        (call $d2 (i32.and (local.get $hms) (i32.const 63)) (i32.add (local.get $o) (i32.const 7)))
+        (local.set $o (i32.add (local.get $o) (i32.const 9)))
+        (if (local.get $fsp)
+          (then
+            ;; the six microsecond digits, of which the first fsp stay
+            (i32.store8 (local.get $o) (i32.const 46))
+            (local.set $i (i32.const 6))
+            (loop $digit
+              (local.set $t (i32.div_u (local.get $micro) (i32.const 10)))
+              (i32.store8 (i32.add (local.get $o) (local.get $i))
+                (i32.add (i32.const 48) (i32.sub (local.get $micro) (i32.mul (local.get $t) (i32.const 10)))))
+              (local.set $micro (local.get $t))
+              (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+              (br_if $digit (local.get $i)))
+            (local.set $o (i32.add (local.get $o) (i32.add (local.get $fsp) (i32.const 1))))))))
+    (i32.store8 (local.get $o) (local.get $q))
+    (i32.add (local.get $o) (i32.const 1)))
 
   ;; copies [src, src + n) to o for n <= 64; returns o + n
   (func $put64 (param $src i32) (param $n i32) (param $o i32) (result i32)
@@ -268,8 +333,9 @@
                   (i32.store8 (local.get $o) (local.get $q))
                   (local.set $o (i32.add (local.get $o) (i32.const 1)))
                   (br $written)))
-              ;; integers: 1, 2, 4 or 8 bytes little-endian, signed (mode 0) or unsigned (mode 1);
-              ;; another width, or another type (mode 3): JS writes the field
+              ;; integers: 1, 2, 4 or 8 bytes little-endian, signed (mode 0) or unsigned (mode 1,
+              ;; and the packed times of modes 4 and 5); another width, or another type (mode 3):
+              ;; JS writes the field
               (local.set $w (i32.sub (local.get $e) (local.get $s)))
               (if (i32.or
                     (i32.eq (local.get $mode) (i32.const 3))
@@ -304,6 +370,14 @@
                               (else (i64.load32_s (local.get $s))))))
                         (else
                           (local.set $v (i64.load (local.get $s)))))))))
+              (if (i32.ge_u (local.get $mode) (i32.const 4))
+                (then
+                  ;; a packed time: DATETIME / UTC TIMESTAMP (mode 4, fsp in the column's byte 6), DATE (5)
+                  (local.set $o
+                    (call $time (local.get $v) (i32.eq (local.get $mode) (i32.const 5))
+                      (i32.load8_u offset=6 (local.get $col)) (local.get $q) (local.get $o)))
+                  (br_if $written (i32.ge_s (local.get $o) (i32.const 0)))
+                  (return (i32.const -1))))
               (local.set $o (call $digits (local.get $v) (i32.eqz (local.get $mode)) (local.get $o)))
               (br $written)))
           (if (local.get $m)
