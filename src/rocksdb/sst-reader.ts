@@ -453,6 +453,21 @@ export class SstCursor implements InternalCursor {
     return nv;
   }
 
+  /**
+   * KeySharing (merging-cursor.ts): after next(), userKey()[0, keyShared()) equals the previous
+   * entry's user key there: the block entry's shared prefix, within both user keys. 0 at the first
+   * entry of a block.
+   */
+  keyShared(): number {
+    const d = this.data!;
+    let s = d.shared;
+    const n = d.keyLen - TRAILER_SIZE;
+    if (s > n) s = n;
+    const m = d.prevKeyLen - TRAILER_SIZE;
+    if (s > m) s = m;
+    return s < 0 ? 0 : s;
+  }
+
   seq(): number {
     if (this.globalSeqno !== undefined) return this.globalSeqno;
     const d = this.data!;
