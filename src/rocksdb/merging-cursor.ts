@@ -443,6 +443,11 @@ export class MergingCursor implements KvCursor, KeySharing {
    * much with the key it had, the one the heap top had before); else -1.
    */
   private stepShared = -1;
+  /**
+   * Length of the common prefix of the end bound and the key the top child had before its last
+   * step, when that step was the only one since (a lone child: see advanceTop); else -1.
+   */
+  private endDiff = -1;
   /** keyShared() of the current entry: curKeyBuf[0, curShared) did not change at the last move. */
   private curShared = 0;
 
@@ -541,6 +546,7 @@ export class MergingCursor implements KvCursor, KeySharing {
   private rebuildHeap(): void {
     this.heap.length = 0;
     this.secondPos = -1;
+    this.endDiff = -1;
     this.stepShared = -1;
     // the next current key is copied whole, into a new view (keyShared() is 0 after a seek)
     this.curKeyLen = 0;
@@ -562,6 +568,8 @@ export class MergingCursor implements KvCursor, KeySharing {
     const c = this.children[i]!;
     c.next();
     const n = h.length;
+    const endDiff = this.endDiff;
+    this.endDiff = -1;
     if (n > 1) {
       if (this.loadUnbounded(i)) {
         // While the top child stays below the smaller of its heap children, the heap is
@@ -598,9 +606,22 @@ export class MergingCursor implements KvCursor, KeySharing {
           return;
         }
       }
-    } else if (this.load(i)) {
-      this.stepShared = c.keyShared();
-      return;
+    } else if (this.loadUnbounded(i)) {
+      // A lone child (e.g. one level): the end bound compared from where the key can first
+      // differ from it, as the runner-up above.
+      const shared = c.keyShared();
+      const e = this.end;
+      if (e === undefined) {
+        this.stepShared = shared;
+        return;
+      }
+      const a = this.keys[i]!;
+      const p = commonPrefix(a, this.views[i]!, e, this.endView, endDiff < 0 ? 0 : shared < endDiff ? shared : endDiff);
+      if (p < a.length && p < e.length ? a[p]! < e[p]! : a.length < e.length) {
+        this.endDiff = p;
+        this.stepShared = shared;
+        return;
+      }
     }
     // The child is exhausted or past the end bound.
     this.secondPos = -1;
