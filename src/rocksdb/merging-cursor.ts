@@ -44,8 +44,38 @@ export interface MergeInputs {
   range?: KeyRange;
 }
 
+/**
+ * Optional cursor capability: after next(), a lower bound of the length of the common prefix of
+ * userKey() and the user key of the entry the cursor was on before (0 when unknown, e.g. at a block
+ * or file change). Sorted keys share long prefixes (TiKV: 'z' + table prefix + most of the handle),
+ * so a consumer that compares or copies the key can start there. Not defined after a seek.
+ * SstCursor, the merge's level and lazy inputs, and MergingCursor have it.
+ */
+export interface KeySharing {
+  keyShared(): number;
+}
+
+export function sharesKeys<T extends object>(c: T): c is T & KeySharing {
+  return typeof (c as Partial<KeySharing>).keyShared === 'function';
+}
+
 const EMPTY = new Uint8Array(0);
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
+
+/**
+ * Length of the common prefix of `a` and `b` (DataViews over the same bytes), known to be at least
+ * `from`: big-endian words from there, the tail byte by byte.
+ */
+function commonPrefix(a: Uint8Array, da: DataView, b: Uint8Array, db: DataView, from: number): number {
+  const n = a.length < b.length ? a.length : b.length;
+  let i = from;
+  for (; i + 4 <= n; i += 4) {
+    const x = da.getUint32(i) ^ db.getUint32(i);
+    if (x !== 0) return i + (Math.clz32(x) >>> 3);
+  }
+  for (; i < n; i++) if (a[i] !== b[i]) return i;
+  return n;
+}
 
 /**
  * Bytewise comparison (as compareBytes) of keys `a` and `b` given DataViews over the same bytes:
@@ -168,8 +198,10 @@ class TombstoneTracker {
 }
 
 /** Opens a LazySource on first use and registers its tombstones. */
-class LazyCursor implements InternalCursor {
+class LazyCursor implements InternalCursor, KeySharing {
   private c: InternalCursor | null = null;
+  /** c, when it has keyShared(). */
+  private ks: KeySharing | null = null;
   private registered = false;
   constructor(
     readonly source: LazySource,
@@ -183,8 +215,13 @@ class LazyCursor implements InternalCursor {
         this.registered = true;
       }
       this.c = o.cursor;
+      this.ks = sharesKeys(o.cursor) ? o.cursor : null;
     }
     return this.c;
+  }
+  keyShared(): number {
+    const k = this.ks;
+    return k === null ? 0 : k.keyShared();
   }
   /** The opened input's cursor (null before open and after release). */
   inner(): InternalCursor | null {
@@ -194,6 +231,7 @@ class LazyCursor implements InternalCursor {
   release(): void {
     if (this.c !== null) {
       this.c = null;
+      this.ks = null;
       this.source.close?.();
     }
   }
@@ -233,11 +271,15 @@ class LazyCursor implements InternalCursor {
 }
 
 /** Concatenation of the non-overlapping files of one level; files opened when reached. */
-class LevelCursor implements InternalCursor {
+class LevelCursor implements InternalCursor, KeySharing {
   private readonly files: LazyCursor[];
   private idx: number;
   /** The open cursor of files[idx] (hot path: one call instead of two per operation). */
   private cur: InternalCursor | null = null;
+  /** cur, when it has keyShared(). */
+  private curKs: KeySharing | null = null;
+  /** The last next() moved to another file: no key shared with the previous entry. */
+  private switched = false;
   constructor(
     sources: LazySource[],
     tracker: TombstoneTracker,
@@ -254,13 +296,21 @@ class LevelCursor implements InternalCursor {
   /** Close the file the cursor is in (at most one file of a level is open at a time). */
   release(): void {
     this.files[this.idx]?.release();
-    this.cur = null;
+    this.setCur(null);
+  }
+  private setCur(c: InternalCursor | null): void {
+    this.cur = c;
+    this.curKs = c !== null && sharesKeys(c) ? c : null;
+  }
+  keyShared(): number {
+    const k = this.curKs;
+    return k === null || this.switched ? 0 : k.keyShared();
   }
   private settle(): void {
     // Move to following files while the current one is exhausted.
     while (this.idx < this.files.length && !this.files[this.idx]!.valid()) {
       this.files[this.idx]!.release();
-      this.cur = null;
+      this.setCur(null);
       this.idx++;
       const f = this.files[this.idx];
       if (f === undefined) return;
@@ -269,7 +319,7 @@ class LevelCursor implements InternalCursor {
         return;
       }
       f.seekToFirst();
-      this.cur = f.inner();
+      this.setCur(f.inner());
     }
   }
   seekToFirst(): void {
@@ -282,7 +332,7 @@ class LevelCursor implements InternalCursor {
       return;
     }
     f.seekToFirst();
-    this.cur = f.inner();
+    this.setCur(f.inner());
     this.settle();
   }
   seek(target: Uint8Array): void {
@@ -304,7 +354,7 @@ class LevelCursor implements InternalCursor {
       return;
     }
     f.seek(target);
-    this.cur = f.inner();
+    this.setCur(f.inner());
     this.settle();
   }
   valid(): boolean {
@@ -314,7 +364,11 @@ class LevelCursor implements InternalCursor {
   next(): void {
     const c = this.cur!;
     c.next();
-    if (!c.valid()) this.settle();
+    this.switched = false;
+    if (!c.valid()) {
+      this.settle();
+      this.switched = true;
+    }
   }
   userKey(): Uint8Array {
     return this.cur!.userKey();
@@ -361,7 +415,7 @@ function overlaps(s: LazySource, range: KeyRange | undefined): boolean {
  * indexes keyed by the children's cached (userKey, seq); no allocation per entry except when
  * the current key outgrows the reused key buffer.
  */
-export class MergingCursor implements KvCursor {
+export class MergingCursor implements KvCursor, KeySharing {
   private readonly children: (LazyCursor | LevelCursor)[];
   private readonly names: string[];
   private readonly keys: Uint8Array[];
@@ -382,6 +436,20 @@ export class MergingCursor implements KvCursor {
   private curKind = 0;
   /** Heap position (1 or 2) of the smaller child of the top, or -1 when unknown. */
   private secondPos = -1;
+  /** While secondPos >= 0: length of the common prefix of the top's and that child's keys. */
+  private topDiff = 0;
+  /**
+   * After an advanceTop() that left the same child on top: its keyShared() (its key shares that
+   * much with the key it had, the one the heap top had before); else -1.
+   */
+  private stepShared = -1;
+  /**
+   * Length of the common prefix of the end bound and the key the top child had before its last
+   * step, when that step was the only one since (a lone child: see advanceTop); else -1.
+   */
+  private endDiff = -1;
+  /** keyShared() of the current entry: curKeyBuf[0, curShared) did not change at the last move. */
+  private curShared = 0;
 
   constructor(inputs: MergeInputs) {
     this.start = inputs.range?.start;
@@ -478,6 +546,11 @@ export class MergingCursor implements KvCursor {
   private rebuildHeap(): void {
     this.heap.length = 0;
     this.secondPos = -1;
+    this.endDiff = -1;
+    this.stepShared = -1;
+    // the next current key is copied whole, into a new view (keyShared() is 0 after a seek)
+    this.curKeyLen = 0;
+    this.curKeyViewOf = undefined;
     for (let i = 0; i < this.children.length; i++) {
       if (this.load(i)) {
         this.heap.push(i);
@@ -492,31 +565,67 @@ export class MergingCursor implements KvCursor {
   private advanceTop(): void {
     const h = this.heap;
     const i = h[0]!;
-    this.children[i]!.next();
+    const c = this.children[i]!;
+    c.next();
     const n = h.length;
+    const endDiff = this.endDiff;
+    this.endDiff = -1;
     if (n > 1) {
       if (this.loadUnbounded(i)) {
         // While the top child stays below the smaller of its heap children, the heap is
         // unchanged: one comparison per entry instead of a sift (the common case: one level holds
         // a run). That child is below the end bound, so the top is too: no end check (the end
-        // compare was 8% of a merge micro-benchmark's time).
+        // compare was 8% of a merge micro-benchmark's time). The comparison starts where the keys
+        // can first differ: the new key shares keyShared() bytes with the old top key, which
+        // shared topDiff bytes with the runner-up; sorted keys differ right there.
+        const shared = c.keyShared();
         let s = this.secondPos;
+        let from: number;
         if (s < 0) {
           s = n > 2 && this.less(h[2]!, h[1]!) ? 2 : 1;
           this.secondPos = s;
+          from = 0;
+        } else {
+          from = shared < this.topDiff ? shared : this.topDiff;
         }
-        if (this.less(i, h[s]!)) return;
+        const j = h[s]!;
+        const a = this.keys[i]!;
+        const b = this.keys[j]!;
+        const p = commonPrefix(a, this.views[i]!, b, this.views[j]!, from);
+        this.topDiff = p;
+        // same order as less(i, j): bytes, then length, then the newer entry first
+        const below = p < a.length && p < b.length ? a[p]! < b[p]! : a.length !== b.length ? a.length < b.length : c.seq() > this.children[j]!.seq();
+        if (below) {
+          this.stepShared = shared;
+          return;
+        }
         this.secondPos = -1;
+        this.stepShared = -1;
         if (this.belowEnd(i)) {
           this.siftDown(0);
           return;
         }
       }
-    } else if (this.load(i)) {
-      return;
+    } else if (this.loadUnbounded(i)) {
+      // A lone child (e.g. one level): the end bound compared from where the key can first
+      // differ from it, as the runner-up above.
+      const shared = c.keyShared();
+      const e = this.end;
+      if (e === undefined) {
+        this.stepShared = shared;
+        return;
+      }
+      const a = this.keys[i]!;
+      const p = commonPrefix(a, this.views[i]!, e, this.endView, endDiff < 0 ? 0 : shared < endDiff ? shared : endDiff);
+      if (p < a.length && p < e.length ? a[p]! < e[p]! : a.length < e.length) {
+        this.endDiff = p;
+        this.stepShared = shared;
+        return;
+      }
     }
     // The child is exhausted or past the end bound.
     this.secondPos = -1;
+    this.stepShared = -1;
     this.children[i]!.release();
     const last = h.pop()!;
     if (h.length > 0 && last !== i) {
@@ -525,19 +634,27 @@ export class MergingCursor implements KvCursor {
     }
   }
 
-  private setCurKey(k: Uint8Array, kv: DataView): void {
+  /**
+   * Copy the heap top's key `k` into curKeyBuf. `from`: k[0, from) already equals
+   * curKeyBuf[0, from) (the top child took one step from the current entry and kept that prefix).
+   */
+  private setCurKey(k: Uint8Array, kv: DataView, from: number): void {
     const n = k.length;
     if (n > this.curKeyBuf.length) {
       const nb = new Uint8Array(Math.max(n, this.curKeyBuf.length * 2));
       this.curKeyBuf = nb;
       this.curKeyBufView = new DataView(nb.buffer);
+      from = 0;
     }
+    if (from > this.curKeyLen) from = this.curKeyLen;
+    if (from > n) from = n;
+    this.curShared = from;
     const b = this.curKeyBuf;
     // Four bytes per step through DataViews: the native b.set(k) call was ~3.5x the samples of
     // this copy in an engine scan profile (keys of ~36 bytes).
     const bv = this.curKeyBufView;
-    let i = 0;
-    for (; i + 4 <= n; i += 4) bv.setUint32(i, kv.getUint32(i));
+    let i = from;
+    for (; i + 4 <= n; i += 4) bv.setUint32(i, kv.getUint32(i, true), true);
     for (; i < n; i++) b[i] = k[i]!;
     // The view is reused while the length and buffer stay the same (no allocation per entry).
     if (n !== this.curKeyLen || this.curKeyViewOf !== b) {
@@ -563,7 +680,10 @@ export class MergingCursor implements KvCursor {
   private skipCurrentKey(): void {
     // The heap top is the entry the current key was copied from (findVisible): no comparison.
     if (this.heap.length > 0) this.advanceTop();
-    while (this.heap.length > 0 && this.sameAsCur(this.keys[this.heap[0]!]!)) this.advanceTop();
+    while (this.heap.length > 0 && this.sameAsCur(this.keys[this.heap[0]!]!)) {
+      this.advanceTop();
+      this.stepShared = -1; // more than one step from the current entry
+    }
   }
 
   /** From the heap state, position on the next visible entry. */
@@ -576,7 +696,8 @@ export class MergingCursor implements KvCursor {
       const top = this.heap[0]!;
       const c = this.children[top]!;
       const kind = c.kind();
-      this.setCurKey(this.keys[top]!, this.views[top]!);
+      const st = this.stepShared;
+      this.setCurKey(this.keys[top]!, this.views[top]!, st < 0 ? 0 : st);
       const tSeq = this.tracker.coveringSeq(this.curKey);
       const covered = tSeq >= 0 && tSeq > c.seq();
       if (!covered) {
@@ -592,6 +713,7 @@ export class MergingCursor implements KvCursor {
       // Hidden: skip all versions of this key. (Older entries below a newest Merge would be
       // operands; we stop at the newest, so older kinds never matter here.)
       this.skipCurrentKey();
+      this.stepShared = -1; // the next visible entry is more than one step from the current one
     }
   }
 
@@ -649,6 +771,14 @@ export class MergingCursor implements KvCursor {
 
   userKey(): Uint8Array {
     return this.curKey;
+  }
+
+  /**
+   * KeySharing: after next(), userKey()[0, keyShared()) equals the previous entry's user key there
+   * (0 after a seek).
+   */
+  keyShared(): number {
+    return this.curShared;
   }
 
   value(): Uint8Array {

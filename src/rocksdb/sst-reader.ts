@@ -453,11 +453,27 @@ export class SstCursor implements InternalCursor {
     return nv;
   }
 
+  /**
+   * KeySharing (merging-cursor.ts): after next(), userKey()[0, keyShared()) equals the previous
+   * entry's user key there: the block entry's shared prefix, within both user keys. 0 at the first
+   * entry of a block.
+   */
+  keyShared(): number {
+    const d = this.data!;
+    let s = d.shared;
+    const n = d.keyLen - TRAILER_SIZE;
+    if (s > n) s = n;
+    const m = d.prevKeyLen - TRAILER_SIZE;
+    if (s > m) s = m;
+    return s < 0 ? 0 : s;
+  }
+
   seq(): number {
     if (this.globalSeqno !== undefined) return this.globalSeqno;
     const d = this.data!;
     try {
-      return trailerSeq(d.keyBuf, d.keyLen);
+      // the trailer is in the block unless the iterator had to copy it (BlockIter trailerInData)
+      return d.trailerInBuf ? trailerSeq(d.keyBuf, d.keyLen) : trailerSeq(d.data, d.trailerOff + TRAILER_SIZE);
     } catch (e) {
       throw e instanceof FormatError ? e.withLocation(this.reader.path, this.dataOffset) : e;
     }
@@ -465,7 +481,7 @@ export class SstCursor implements InternalCursor {
 
   kind(): number {
     const d = this.data!;
-    return d.keyBuf[d.keyLen - TRAILER_SIZE]!;
+    return d.trailerInBuf ? d.keyBuf[d.keyLen - TRAILER_SIZE]! : d.data[d.trailerOff]!;
   }
 
   value(): Uint8Array {
@@ -508,7 +524,7 @@ export class SstCursor implements InternalCursor {
     if (block === undefined) block = this.readBlockOwn(offset, size);
     if (this.seqRun === 2 && this.prefetch === undefined) this.startPrefetch(offset);
     const keyBuf = this.data?.keyBuf;
-    const it = new BlockIter(block, { file: this.reader.path, offset, what: 'data block' }, { keyBuf });
+    const it = new BlockIter(block, { file: this.reader.path, offset, what: 'data block' }, { keyBuf, trailerInData: true });
     // Both only after the block parsed: seek() relies on dataOffset naming the block in `data`.
     this.data = it;
     this.dataOffset = offset;
@@ -637,8 +653,8 @@ export class SstCursor implements InternalCursor {
     if (this.globalSeqno !== undefined) {
       // Keys of ingested files carry seq 0; anything else means the file is not what its
       // properties claim.
-      const kb = d.keyBuf;
-      const e = d.keyLen;
+      const kb = d.trailerInBuf ? d.keyBuf : d.data;
+      const e = d.trailerInBuf ? d.keyLen : d.trailerOff + TRAILER_SIZE;
       for (let i = e - 7; i < e; i++) {
         if (kb[i] !== 0) {
           throw corruption('key of an ingested file (external_sst_file.version 2) has a non-zero seq', {

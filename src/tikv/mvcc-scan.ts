@@ -26,6 +26,7 @@
  * locks are uncommitted (see scanLocks for the report).
  */
 import { FormatError, hex } from '../errors.js';
+import { sharesKeys, type KeySharing } from '../rocksdb/merging-cursor.js';
 import { ValueType, type KeyRange, type KvCursor } from '../rocksdb/types.js';
 import { parseLock, type LockRecord, type LockType } from './lock-record.js';
 import * as mc from './memcomparable.js';
@@ -151,6 +152,10 @@ export class LatestScanner {
   private readonly range: { start: Uint8Array; end: Uint8Array };
   private readonly readTs: bigint;
   private write: KvCursor | undefined;
+  /** The write cursor, when it tells how much of each key it kept from the previous one. */
+  private wShares: KeySharing | null = null;
+  /** The write cursor has valueArray() + valueOffset() + valueEndOffset(). */
+  private wRanged = false;
   private deflt: KvCursor | undefined;
   private done = false;
 
@@ -240,6 +245,8 @@ export class LatestScanner {
       }
       w = this.source.cursor(CF_WRITE, { start: this.range.start, end: this.range.end });
       this.write = w;
+      this.wShares = sharesKeys(w) ? w : null;
+      this.wRanged = w.valueArray !== undefined && w.valueOffset !== undefined && w.valueEndOffset !== undefined;
       w.seek(this.range.start);
     } else if (this.pendingRest) {
       // the previous row's key: step over its older versions now (its value was a view into
@@ -287,8 +294,8 @@ export class LatestScanner {
         let val: Uint8Array;
         let vs = 0;
         let ve: number;
-        if (w.valueArray !== undefined) {
-          val = w.valueArray();
+        if (this.wRanged) {
+          val = w.valueArray!();
           vs = w.valueOffset!();
           ve = w.valueEndOffset!();
         } else {
@@ -344,7 +351,9 @@ export class LatestScanner {
 
   /**
    * Index of the first byte where the cursor key `k` differs from keyBuf[0, keyLen), or the
-   * shorter length when one is a prefix of the other. Compares big-endian words.
+   * shorter length when one is a prefix of the other. Compares big-endian words, from the
+   * cursor's keyShared() on when it has one: keyBuf is the user part of the key of the entry the
+   * cursor was on before (every entry passes through next(); after a seek keyShared() is 0).
    */
   private firstDiff(k: Uint8Array): number {
     if (k !== this.cKey) {
@@ -354,7 +363,12 @@ export class LatestScanner {
     const a = this.cKeyDv;
     const b = this.keyDv;
     const n = k.length < this.keyLen ? k.length : this.keyLen;
+    const ks = this.wShares;
     let i = 0;
+    if (ks !== null) {
+      i = ks.keyShared();
+      if (i > n) i = n;
+    }
     for (; i + 4 <= n; i += 4) {
       const x = a.getUint32(i) ^ b.getUint32(i);
       if (x !== 0) return i + (Math.clz32(x) >>> 3);

@@ -223,3 +223,81 @@ test('a two-byte value length that runs past the entries is corruption, not a sh
   const e = err(() => new BlockIter(b, loc).seekToFirst());
   assert.equal(e.code, 'corruption');
 });
+
+/** varint32 bytes. */
+function varint(v: number): number[] {
+  const out: number[] = [];
+  while (v >= 0x80) {
+    out.push((v & 0x7f) | 0x80);
+    v >>>= 7;
+  }
+  out.push(v);
+  return out;
+}
+
+/**
+ * A data block of the given (sorted) keys, shared prefixes as BlockBuilder writes them (longest) or
+ * any shorter one (`shorter` picks), a restart every `interval` entries.
+ */
+function buildBlock(keys: Uint8Array[], interval: number, shorter: (max: number) => number): Uint8Array {
+  const parts: number[] = [];
+  const restarts: number[] = [];
+  let prev: Uint8Array = new Uint8Array(0);
+  keys.forEach((k, i) => {
+    let max = 0;
+    while (max < k.length && max < prev.length && k[max] === prev[max]) max++;
+    let shared = i % interval === 0 ? 0 : shorter(max);
+    if (i % interval === 0) restarts.push(parts.length);
+    if (shared > max) shared = max;
+    const value = [i & 0xff, 0x76];
+    parts.push(...varint(shared), ...varint(k.length - shared), ...varint(value.length), ...k.subarray(shared), ...value);
+    prev = k;
+  });
+  for (const r of restarts) parts.push(...u32(r));
+  parts.push(...u32(restarts.length));
+  return Uint8Array.from(parts);
+}
+
+test('trailerInData: user keys, trailers, key() and seek equal the plain iterator (trailers shared or not)', () => {
+  // internal keys: user keys of 0..5 bytes over a 2-letter alphabet (prefixes of each other,
+  // several versions of one user key whose trailers share bytes)
+  const userKey = fc.uint8Array({ minLength: 0, maxLength: 5, min: 0x61, max: 0x62 });
+  const trailer = fc.uint8Array({ minLength: 8, maxLength: 8, max: 3 });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(userKey, trailer), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 5 }), fc.boolean(), fc.nat(), (raw, interval, longest, seed) => {
+      const cmp = (x: Uint8Array, y: Uint8Array): number => Buffer.compare(Buffer.from(x), Buffer.from(y));
+      const keys = raw
+        .map(([u, t]) => Uint8Array.from([...u, ...t]))
+        .sort((x, y) => cmp(x.subarray(0, x.length - 8), y.subarray(0, y.length - 8)) || cmp(x, y))
+        .filter((k, i, all) => i === 0 || cmp(k, all[i - 1]!) !== 0);
+      let s = seed;
+      const block = buildBlock(keys, interval, (max) => (longest ? max : (s = (s * 1103515245 + 12345) >>> 0) % (max + 1)));
+      const plain = new BlockIter(block, loc);
+      const lean = new BlockIter(block, loc, { trailerInData: true });
+      const trailerOf = (it: BlockIter): string =>
+        it.trailerInBuf ? str(it.keyBuf.subarray(it.keyLen - 8, it.keyLen)) : str(it.data.subarray(it.trailerOff, it.trailerOff + 8));
+      let n = 0;
+      for (plain.seekToFirst(), lean.seekToFirst(); plain.valid(); plain.next(), lean.next(), n++) {
+        assert.ok(lean.valid());
+        assert.equal(str(lean.keyBuf.subarray(0, lean.keyLen - 8)), str(plain.key().subarray(0, plain.keyLen - 8)));
+        assert.equal(trailerOf(lean), str(plain.key().subarray(plain.keyLen - 8)));
+        assert.equal(str(lean.value()), str(plain.value()));
+        if (n % 3 === 1) assert.equal(str(lean.key()), str(plain.key())); // key() puts the trailer into keyBuf
+      }
+      assert.equal(lean.valid(), false);
+      assert.equal(n, keys.length);
+      // seek (user-key part): same position
+      for (const k of keys) {
+        const target = k.subarray(0, k.length - 8);
+        plain.seek(target, true);
+        lean.seek(target, true);
+        assert.equal(str(lean.key()), str(plain.key()));
+        lean.next();
+        plain.next();
+        assert.equal(lean.valid(), plain.valid());
+        if (plain.valid()) assert.equal(trailerOf(lean), str(plain.key().subarray(plain.keyLen - 8)));
+      }
+    }),
+    { numRuns: 400 },
+  );
+});

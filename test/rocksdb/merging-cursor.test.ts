@@ -8,10 +8,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { MergingCursor, type LazySource } from '../../src/rocksdb/merging-cursor.js';
+import { MergingCursor, type KeySharing, type LazySource } from '../../src/rocksdb/merging-cursor.js';
 import { Memtable } from '../../src/rocksdb/memtable.js';
 import { compareBytes } from '../../src/rocksdb/internal-key.js';
-import { ValueType, type RangeTombstone, type KeyRange } from '../../src/rocksdb/types.js';
+import { ValueType, type InternalCursor, type RangeTombstone, type KeyRange } from '../../src/rocksdb/types.js';
+import { rng } from '../support/rng.js';
 import { FormatError } from '../../src/errors.js';
 
 interface E {
@@ -24,7 +25,67 @@ interface E {
 const b = (s: string): Uint8Array => Buffer.from(s);
 const str = (u: Uint8Array): string => Buffer.from(u).toString();
 
-function source(name: string, entries: E[], tombstones: RangeTombstone[], opened?: string[]): LazySource {
+/** Common prefix length of two keys. */
+function common(a: Uint8Array, b: Uint8Array): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * An input with keyShared() (as SstCursor has): after next(), a random lower bound of the prefix
+ * the key shares with the previous one (0 up to the exact length); after a seek, a value that
+ * would be wrong to use.
+ */
+class SharingCursor implements InternalCursor, KeySharing {
+  private shared = 1000;
+  constructor(
+    private readonly c: InternalCursor,
+    private readonly rand: () => number,
+  ) {}
+  keyShared(): number {
+    return this.shared;
+  }
+  seekToFirst(): void {
+    this.c.seekToFirst();
+    this.shared = 1000;
+  }
+  seek(t: Uint8Array): void {
+    this.c.seek(t);
+    this.shared = 1000;
+  }
+  valid(): boolean {
+    return this.c.valid();
+  }
+  next(): void {
+    const prev = this.c.userKey().slice();
+    this.c.next();
+    this.shared = this.c.valid() ? Math.floor(this.rand() * (common(prev, this.c.userKey()) + 1)) : 1000;
+  }
+  userKey(): Uint8Array {
+    return this.c.userKey();
+  }
+  seq(): number {
+    return this.c.seq();
+  }
+  kind(): number {
+    return this.c.kind();
+  }
+  value(): Uint8Array {
+    return this.c.value();
+  }
+  valueArray(): Uint8Array {
+    return this.c.valueArray();
+  }
+  valueOffset(): number {
+    return this.c.valueOffset();
+  }
+  valueEndOffset(): number {
+    return this.c.valueEndOffset();
+  }
+}
+
+function source(name: string, entries: E[], tombstones: RangeTombstone[], opened?: string[], rand?: () => number): LazySource {
   const mt = new Memtable();
   for (const e of entries) mt.add(e.key, e.seq, e.kind, e.value);
   for (const t of tombstones) mt.addRangeTombstone(t.start, t.end, t.seq);
@@ -35,7 +96,8 @@ function source(name: string, entries: E[], tombstones: RangeTombstone[], opened
     largestKey: bounds.largest,
     open: () => {
       opened?.push(name);
-      return { cursor: mt.cursor(), tombstones: mt.rangeTombstones() };
+      const cursor = rand === undefined ? mt.cursor() : new SharingCursor(mt.cursor(), rand);
+      return { cursor, tombstones: mt.rangeTombstones() };
     },
   };
 }
@@ -62,17 +124,38 @@ function model(entries: E[], tombstones: RangeTombstone[], range?: KeyRange): [s
 
 function scan(c: MergingCursor, first: () => void = () => c.seekToFirst()): [string, string, number, number][] {
   const out: [string, string, number, number][] = [];
-  for (first(); c.valid(); c.next()) out.push([Buffer.from(c.userKey()).toString('latin1'), str(c.value()), c.kind(), c.seq()]);
+  let prev: Uint8Array | undefined;
+  for (first(); c.valid(); c.next()) {
+    const k = c.userKey();
+    // keyShared(): a lower bound of the prefix shared with the previous entry, 0 after a seek
+    if (prev === undefined) assert.equal(c.keyShared(), 0);
+    else assert.ok(c.keyShared() <= common(prev, k), `keyShared ${c.keyShared()} of ${Buffer.from(k).toString('hex')} after ${Buffer.from(prev).toString('hex')}`);
+    prev = k.slice();
+    out.push([Buffer.from(k).toString('latin1'), str(c.value()), c.kind(), c.seq()]);
+  }
   return out;
 }
 
 const keyArb = fc.uint8Array({ minLength: 0, maxLength: 3, max: 4 });
+/** Longer keys with long shared prefixes (a few bytes of alphabet 0..2 after 0..9 zero bytes). */
+const longKeyArb = fc
+  .tuple(fc.nat(9), fc.uint8Array({ minLength: 0, maxLength: 4, max: 2 }))
+  .map(([z, tail]) => Uint8Array.from([...new Uint8Array(z), ...tail]));
 const kindArb = fc.constantFrom(ValueType.Value, ValueType.Value, ValueType.Deletion, ValueType.SingleDeletion, ValueType.BlobIndex);
 
 test('random inputs: merged view equals the model (full scan, bounded scans, seeks)', () => {
+  mergeProperty(keyArb, undefined, 60);
+});
+
+test('random inputs with long shared prefixes, inputs with keyShared(): merged view equals the model', () => {
+  // the merge starts its comparisons and its key copy at the inputs' keyShared() (any lower bound)
+  mergeProperty(longKeyArb, rng(7), 300);
+});
+
+function mergeProperty(keyArb: fc.Arbitrary<Uint8Array>, rand: (() => number) | undefined, maxEntries: number): void {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ key: keyArb, kind: kindArb, where: fc.nat(5) }), { maxLength: 60 }),
+      fc.array(fc.record({ key: keyArb, kind: kindArb, where: fc.nat(5) }), { maxLength: maxEntries }),
       fc.array(fc.record({ a: keyArb, b: keyArb, where: fc.nat(5), t: fc.nat(60) }), { maxLength: 5 }),
       keyArb,
       keyArb,
@@ -94,7 +177,7 @@ test('random inputs: merged view equals the model (full scan, bounded scans, see
         // Sources 0..2 overlap (memtable/L0); 3..5 become one level split into disjoint files by key.
         const overlapping: LazySource[] = [];
         for (let s = 0; s < 3; s++) {
-          overlapping.push(source(`o${s}`, entries.filter((_, i) => raw[i]!.where % 6 === s), tsAll.filter((x) => x.where === s).map((x) => x.ts)));
+          overlapping.push(source(`o${s}`, entries.filter((_, i) => raw[i]!.where % 6 === s), tsAll.filter((x) => x.where === s).map((x) => x.ts), undefined, rand));
         }
         const levelEntries = entries.filter((_, i) => raw[i]!.where % 6 >= 3);
         // Split the level by first key byte into non-overlapping files.
@@ -102,7 +185,7 @@ test('random inputs: merged view equals the model (full scan, bounded scans, see
         for (let first = 0; first <= 4; first++) {
           const es = levelEntries.filter((e) => (e.key[0] ?? -1) === first || (first === 0 && e.key.length === 0));
           const lts = tsAll.filter((x) => x.where >= 3 && x.ts.start[0] === first).map((x) => x.ts);
-          if (es.length > 0 || lts.length > 0) files.push(source(`l${first}`, es, lts));
+          if (es.length > 0 || lts.length > 0) files.push(source(`l${first}`, es, lts, undefined, rand));
         }
         const all = entries;
         const c = new MergingCursor({ overlapping, levels: [files] });
@@ -118,7 +201,7 @@ test('random inputs: merged view equals the model (full scan, bounded scans, see
     ),
     { numRuns: 300 },
   );
-});
+}
 
 test('newest version wins across inputs; tombstones hide only older entries', () => {
   const mk = (k: string, seq: number, kind: number, v = ''): E => ({ key: b(k), seq, kind, value: b(v) });

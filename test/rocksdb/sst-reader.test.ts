@@ -315,3 +315,40 @@ test('userKey() view is stable only until the cursor moves; copies stay right', 
     r.close();
   }
 });
+
+test('keyShared() after next() is a prefix the user key shares with the previous one; 0 at block starts', () => {
+  let positive = 0;
+  let blockStarts = 0;
+  for (const name of cases) {
+    let r: SstReader;
+    try {
+      r = SstReader.open(`${dir}${name}.sst`);
+    } catch {
+      continue; // files other tests expect to be refused
+    }
+    try {
+      const c = r.cursor();
+      let prev: Uint8Array | undefined;
+      let prevBlock = -1;
+      for (c.seekToFirst(); c.valid(); c.next()) {
+        const k = c.userKey();
+        if (prev !== undefined) {
+          const s = c.keyShared();
+          let common = 0;
+          while (common < k.length && common < prev.length && k[common] === prev[common]) common++;
+          assert.ok(s >= 0 && s <= common, `${name}: keyShared ${s}, common prefix ${common}`);
+          if (c.blockOffset() !== prevBlock) {
+            assert.equal(s, 0, `${name}: first entry of a block`);
+            blockStarts++;
+          }
+          if (s > 0) positive++;
+        }
+        prev = k.slice();
+        prevBlock = c.blockOffset();
+      }
+    } finally {
+      r.close();
+    }
+  }
+  assert.ok(positive > 1000 && blockStarts > 10, `${positive} entries with a shared prefix, ${blockStarts} block starts`);
+});
