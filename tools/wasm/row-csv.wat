@@ -6,6 +6,7 @@
   ;;   [0]      separator byte            [1] delimiter byte        [2] escaped byte (= delimiter)
   ;;   [4]      number of columns (i32)   [8] NULL text length      [12] line terminator length
   ;;   [32,64)  digit scratch (written backwards from 64)
+  ;;   [1024,1224) the digit pairs "00" .. "99"
   ;;   [192,220) the row's state for resume(): data start, not-null and null counts, then the
   ;;            hint, the field bytes' start and end and the line's end when JS writes a field
   ;;   [64,128) NULL text                 [128,192) line terminator
@@ -28,6 +29,7 @@
   ;; per-column maximum (literals included) plus 64 bytes of slack at o: 16-byte stores may run
   ;; past the end.
   (memory (export "memory") 3)
+  (data (i32.const 1024) "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142434445464748495051525354555657585960616263646566676869707172737475767778798081828384858687888990919293949596979899")
 
   ;; index of id in the ascending i32 ids [p, p + 4n), or -1
   (func $find (param $p i32) (param $n i32) (param $want i32) (result i32)
@@ -63,13 +65,24 @@
           (i32.add (i32.const 48) (i32.wrap_i64 (i64.sub (local.get $v) (i64.mul (local.get $q) (i64.const 10))))))
         (local.set $v (local.get $q))
         (br $wide)))
+    ;; below 2^32: two digits per division, from the pair table at 1024 ("00" .. "99")
     (local.set $x (i32.wrap_i64 (local.get $v)))
-    (loop $narrow
-      (local.set $y (i32.div_u (local.get $x) (i32.const 10)))
-      (local.set $p (i32.sub (local.get $p) (i32.const 1)))
-      (i32.store8 (local.get $p) (i32.add (i32.const 48) (i32.sub (local.get $x) (i32.mul (local.get $y) (i32.const 10)))))
-      (local.set $x (local.get $y))
-      (br_if $narrow (local.get $x)))
+    (block $last
+      (loop $pairs
+        (br_if $last (i32.lt_u (local.get $x) (i32.const 100)))
+        (local.set $y (i32.div_u (local.get $x) (i32.const 100)))
+        (local.set $p (i32.sub (local.get $p) (i32.const 2)))
+        (i32.store16 (local.get $p)
+          (i32.load16_u offset=1024 (i32.shl (i32.sub (local.get $x) (i32.mul (local.get $y) (i32.const 100))) (i32.const 1))))
+        (local.set $x (local.get $y))
+        (br $pairs)))
+    (if (i32.ge_u (local.get $x) (i32.const 10))
+      (then
+        (local.set $p (i32.sub (local.get $p) (i32.const 2)))
+        (i32.store16 (local.get $p) (i32.load16_u offset=1024 (i32.shl (local.get $x) (i32.const 1)))))
+      (else
+        (local.set $p (i32.sub (local.get $p) (i32.const 1)))
+        (i32.store8 (local.get $p) (i32.add (i32.const 48) (local.get $x)))))
     ;; at most 20 digits: two 16-byte copies (the scratch is followed by readable memory)
     (v128.store (local.get $o) (v128.load (local.get $p)))
     (v128.store offset=16 (local.get $o) (v128.load offset=16 (local.get $p)))
