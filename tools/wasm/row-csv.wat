@@ -6,10 +6,10 @@
   ;;   [0]      separator byte            [1] delimiter byte        [2] escaped byte (= delimiter)
   ;;   [4]      number of columns (i32)   [8] NULL text length      [12] line terminator length
   ;;   [32,64)  digit scratch (written backwards from 64)
-  ;;   [1024,1224) the digit pairs "00" .. "99"
+  ;;   [64,128) NULL text                 [128,192) line terminator
   ;;   [192,220) the row's state for resume(): data start, not-null and null counts, then the
   ;;            hint, the field bytes' start and end and the line's end when JS writes a field
-  ;;   [64,128) NULL text                 [128,192) line terminator
+  ;;   [1024,1224) the digit pairs "00" .. "99"
   ;;   [4096,8192) [8192,12288) [12288,16384): the row's not-null ids, their end offsets and its
   ;;            null ids as i32 (at most 1024 of each; more: declined)
   ;;   [16384,65536) columns, 16 bytes each: i32 column id, u8 mode, u8 missing, u8 fsp, i32 literal
