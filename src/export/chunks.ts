@@ -12,9 +12,11 @@
  * are merged, sorted and de-duplicated, then thinned evenly to at most
  * ceil(total in-range bytes / targetBytes) - 1 boundaries.
  *
- * Cost per file: two binary searches over the data blocks (each probe reads one block) plus one
- * block read per candidate. Rows only in the WAL/memtable simply fall into whichever chunk
- * covers their key: chunks always partition the whole range, whatever the boundaries.
+ * Cost per file: its index, two binary searches over the data blocks (each probe reads one
+ * block; skipped at an end where the file's smallest/largest key from the MANIFEST is already
+ * inside the range) plus one block read per candidate. Rows only in the WAL/memtable simply
+ * fall into whichever chunk covers their key: chunks always partition the whole range, whatever
+ * the boundaries.
  */
 import { FormatError } from '../errors.js';
 import { SstReader } from '../rocksdb/sst-reader.js';
@@ -75,8 +77,11 @@ export function planBoundaries(files: readonly LiveFile[], range: RawRange, targ
     try {
       const handles = reader.dataBlockHandles();
       const keyAt = firstKeyReader(reader);
-      const lo = lowerBound(0, handles.length, keyAt, enc.start);
-      const hi = lowerBound(lo, handles.length, keyAt, enc.end);
+      // A file wholly inside the range (the usual case: one table spans many files) needs no
+      // binary search: every block's first key lies within [smallestKey, largestKey]. Each
+      // probe would read and decompress a data block.
+      const lo = compareBytes(f.smallestKey, enc.start) >= 0 ? 0 : lowerBound(0, handles.length, keyAt, enc.start);
+      const hi = f.largestKey.length > 0 && compareBytes(f.largestKey, enc.end) < 0 ? handles.length : lowerBound(lo, handles.length, keyAt, enc.end);
       let acc = 0;
       for (let i = lo; i < hi; i++) {
         acc += handles[i]!.size;

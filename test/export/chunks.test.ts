@@ -136,3 +136,27 @@ test('splitRange and thin', () => {
   ]);
   assert.deepEqual(specs.map((c) => c.segments.map((g) => g.physicalId)), [[1, 2], [2]]);
 });
+
+test('files wholly inside the range skip the binary search: same plan as with every file searched', () => {
+  const db = RocksDb.open(DB);
+  try {
+    const files = [...db.liveFiles('write'), ...db.liveFiles('default')];
+    // bounds that say nothing (smallest <= and largest >= any key): every file is binary-searched
+    const unknown = files.map((f) => ({ ...f, smallestKey: new Uint8Array(0), largestKey: new Uint8Array(64).fill(0xff) }));
+    let compared = 0;
+    for (const t of expected.databases.flatMap((d) => d.tables ?? [])) {
+      for (const pid of t.physicalIds) {
+        for (const target of [300, 2000, 8000]) {
+          const fast = planBoundaries(files, recordRange(pid), target);
+          const searched = planBoundaries(unknown, recordRange(pid), target);
+          assert.equal(fast.bytes, searched.bytes, `bytes of table ${t.name} (${pid}) at ${target}`);
+          assert.deepEqual(fast.boundaries.map(hex), searched.boundaries.map(hex), `boundaries of table ${t.name} (${pid}) at ${target}`);
+          compared += fast.boundaries.length;
+        }
+      }
+    }
+    assert.ok(compared > 30, `many boundaries compared (${compared})`);
+  } finally {
+    db.close();
+  }
+});
