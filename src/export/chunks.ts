@@ -22,7 +22,7 @@ import { FormatError } from '../errors.js';
 import { SstReader } from '../rocksdb/sst-reader.js';
 import type { LiveFile } from '../rocksdb/types.js';
 import { compareBytes } from '../tikv/memcomparable.js';
-import { decodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
+import { decodeDataKey, encodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
 
 /** Default chunk size: SST data-block bytes (write + default CF) per chunk. */
 export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -61,6 +61,28 @@ export interface BoundaryPlan {
   boundaries: Uint8Array[];
   /** Data-block bytes found inside the range. */
   bytes: number;
+  /**
+   * Estimated data-block bytes of each chunk (boundaries.length + 1 values, summing to `bytes`):
+   * each file's run of blocks between two candidates counted in the chunk of its first key. Used
+   * only to order the last chunks among the worker threads (worker-pool.ts), never to plan.
+   */
+  chunkBytes: number[];
+}
+
+/** A run of consecutive in-range blocks of one file: its first key (encoded) and its bytes. */
+interface BlockRun {
+  key: Uint8Array | undefined;
+  bytes: number;
+}
+
+const planned = new WeakMap<readonly Uint8Array[], number[]>();
+
+/**
+ * The chunkBytes of the plan whose `boundaries` array this is (a DumpSource hands on only the
+ * array), or undefined for an array planBoundaries did not return.
+ */
+export function plannedChunkBytes(boundaries: readonly Uint8Array[]): number[] | undefined {
+  return planned.get(boundaries);
 }
 
 /**
@@ -70,6 +92,7 @@ export interface BoundaryPlan {
 export function planBoundaries(files: readonly LiveFile[], range: RawRange, targetBytes: number): BoundaryPlan {
   const enc = encodeRawRange(range);
   const cands: Uint8Array[] = [];
+  const runs: BlockRun[] = [];
   let total = 0;
   const inRange = files.filter((f) => overlaps(f, enc)).sort((a, b) => a.fileNumber - b.fileNumber);
   for (const f of inRange) {
@@ -83,15 +106,22 @@ export function planBoundaries(files: readonly LiveFile[], range: RawRange, targ
       const lo = compareBytes(f.smallestKey, enc.start) >= 0 ? 0 : lowerBound(0, handles.length, keyAt, enc.start);
       const hi = f.largestKey.length > 0 && compareBytes(f.largestKey, enc.end) < 0 ? handles.length : lowerBound(lo, handles.length, keyAt, enc.end);
       let acc = 0;
+      let run: BlockRun = { key: lo < hi ? (compareBytes(f.smallestKey, enc.start) >= 0 ? f.smallestKey : keyAt(lo)) : undefined, bytes: 0 };
       for (let i = lo; i < hi; i++) {
         acc += handles[i]!.size;
         total += handles[i]!.size;
+        run.bytes += handles[i]!.size;
         if (targetBytes > 0 && acc >= targetBytes && i + 1 < hi) {
           const k = keyAt(i + 1);
-          if (k !== undefined) cands.push(k);
+          if (k !== undefined) {
+            cands.push(k);
+            runs.push(run);
+            run = { key: k, bytes: 0 };
+          }
           acc = 0;
         }
       }
+      if (run.bytes > 0) runs.push(run);
     } finally {
       reader.close();
     }
@@ -112,7 +142,35 @@ export function planBoundaries(files: readonly LiveFile[], range: RawRange, targ
   raws.sort(compareBytes);
   const distinct = raws.filter((k, i) => i === 0 || compareBytes(k, raws[i - 1]!) !== 0);
   const want = targetBytes > 0 ? Math.max(0, Math.ceil(total / targetBytes) - 1) : 0;
-  return { boundaries: thin(distinct, want), bytes: total };
+  const boundaries = thin(distinct, want);
+  const chunkBytes = runBytesPerChunk(runs, boundaries);
+  planned.set(boundaries, chunkBytes);
+  return { boundaries, bytes: total, chunkBytes };
+}
+
+/**
+ * Each run's bytes added to the chunk that holds its first key. Encoded keys compare like their
+ * raw keys: `z` + mc(raw) + ts >= `z` + mc(boundary) exactly when raw >= boundary (the
+ * memcomparable encoding is prefix-free, so the ts never decides).
+ */
+function runBytesPerChunk(runs: readonly BlockRun[], boundaries: readonly Uint8Array[]): number[] {
+  const enc = boundaries.map(encodeDataKey);
+  const out = new Array<number>(boundaries.length + 1).fill(0);
+  for (const r of runs) {
+    let j = 0;
+    if (r.key !== undefined) {
+      let lo = 0;
+      let hi = enc.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareBytes(enc[mid]!, r.key) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      j = lo;
+    }
+    out[j]! += r.bytes;
+  }
+  return out;
 }
 
 /** At most `want` of the sorted keys, evenly spaced (deterministic). */
@@ -167,6 +225,25 @@ export function chunkSpecs(parts: readonly { physicalId: number; ranges: readonl
         out.push(cur);
       }
       cur.segments.push({ physicalId: p.physicalId, startHex: hex(r.start), endHex: hex(r.end) });
+    });
+  }
+  return out;
+}
+
+/**
+ * Estimated bytes of each chunk chunkSpecs(parts) makes (same grouping: a partition's first
+ * range joins the chunk before it), from the ranges' estimates; undefined where one is unknown.
+ */
+export function chunkEstimates(parts: readonly { ranges: readonly RawRange[]; bytes: readonly number[] | undefined }[]): (number | undefined)[] {
+  const out: (number | undefined)[] = [];
+  for (const p of parts) {
+    p.ranges.forEach((_, i) => {
+      const b = p.bytes !== undefined && p.bytes.length === p.ranges.length ? p.bytes[i] : undefined;
+      if (out.length === 0 || i > 0) out.push(b);
+      else {
+        const prev = out[out.length - 1];
+        out[out.length - 1] = prev === undefined || b === undefined ? undefined : prev + b;
+      }
     });
   }
   return out;
