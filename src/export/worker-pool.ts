@@ -27,7 +27,7 @@ import { DataError, UserError } from '../errors.js';
 import { recordRange } from '../tidb/record-key.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { Checkpoint, CHECKPOINT_DIR, partsDir } from './checkpoint.js';
-import { chunkSpecs, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
+import { chunkEstimates, chunkSpecs, plannedChunkBytes, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
 import type { CsvFormatter, CsvOptions } from './csv.js';
 import { OutputError, writeFileAtomic, AtomicFile, fsyncDir } from './file-writer.js';
 import { dataFile, rejectsFile } from './filenames.js';
@@ -122,6 +122,8 @@ interface TablePlan {
   prefix: string;
   table: TableInfo;
   chunks: ChunkSpec[];
+  /** Estimated source bytes per chunk (chunks.ts chunkEstimates; not in the checkpoint). */
+  estimates: (number | undefined)[];
   done: DoneChunk[];
 }
 
@@ -181,7 +183,7 @@ export class ChunkedRun implements TableChunkRunner {
     // the checkpoint's worker starts and opens LevelDB while the source is fingerprinted and planned
     if (o.checkpoint) cp = Checkpoint.open(o.outDir);
     const fp = this.fingerprint(targets);
-    const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : []));
+    const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : { chunks: [], estimates: [] }));
     if (cp !== undefined) {
       this.checkpoint = cp;
       // always read it (cheap when new): a checkpoint locked by another running dump must stop
@@ -219,7 +221,7 @@ export class ChunkedRun implements TableChunkRunner {
       const t = targets[ti]!;
       if (!isDumpable(t.table)) continue;
       const key = tableKey(t);
-      const chunks = planned[ti]!;
+      const { chunks, estimates } = planned[ti]!;
       const stored = loaded?.get(`plan/${key}`) as ChunkSpec[] | undefined;
       if (loaded !== undefined && stored !== undefined && JSON.stringify(stored) !== JSON.stringify(chunks)) {
         cp?.close();
@@ -239,7 +241,7 @@ export class ChunkedRun implements TableChunkRunner {
       }
       total += chunks.length;
       reused += done.length;
-      this.plans.set(key, { key, prefix: `t${ti}`, table: t.table, chunks, done });
+      this.plans.set(key, { key, prefix: `t${ti}`, table: t.table, chunks, estimates, done });
     }
     this.totalChunks = total;
     this.reusedChunks = reused;
@@ -307,7 +309,7 @@ export class ChunkedRun implements TableChunkRunner {
     };
   }
 
-  private planTable(table: TableInfo): ChunkSpec[] {
+  private planTable(table: TableInfo): { chunks: ChunkSpec[]; estimates: (number | undefined)[] } {
     const parts = physicalIdsOf(table).map((pid) => {
       const range = recordRange(pid);
       let bounds: Uint8Array[] = [];
@@ -316,9 +318,9 @@ export class ChunkedRun implements TableChunkRunner {
       } catch (e) {
         this.o.log.warn({ physicalId: pid, err: (e as Error).message }, `cannot plan chunks of table ${table.name.O} (${(e as Error).message}): one chunk`);
       }
-      return { physicalId: pid, ranges: splitRange(range, bounds) };
+      return { physicalId: pid, ranges: splitRange(range, bounds), bytes: plannedChunkBytes(bounds) };
     });
-    return chunkSpecs(parts);
+    return { chunks: chunkSpecs(parts), estimates: chunkEstimates(parts) };
   }
 
   private filesIntact(d: DoneChunk): boolean {
@@ -475,9 +477,51 @@ function physicalIdsOf(table: TableInfo): number[] {
   return [table.id];
 }
 
-/** Worker threads running chunks in global (table, chunk) order; results awaited by key. */
+/**
+ * Chunks a worker holds at most (the one it runs and the next): one that finishes a chunk while
+ * the main thread is busy committing another (renames, directory fsync, synced checkpoint batch)
+ * starts the next at once instead of waiting for the main thread to read its result.
+ */
+const JOBS_AHEAD = 2;
+/** The last TAIL_JOBS_PER_WORKER x workers chunks run largest first and one at a time (tailOrder). */
+const TAIL_JOBS_PER_WORKER = 4;
+
+/**
+ * The last `window` jobs sorted largest first by their estimate (stable), when every one of them
+ * has one; the others keep their order. Chunk sizes vary (the planner cuts every 16 MiB from each
+ * file's start), and in chunk order a large chunk handed out last ran alone while the other
+ * workers had nothing left. Only the tail is reordered: a resume reuses the done chunks up to
+ * the first one not done, so chunks out of order would cost an interrupted dump more work.
+ */
+export function tailOrder<T>(jobs: readonly T[], estimate: (j: T) => number | undefined, window: number): T[] {
+  const from = Math.max(0, jobs.length - window);
+  const tail = jobs.slice(from).map((j, i) => ({ j, i, e: estimate(j) }));
+  if (tail.some((x) => x.e === undefined)) return [...jobs];
+  tail.sort((a, b) => b.e! - a.e! || a.i - b.i);
+  return [...jobs.slice(0, from), ...tail.map((x) => x.j)];
+}
+
+/**
+ * Which worker gets the next queued job (-1: none): a worker with nothing first, then one with a
+ * single job, but not once the queue is down to its tail (those go to a worker with nothing,
+ * so the tail's order decides who runs what).
+ */
+export function nextWorker(inFlight: readonly number[], queued: number, tail: number): number {
+  if (queued === 0) return -1;
+  for (let depth = 0; depth < JOBS_AHEAD; depth++) {
+    if (depth > 0 && queued <= tail) return -1;
+    const i = inFlight.indexOf(depth);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Worker threads running chunks in global (table, chunk) order (the tail reordered: tailOrder);
+ * results awaited by key, so files are named and committed in chunk order whatever finishes first.
+ */
 class Pool {
-  private readonly workers: { w: Worker; port: MessagePort; busy: string | undefined }[] = [];
+  private readonly workers: { w: Worker; port: MessagePort; inFlight: number }[] = [];
   private readonly counter: Int32Array;
   private readonly queue: WorkerJob[] = [];
   private readonly results = new Map<string, ChunkResult>();
@@ -504,31 +548,37 @@ class Pool {
       };
       const w = spawnWorker('worker-thread', init, [port2]);
       w.unref();
-      this.workers.push({ w, port: port1, busy: undefined });
+      this.workers.push({ w, port: port1, inFlight: 0 });
     }
   }
 
   /** Queues every chunk not done yet, in order; workers beyond the number of chunks stop. */
   start(plans: readonly TablePlan[]): void {
+    const jobs: { job: WorkerJob; estimate: number | undefined }[] = [];
     for (const p of plans) {
       for (let i = p.done.length; i < p.chunks.length; i++) {
         const c = p.chunks[i]!;
         const segments = c.segments.map((g) => ({ physicalId: g.physicalId, range: segmentRange(g) }));
-        this.queue.push({ key: `${p.key}/${i}`, table: p.table, index: c.index, segments, prefix: p.prefix });
+        jobs.push({ job: { key: `${p.key}/${i}`, table: p.table, index: c.index, segments, prefix: p.prefix }, estimate: p.estimates[i] });
       }
     }
-    while (this.workers.length > Math.max(1, this.queue.length)) void this.workers.pop()!.w.terminate();
+    while (this.workers.length > Math.max(1, jobs.length)) void this.workers.pop()!.w.terminate();
+    this.tail = TAIL_JOBS_PER_WORKER * this.workers.length;
+    for (const j of tailOrder(jobs, (x) => x.estimate, this.tail)) this.queue.push(j.job);
     this.lastHeard = Date.now();
     this.dispatch();
   }
 
+  /** Jobs at the end of the queue handed out only to a worker with nothing to do. */
+  private tail = 0;
+
   private dispatch(): void {
-    for (const wk of this.workers) {
-      if (wk.busy !== undefined) continue;
-      const job = this.queue.shift();
-      if (job === undefined) return;
-      wk.busy = job.key;
-      wk.port.postMessage(job);
+    for (;;) {
+      const i = nextWorker(this.workers.map((w) => w.inFlight), this.queue.length, this.tail);
+      if (i < 0) return;
+      const wk = this.workers[i]!;
+      wk.inFlight++;
+      wk.port.postMessage(this.queue.shift()!);
     }
   }
 
@@ -549,10 +599,10 @@ class Pool {
         if (msg.type === 'rows') onRows(msg.rows, msg.bytes);
         else if (msg.type === 'result') {
           this.results.set(msg.key, msg.result);
-          wk.busy = undefined;
+          wk.inFlight--;
         } else {
           this.errors.set(msg.key, msg);
-          wk.busy = undefined;
+          wk.inFlight--;
         }
       }
     }

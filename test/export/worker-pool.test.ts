@@ -1,0 +1,54 @@
+/**
+ * The order worker threads get their chunks in (worker-pool.ts tailOrder): chunk order, except
+ * the last few, which go largest first so that no worker runs a large chunk alone at the end.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { nextWorker, tailOrder } from '../../src/export/worker-pool.js';
+
+const est = (sizes: (number | undefined)[]) => (i: number): number | undefined => sizes[i];
+
+test('tailOrder: the last `window` jobs largest first (ties in chunk order), the rest in order', () => {
+  const sizes = [16, 16, 32, 16, 16, 32, 16, 16, 32, 2];
+  const jobs = sizes.map((_, i) => i);
+  assert.deepEqual(tailOrder(jobs, est(sizes), 4), [0, 1, 2, 3, 4, 5, 8, 6, 7, 9]);
+  assert.deepEqual(tailOrder(jobs, est(sizes), 100), [2, 5, 8, 0, 1, 3, 4, 6, 7, 9]);
+  assert.deepEqual(tailOrder(jobs, est(sizes), 0), jobs);
+});
+
+test('tailOrder: chunk order kept when a tail job has no estimate', () => {
+  const sizes = [16, 32, undefined, 8];
+  const jobs = [0, 1, 2, 3];
+  assert.deepEqual(tailOrder(jobs, est(sizes), 3), jobs);
+  assert.deepEqual(tailOrder(jobs, est(sizes), 1), jobs);
+  assert.deepEqual(tailOrder([1, 3], est(sizes), 4), [1, 3]);
+});
+
+test('tailOrder: simulated on two workers, the last chunks no longer leave one worker idle', () => {
+  // chunk sizes of the 10 M-row benchmark table (planner estimates, MiB)
+  const sizes = [48, 16, 16, 32, 16, 16, 32, 16, 16, 32, 16, 16, 32, 16, 16, 16, 32, 16, 16, 32, 16, 16, 32, 16, 16, 32, 16, 16, 16, 32, 16, 16, 32, 16, 16, 16, 23, 16, 16, 32, 16, 16, 11, 32, 16, 16, 32, 16, 16, 32, 2];
+  const finish = (order: number[]): number[] => {
+    const t = [0, 0];
+    for (const i of order) {
+      const w = t[0]! <= t[1]! ? 0 : 1;
+      t[w]! += sizes[i]!;
+    }
+    return t;
+  };
+  const jobs = sizes.map((_, i) => i);
+  const [a, b] = finish(jobs);
+  const [c, d] = finish(tailOrder(jobs, est(sizes), 8));
+  assert.ok(Math.abs(a! - b!) >= 16, `chunk order: one worker idle at the end (${a} vs ${b})`);
+  assert.ok(Math.abs(c! - d!) <= 2, `tail largest first: both finish together (${c} vs ${d})`);
+});
+
+test('nextWorker: one job each, then a second each (ahead) until the queue is down to its tail', () => {
+  assert.equal(nextWorker([0, 0], 10, 8), 0);
+  assert.equal(nextWorker([1, 0], 10, 8), 1);
+  assert.equal(nextWorker([1, 1], 10, 8), 0, 'a second job while more than the tail is queued');
+  assert.equal(nextWorker([2, 1], 9, 8), 1);
+  assert.equal(nextWorker([2, 2], 9, 8), -1, 'never a third');
+  assert.equal(nextWorker([1, 1], 8, 8), -1, 'the tail goes only to a worker with nothing');
+  assert.equal(nextWorker([1, 0], 3, 8), 1);
+  assert.equal(nextWorker([0, 0], 0, 8), -1, 'nothing queued');
+});
