@@ -63,6 +63,8 @@ export interface ChunkedRunOptions {
   log: Log;
   /** --new-collation override passed to worker threads. */
   newCollation?: boolean;
+  /** Chunk workers started early (prestartWorkers): taken over, or stopped when not needed. */
+  prestarted?: PrestartedWorkers;
 }
 
 /** What dumpTables puts in the table's summary. */
@@ -161,6 +163,7 @@ export class ChunkedRun implements TableChunkRunner {
     // chunk not done yet as soon as the plan is known (Pool.start), and dumpTable() collects the
     // results in chunk order.
     if (o.threads > 1) this.pool = new Pool(o, this.parts, o.threads);
+    else o.prestarted?.close();
     try {
       this.prepareRun(o, targets);
     } catch (e) {
@@ -521,35 +524,23 @@ export function nextWorker(inFlight: readonly number[], queued: number, tail: nu
  * results awaited by key, so files are named and committed in chunk order whatever finishes first.
  */
 class Pool {
-  private readonly workers: { w: Worker; port: MessagePort; inFlight: number }[] = [];
+  private readonly workers: { w: Worker; port: MessagePort; inFlight: number }[];
   private readonly counter: Int32Array;
   private readonly queue: WorkerJob[] = [];
   private readonly results = new Map<string, ChunkResult>();
   private readonly errors = new Map<string, Extract<WorkerMessage, { type: 'error' }>>();
   private bootError: string | undefined;
 
-  /** Starts `threads` workers; they get jobs from start(). */
+  /** Takes over `threads` workers (started early with the same settings, or now); they get jobs from start(). */
   constructor(o: ChunkedRunOptions, parts: string, threads: number) {
-    const signal = new SharedArrayBuffer(4);
-    this.counter = new Int32Array(signal);
-    const n = Math.max(1, threads);
-    for (let i = 0; i < n; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const init: WorkerInit = {
-        port: port2,
-        signal,
-        dbDir: o.dbDir,
-        readTs: o.source.readTs?.toString(),
-        timeZone: o.source.timeZone,
-        csv: o.csv,
-        fileSize: o.fileSize,
-        partsDir: parts,
-        ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }),
-      };
-      const w = spawnWorker('worker-thread', init, [port2]);
-      w.unref();
-      this.workers.push({ w, port: port1, inFlight: 0 });
+    const settings = workerSettings(o, parts);
+    let group = o.prestarted?.take(settings, Math.max(1, threads));
+    if (group === undefined) {
+      group = new ChunkWorkers(settings, 0);
+      group.add(Math.max(1, threads));
     }
+    this.counter = group.counter;
+    this.workers = group.workers.map((x) => ({ ...x, inFlight: 0 }));
   }
 
   /** Queues every chunk not done yet, in order; workers beyond the number of chunks stop. */
@@ -643,6 +634,109 @@ class Pool {
   }
 }
 
+/** What every chunk worker of a run is started with (WorkerInit without its port and signal). */
+export type WorkerSettings = Omit<WorkerInit, 'port' | 'signal'>;
+
+function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined; timeZone: string }; csv: CsvOptions; fileSize: number; newCollation?: boolean }, parts: string): WorkerSettings {
+  return {
+    dbDir: o.dbDir,
+    readTs: o.source.readTs?.toString(),
+    timeZone: o.source.timeZone,
+    csv: o.csv,
+    fileSize: o.fileSize,
+    partsDir: parts,
+    ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }),
+  };
+}
+
+/** Chunk worker threads sharing one wake-up counter. */
+class ChunkWorkers {
+  readonly counter: Int32Array;
+  private readonly signal = new SharedArrayBuffer(4);
+  readonly workers: { w: Worker; port: MessagePort }[] = [];
+
+  constructor(
+    readonly settings: WorkerSettings,
+    n: number,
+  ) {
+    this.counter = new Int32Array(this.signal);
+    this.add(n);
+  }
+
+  add(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const init: WorkerInit = { ...this.settings, port: port2, signal: this.signal };
+      const w = spawnWorker('worker-thread', init, [port2]);
+      w.unref();
+      this.workers.push({ w, port: port1 });
+    }
+  }
+
+  close(): void {
+    for (const x of this.workers.splice(0)) void x.w.terminate();
+  }
+}
+
+/**
+ * Chunk workers started before the dump knows its tables and chunks (src/cli/main.ts, before the
+ * session is opened): loading a worker's modules and opening its session takes 0.1-0.3 s, which
+ * then overlaps the main thread's own open, catalog and planning. The chunked run takes them
+ * over when its settings are the same (else they stop and it starts its own); a run on one
+ * thread stops them. `close()` stops whatever was not taken.
+ */
+export class PrestartedWorkers {
+  private group: ChunkWorkers | undefined;
+
+  constructor(settings: WorkerSettings, n: number) {
+    this.group = new ChunkWorkers(settings, n);
+  }
+
+  /** How many are running (not taken, not closed). */
+  get size(): number {
+    return this.group?.workers.length ?? 0;
+  }
+
+  /** The workers, `n` of them (started or stopped as needed), if started with these settings. */
+  take(settings: WorkerSettings, n: number): ChunkWorkers | undefined {
+    const g = this.group;
+    this.group = undefined;
+    if (g === undefined) return undefined;
+    if (JSON.stringify(g.settings) !== JSON.stringify(settings)) {
+      g.close();
+      return undefined;
+    }
+    while (g.workers.length > n) void g.workers.pop()!.w.terminate();
+    if (g.workers.length < n) g.add(n - g.workers.length);
+    return g;
+  }
+
+  close(): void {
+    this.group?.close();
+    this.group = undefined;
+  }
+}
+
+/**
+ * Workers to start before the session is open, for a dump into `outDir` on `threads` threads
+ * (undefined = the default); undefined when the run would most likely use one thread: --threads
+ * 1, one core, or (default thread count) less SST data in the whole db dir than the run's
+ * threshold for one table's files.
+ */
+export function prestartWorkers(
+  o: { threads: string | undefined; outDir: string; dbDir: string; readTs: bigint | undefined; timeZone: string; csv: CsvOptions; fileSize: number; newCollation?: boolean },
+  sstBytes: () => number,
+): PrestartedWorkers | undefined {
+  let n = availableParallelism();
+  if (o.threads !== undefined) {
+    if (!/^\d+$/.test(o.threads)) return undefined; // the run reports the bad value
+    n = Math.min(256, Number(o.threads));
+  } else if (n > 1 && sstBytes() < AUTO_THREADS_MIN_BYTES) return undefined;
+  if (n <= 1) return undefined;
+  const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize, ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }) }, partsDir(o.outDir));
+  return new PrestartedWorkers(settings, n);
+}
+
 /** How long the worker threads may all stay silent (TIKV_EXPORT_WORKER_SILENCE_MS for tests). */
 function workerSilenceLimitMs(): number {
   const v = Number(process.env.TIKV_EXPORT_WORKER_SILENCE_MS);
@@ -708,7 +802,7 @@ export function resumeOptionsFrom(
   };
 }
 
-export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[]): ChunkedRun {
+export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[], prestarted?: PrestartedWorkers): ChunkedRun {
   let threads = o.threads;
   // workers reopen the db dir themselves: only for the real RocksDB-backed source
   if (source.chunkBoundaries === undefined) threads = 1;
@@ -716,5 +810,5 @@ export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolea
     const bytes = targets.filter((t) => isDumpable(t.table)).reduce((a, t) => a + physicalIdsOf(t.table).reduce((b, pid) => b + source.estimateBytes!(pid), 0), 0);
     if (bytes < AUTO_THREADS_MIN_BYTES) threads = 1;
   }
-  return ChunkedRun.prepare({ ...o, threads }, source, targets);
+  return ChunkedRun.prepare({ ...o, threads, ...(prestarted === undefined ? {} : { prestarted }) }, source, targets);
 }

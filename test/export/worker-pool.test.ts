@@ -4,7 +4,11 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { nextWorker, tailOrder } from '../../src/export/worker-pool.js';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { partsDir } from '../../src/export/checkpoint.js';
+import { defaultCsvOptions } from '../../src/export/csv.js';
+import { nextWorker, prestartWorkers, tailOrder } from '../../src/export/worker-pool.js';
 
 const est = (sizes: (number | undefined)[]) => (i: number): number | undefined => sizes[i];
 
@@ -51,4 +55,39 @@ test('nextWorker: one job each, then a second each (ahead) until the queue is do
   assert.equal(nextWorker([1, 1], 8, 8), -1, 'the tail goes only to a worker with nothing');
   assert.equal(nextWorker([1, 0], 3, 8), 1);
   assert.equal(nextWorker([0, 0], 0, 8), -1, 'nothing queued');
+});
+
+const DB = fileURLToPath(new URL('../../fixtures/tidb/chunks/data/db', import.meta.url));
+const early = (threads: string | undefined, outDir = '/nonexistent/out') => ({ threads, outDir, dbDir: DB, readTs: undefined, timeZone: 'UTC', csv: defaultCsvOptions(), fileSize: 0 });
+
+test('prestartWorkers: none for one thread or (default thread count) a small db dir; else --threads of them', () => {
+  assert.equal(prestartWorkers(early('1'), () => 1e12), undefined, '--threads 1');
+  assert.equal(prestartWorkers(early('x'), () => 1e12), undefined, 'a bad value is reported by the run, nothing started');
+  if (availableParallelism() > 1) assert.equal(prestartWorkers(early(undefined), () => 1000), undefined, 'default threads, a small db dir');
+  const p = prestartWorkers(early('3'), () => 0)!;
+  try {
+    assert.equal(p.size, 3);
+  } finally {
+    p.close();
+  }
+  assert.equal(p.size, 0, 'closed');
+});
+
+test('PrestartedWorkers.take: the same settings -> the workers (as many as asked); other settings -> none, and they stop', () => {
+  const p = prestartWorkers(early('2'), () => 0)!;
+  const other = prestartWorkers(early('2', '/nonexistent/other'), () => 0)!;
+  try {
+    const settings = { dbDir: DB, readTs: undefined, timeZone: 'UTC', csv: defaultCsvOptions(), fileSize: 0, partsDir: partsDir('/nonexistent/out') };
+    const g = p.take(settings, 3);
+    assert.ok(g !== undefined);
+    assert.equal(g.workers.length, 3, 'one more started');
+    assert.equal(p.size, 0, 'taken');
+    assert.equal(p.take(settings, 2), undefined, 'taken only once');
+    g.close();
+    assert.equal(other.take(settings, 2), undefined, 'another --out: not these workers');
+    assert.equal(other.size, 0, 'and they were stopped');
+  } finally {
+    p.close();
+    other.close();
+  }
 });
