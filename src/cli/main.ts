@@ -23,6 +23,7 @@ import { defaultCsvOptions, parseCsvArg, type BinaryFormat, type CsvOptions, typ
 import { dumpTables, physicalIds, prepareOutDir, type DumpTarget, type TableSummary } from '../export/dump.js';
 import { OutputError } from '../export/file-writer.js';
 import { prestartWorkers, resumeOptionsFrom, startChunkedRun, type PrestartedWorkers, type ResumeFlags } from '../export/worker-pool.js';
+import { LevelWorker } from '../export/checkpoint.js';
 import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
 import type { Log } from '../export/source.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -510,15 +511,21 @@ function startWorkersEarly(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: numbe
 async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
   const csv = csvOptionsFrom(o);
   const fileSize = parseSize(o.filesize);
-  const prestarted = startWorkersEarly(io, o, csv, fileSize);
+  const early = {
+    workers: startWorkersEarly(io, o, csv, fileSize),
+    // the checkpoint's LevelDB thread loads classic-level meanwhile too (it opens nothing yet)
+    level: o.checkpoint && o.salvage !== true && o.salvageOlderVersions !== true ? new LevelWorker() : undefined,
+  };
   try {
-    return await dumpWith(io, o, csv, fileSize, prestarted);
+    return await dumpWith(io, o, csv, fileSize, early);
   } finally {
-    prestarted?.close(); // whatever the run did not take
+    // whatever the run did not take
+    early.workers?.close();
+    early.level?.close();
   }
 }
 
-async function dumpWith(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number, prestarted: PrestartedWorkers | undefined): Promise<number> {
+async function dumpWith(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number, early: { workers?: PrestartedWorkers; level?: LevelWorker }): Promise<number> {
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
@@ -530,7 +537,7 @@ async function dumpWith(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number, 
     const unreadable = unreadableFor(s, o, c.warnings); // schema JSON that does not decode (unreadable-schema.ts)
     const dumpSource = s.dumpSource(o.timeZone);
     // chunks, checkpoint/resume and worker threads (worker-pool.ts)
-    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o))), dumpSource, targets, prestarted);
+    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o))), dumpSource, targets, early);
     try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
     c.logRoute.write = (line) => progress.writeAbove(line);

@@ -26,7 +26,7 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { DataError, UserError } from '../errors.js';
 import { recordRange } from '../tidb/record-key.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
-import { Checkpoint, CHECKPOINT_DIR, partsDir } from './checkpoint.js';
+import { Checkpoint, CHECKPOINT_DIR, partsDir, type LevelWorker } from './checkpoint.js';
 import { chunkEstimates, chunkSpecs, plannedChunkBytes, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
 import type { CsvFormatter, CsvOptions } from './csv.js';
 import { OutputError, writeFileAtomic, AtomicFile, fsyncDir } from './file-writer.js';
@@ -65,6 +65,8 @@ export interface ChunkedRunOptions {
   newCollation?: boolean;
   /** Chunk workers started early (prestartWorkers): taken over, or stopped when not needed. */
   prestarted?: PrestartedWorkers;
+  /** The checkpoint's LevelDB thread started early: used, or stopped with --no-checkpoint. */
+  levelWorker?: LevelWorker;
 }
 
 /** What dumpTables puts in the table's summary. */
@@ -184,7 +186,8 @@ export class ChunkedRun implements TableChunkRunner {
     let loaded: Map<string, unknown> | undefined;
     const existed = o.checkpoint && Checkpoint.exists(o.outDir);
     // the checkpoint's worker starts and opens LevelDB while the source is fingerprinted and planned
-    if (o.checkpoint) cp = Checkpoint.open(o.outDir);
+    if (o.checkpoint) cp = Checkpoint.open(o.outDir, o.levelWorker);
+    else o.levelWorker?.close();
     const fp = this.fingerprint(targets);
     const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : { chunks: [], estimates: [] }));
     if (cp !== undefined) {
@@ -802,7 +805,7 @@ export function resumeOptionsFrom(
   };
 }
 
-export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[], prestarted?: PrestartedWorkers): ChunkedRun {
+export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[], early?: { workers?: PrestartedWorkers; level?: LevelWorker }): ChunkedRun {
   let threads = o.threads;
   // workers reopen the db dir themselves: only for the real RocksDB-backed source
   if (source.chunkBoundaries === undefined) threads = 1;
@@ -810,5 +813,5 @@ export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolea
     const bytes = targets.filter((t) => isDumpable(t.table)).reduce((a, t) => a + physicalIdsOf(t.table).reduce((b, pid) => b + source.estimateBytes!(pid), 0), 0);
     if (bytes < AUTO_THREADS_MIN_BYTES) threads = 1;
   }
-  return ChunkedRun.prepare({ ...o, threads, ...(prestarted === undefined ? {} : { prestarted }) }, source, targets);
+  return ChunkedRun.prepare({ ...o, threads, ...(early?.workers === undefined ? {} : { prestarted: early.workers }), ...(early?.level === undefined ? {} : { levelWorker: early.level }) }, source, targets);
 }
