@@ -732,8 +732,8 @@ export function prestartWorkers(
 ): PrestartedWorkers | undefined {
   let n = availableParallelism();
   if (o.threads !== undefined) {
-    if (!/^\d+$/.test(o.threads)) return undefined; // the run reports the bad value
-    n = Math.min(256, Number(o.threads));
+    n = Number(o.threads);
+    if (!/^\d+$/.test(o.threads) || n < 1 || n > 256) return undefined; // the run reports the bad value
   } else if (n > 1 && sstBytes() < AUTO_THREADS_MIN_BYTES) return undefined;
   if (n <= 1) return undefined;
   const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize, ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }) }, partsDir(o.outDir));

@@ -63,6 +63,7 @@ const early = (threads: string | undefined, outDir = '/nonexistent/out') => ({ t
 test('prestartWorkers: none for one thread or (default thread count) a small db dir; else --threads of them', () => {
   assert.equal(prestartWorkers(early('1'), () => 1e12), undefined, '--threads 1');
   assert.equal(prestartWorkers(early('x'), () => 1e12), undefined, 'a bad value is reported by the run, nothing started');
+  assert.equal(prestartWorkers(early('300'), () => 1e12), undefined, 'out of range: reported by the run, nothing started');
   if (availableParallelism() > 1) assert.equal(prestartWorkers(early(undefined), () => 1000), undefined, 'default threads, a small db dir');
   const p = prestartWorkers(early('3'), () => 0)!;
   try {
