@@ -35,7 +35,7 @@ import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
 import type { DumpSource, Log, TableDecoder } from './source.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
-import type { WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
+import type { OpenNow, WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
 import { spawnWorker } from './worker-spawn.js';
 
 export interface ChunkedTarget {
@@ -640,7 +640,7 @@ class Pool {
 }
 
 /** What every chunk worker of a run is started with (WorkerInit without its port and signal). */
-export type WorkerSettings = Omit<WorkerInit, 'port' | 'signal'>;
+export type WorkerSettings = Omit<WorkerInit, 'port' | 'signal' | 'deferOpen'>;
 
 function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined; timeZone: string }; csv: CsvOptions; fileSize: number; newCollation?: boolean }, parts: string): WorkerSettings {
   return {
@@ -663,6 +663,7 @@ class ChunkWorkers {
   constructor(
     readonly settings: WorkerSettings,
     n: number,
+    private readonly deferOpen = false,
   ) {
     this.counter = new Int32Array(this.signal);
     this.add(n);
@@ -671,7 +672,7 @@ class ChunkWorkers {
   add(n: number): void {
     for (let i = 0; i < n; i++) {
       const { port1, port2 } = new MessageChannel();
-      const init: WorkerInit = { ...this.settings, port: port2, signal: this.signal };
+      const init: WorkerInit = { ...this.settings, port: port2, signal: this.signal, ...(this.deferOpen ? { deferOpen: true } : {}) };
       const w = spawnWorker('worker-thread', init, [port2]);
       w.unref();
       this.workers.push({ w, port: port1 });
@@ -693,8 +694,8 @@ class ChunkWorkers {
 export class PrestartedWorkers {
   private group: ChunkWorkers | undefined;
 
-  constructor(settings: WorkerSettings, n: number) {
-    this.group = new ChunkWorkers(settings, n);
+  constructor(settings: WorkerSettings, n: number, deferOpen = false) {
+    this.group = new ChunkWorkers(settings, n, deferOpen);
   }
 
   /** How many are running (not taken, not closed). */
@@ -713,6 +714,8 @@ export class PrestartedWorkers {
     }
     while (g.workers.length > n) void g.workers.pop()!.w.terminate();
     if (g.workers.length < n) g.add(n - g.workers.length);
+    const open: OpenNow = { open: true };
+    for (const x of g.workers) x.port.postMessage(open); // deferOpen workers open their sessions now
     return g;
   }
 
@@ -722,24 +725,34 @@ export class PrestartedWorkers {
   }
 }
 
+/** With the default thread count, at most this many workers start before the tables are known. */
+const AUTO_PRESTART_MAX = 4;
+
 /**
  * Workers to start before the session is open, for a dump into `outDir` on `threads` threads
  * (undefined = the default); undefined when the run would most likely use one thread: --threads
  * 1, one core, or (default thread count) less SST data in the whole db dir than the run's
  * threshold for one table's files.
+ *
+ * With --threads N the run starts N workers whatever the tables (as it always did): they open
+ * their sessions at once. With the default count a small table of a large db runs on one
+ * thread, which only the catalog tells: then at most AUTO_PRESTART_MAX start, loading their
+ * modules only (deferOpen: no WAL replay, no catalog), and open their sessions when the run
+ * takes them (PrestartedWorkers.take) or stop unused.
  */
 export function prestartWorkers(
   o: { threads: string | undefined; outDir: string; dbDir: string; readTs: bigint | undefined; timeZone: string; csv: CsvOptions; fileSize: number; newCollation?: boolean },
   sstBytes: () => number,
 ): PrestartedWorkers | undefined {
   let n = availableParallelism();
-  if (o.threads !== undefined) {
+  const auto = o.threads === undefined;
+  if (!auto) {
     n = Number(o.threads);
-    if (!/^\d+$/.test(o.threads) || n < 1 || n > 256) return undefined; // the run reports the bad value
+    if (!/^\d+$/.test(o.threads!) || n < 1 || n > 256) return undefined; // the run reports the bad value
   } else if (n > 1 && sstBytes() < AUTO_THREADS_MIN_BYTES) return undefined;
   if (n <= 1) return undefined;
   const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize, ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }) }, partsDir(o.outDir));
-  return new PrestartedWorkers(settings, n);
+  return auto ? new PrestartedWorkers(settings, Math.min(n, AUTO_PRESTART_MAX), true) : new PrestartedWorkers(settings, n);
 }
 
 /** How long the worker threads may all stay silent (TIKV_EXPORT_WORKER_SILENCE_MS for tests). */

@@ -4,6 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readdirSync, readlinkSync, realpathSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { partsDir } from '../../src/export/checkpoint.js';
@@ -90,5 +91,52 @@ test('PrestartedWorkers.take: the same settings -> the workers (as many as asked
   } finally {
     p.close();
     other.close();
+  }
+});
+
+/** Open file descriptors of this process on files under `dir` (Linux). */
+function fdsUnder(dir: string): number {
+  let n = 0;
+  for (const fd of readdirSync('/proc/self/fd')) {
+    try {
+      if (readlinkSync(`/proc/self/fd/${fd}`).startsWith(dir)) n++;
+    } catch {
+      // closed meanwhile
+    }
+  }
+  return n;
+}
+
+async function until(what: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (what()) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return what();
+}
+
+test('default thread count: at most 4 workers start early, and they read nothing of the db until taken', { skip: process.platform !== 'linux' }, async () => {
+  const dir = realpathSync(DB);
+  const p = prestartWorkers(early(undefined), () => 1e12);
+  if (availableParallelism() <= 1) {
+    assert.equal(p, undefined);
+    return;
+  }
+  try {
+    assert.ok(p !== undefined);
+    assert.equal(p.size, Math.min(4, availableParallelism()));
+    // an eager worker opens its session as soon as its modules are loaded (SST readers stay open)
+    await new Promise((r) => setTimeout(r, 3000));
+    assert.equal(fdsUnder(dir), 0, 'no file of the db opened before the run takes the workers');
+    const g = p.take({ dbDir: DB, readTs: undefined, timeZone: 'UTC', csv: defaultCsvOptions(), fileSize: 0, partsDir: partsDir('/nonexistent/out') }, 2);
+    assert.ok(g !== undefined);
+    try {
+      assert.ok(await until(() => fdsUnder(dir) > 0, 30_000), 'taken: the workers open their sessions');
+    } finally {
+      g.close();
+    }
+  } finally {
+    p?.close();
   }
 });
