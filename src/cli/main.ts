@@ -13,7 +13,7 @@ import { codecStatus } from '../rocksdb/compression.js';
 import { humanLogLine } from './log-text.js';
 import { collationMetadataLine } from '../export/collation.js';
 import { openRaw, rawEntries } from './raw-scan.js';
-import { realpathSync, readFileSync, statfsSync } from 'node:fs';
+import { readdirSync, realpathSync, readFileSync, statfsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError, Option } from 'commander';
@@ -22,7 +22,8 @@ import { DataError, FormatError, UserError } from '../errors.js';
 import { defaultCsvOptions, parseCsvArg, type BinaryFormat, type CsvOptions, type Dialect } from '../export/csv.js';
 import { dumpTables, physicalIds, prepareOutDir, type DumpTarget, type TableSummary } from '../export/dump.js';
 import { OutputError } from '../export/file-writer.js';
-import { resumeOptionsFrom, startChunkedRun, type ResumeFlags } from '../export/worker-pool.js';
+import { prestartWorkers, resumeOptionsFrom, startChunkedRun, type PrestartedWorkers, type ResumeFlags } from '../export/worker-pool.js';
+import { LevelWorker } from '../export/checkpoint.js';
 import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
 import type { Log } from '../export/source.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -476,9 +477,55 @@ function summaryTable(rows: readonly TableSummary[]): string {
   return `${[fmt(head), ...body.map(fmt)].join('\n')}\n`;
 }
 
+/** Bytes of the .sst files directly in dbDir (0 when it cannot be read). */
+function sstBytes(dbDir: string): number {
+  let n = 0;
+  try {
+    for (const f of readdirSync(dbDir)) if (f.endsWith('.sst')) n += statSync(join(dbDir, f)).size;
+  } catch {
+    // the open reports it
+  }
+  return n;
+}
+
+/**
+ * Chunk worker threads started before the session is opened (worker-pool.ts prestartWorkers), so
+ * that loading their modules and opening their sessions overlaps the main thread's open and
+ * planning; not for what runs on one thread anyway (several --data-dir, --salvage).
+ */
+function startWorkersEarly(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number): PrestartedWorkers | undefined {
+  if (io.openSession !== undefined || o.dataDir.length !== 1 || o.salvage === true || o.salvageOlderVersions === true) return undefined;
+  let dbDir: string;
+  let readTs: bigint | undefined;
+  let timeZone: string;
+  try {
+    dbDir = resolveDataDir(o.dataDir[0]!).dbDir;
+    readTs = o.asOf === undefined ? undefined : parseAsOf(o.asOf);
+    timeZone = parseTimeZone(o.timeZone).name;
+  } catch {
+    return undefined; // reported by the open
+  }
+  return prestartWorkers({ threads: o.threads, outDir: o.out, dbDir, readTs, timeZone, csv, fileSize, ...newCollationOption(o) }, () => sstBytes(dbDir));
+}
+
 async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
   const csv = csvOptionsFrom(o);
   const fileSize = parseSize(o.filesize);
+  const early = {
+    workers: startWorkersEarly(io, o, csv, fileSize),
+    // the checkpoint's LevelDB thread loads classic-level meanwhile too (it opens nothing yet)
+    level: o.checkpoint && o.salvage !== true && o.salvageOlderVersions !== true ? new LevelWorker() : undefined,
+  };
+  try {
+    return await dumpWith(io, o, csv, fileSize, early);
+  } finally {
+    // whatever the run did not take
+    early.workers?.close();
+    early.level?.close();
+  }
+}
+
+async function dumpWith(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number, early: { workers?: PrestartedWorkers; level?: LevelWorker }): Promise<number> {
   const c = new Ctx(io, o);
   const s = await c.open();
   try {
@@ -490,7 +537,7 @@ async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
     const unreadable = unreadableFor(s, o, c.warnings); // schema JSON that does not decode (unreadable-schema.ts)
     const dumpSource = s.dumpSource(o.timeZone);
     // chunks, checkpoint/resume and worker threads (worker-pool.ts)
-    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o))), dumpSource, targets);
+    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o))), dumpSource, targets, early);
     try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
     c.logRoute.write = (line) => progress.writeAbove(line);

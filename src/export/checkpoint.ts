@@ -33,6 +33,41 @@ export function partsDir(outDir: string): string {
   return join(outDir, CHECKPOINT_DIR, 'parts');
 }
 
+/**
+ * The checkpoint's LevelDB worker thread, started before its database is known (worker-level.ts
+ * loads classic-level and waits for 'open'): starting a thread and loading the module take
+ * ~0.1 s, which a dump overlaps with opening its source (src/cli/main.ts). Taken by one SyncLevel.
+ */
+export class LevelWorker {
+  readonly worker: Worker;
+  readonly port: MessagePort;
+  readonly counter: Int32Array;
+  private taken = false;
+
+  constructor() {
+    const signal = new SharedArrayBuffer(4);
+    this.counter = new Int32Array(signal);
+    const { port1, port2 } = new MessageChannel();
+    this.port = port1;
+    this.worker = spawnWorker('worker-level', { port: port2, signal }, [port2]);
+    this.worker.unref();
+  }
+
+  /** For one SyncLevel; undefined when already taken or closed. */
+  take(): LevelWorker | undefined {
+    if (this.taken) return undefined;
+    this.taken = true;
+    return this;
+  }
+
+  /** Stops the thread unless a SyncLevel took it. */
+  close(): void {
+    if (this.taken) return;
+    this.taken = true;
+    void this.worker.terminate();
+  }
+}
+
 /** Synchronous facade over a classic-level database running in a worker thread. */
 export class SyncLevel {
   private readonly worker: Worker;
@@ -41,16 +76,17 @@ export class SyncLevel {
   private seq = 0;
   private closed = false;
 
-  constructor(readonly path: string) {
-    const signal = new SharedArrayBuffer(4);
-    this.counter = new Int32Array(signal);
-    const { port1, port2 } = new MessageChannel();
-    this.port = port1;
-    this.worker = spawnWorker('worker-level', { path, port: port2, signal }, [port2]);
-    this.worker.unref();
-    // not awaited: the worker starts and opens LevelDB while the caller plans; a failure to
-    // open is thrown by the first call (requests are answered in order)
-    this.port.postMessage({ op: 'open', id: ++this.seq });
+  constructor(
+    readonly path: string,
+    started?: LevelWorker,
+  ) {
+    const w = started?.take() ?? new LevelWorker().take()!;
+    this.worker = w.worker;
+    this.port = w.port;
+    this.counter = w.counter;
+    // not awaited: the worker opens LevelDB while the caller plans; a failure to open is thrown
+    // by the first call (requests are answered in order)
+    this.port.postMessage({ op: 'open', id: ++this.seq, path });
   }
 
   private call(req: Omit<LevelRequest, 'id'>): LevelResponse {
@@ -139,14 +175,15 @@ export class Checkpoint {
     return existsSync(join(checkpointDir(outDir), 'db'));
   }
 
-  static open(outDir: string): Checkpoint {
+  /** `worker`: a LevelWorker started earlier, used if not taken yet. */
+  static open(outDir: string, worker?: LevelWorker): Checkpoint {
     const dir = checkpointDir(outDir);
     try {
       mkdirSync(partsDir(outDir), { recursive: true });
     } catch (e) {
       throw new OutputError(dir, e);
     }
-    return new Checkpoint(outDir, new SyncLevel(join(dir, 'db')));
+    return new Checkpoint(outDir, new SyncLevel(join(dir, 'db'), worker));
   }
 
   static remove(outDir: string): void {

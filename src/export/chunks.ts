@@ -12,15 +12,17 @@
  * are merged, sorted and de-duplicated, then thinned evenly to at most
  * ceil(total in-range bytes / targetBytes) - 1 boundaries.
  *
- * Cost per file: two binary searches over the data blocks (each probe reads one block) plus one
- * block read per candidate. Rows only in the WAL/memtable simply fall into whichever chunk
- * covers their key: chunks always partition the whole range, whatever the boundaries.
+ * Cost per file: its index, two binary searches over the data blocks (each probe reads one
+ * block; skipped at an end where the file's smallest/largest key from the MANIFEST is already
+ * inside the range) plus one block read per candidate. Rows only in the WAL/memtable simply
+ * fall into whichever chunk covers their key: chunks always partition the whole range, whatever
+ * the boundaries.
  */
 import { FormatError } from '../errors.js';
 import { SstReader } from '../rocksdb/sst-reader.js';
 import type { LiveFile } from '../rocksdb/types.js';
 import { compareBytes } from '../tikv/memcomparable.js';
-import { decodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
+import { decodeDataKey, encodeDataKey, encodeRawRange, type RawRange } from '../tikv/mvcc-key.js';
 
 /** Default chunk size: SST data-block bytes (write + default CF) per chunk. */
 export const DEFAULT_CHUNK_BYTES = 16 * 1024 * 1024;
@@ -29,13 +31,33 @@ function overlaps(f: LiveFile, enc: { start: Uint8Array; end: Uint8Array }): boo
   return compareBytes(f.largestKey, enc.start) >= 0 && compareBytes(f.smallestKey, enc.end) < 0;
 }
 
+/**
+ * The data blocks' offsets and sizes, from the index: two arrays of numbers rather than
+ * `dataBlockHandles()`'s object per block (the 10 M-row benchmark's files have 40,000 blocks;
+ * planning them as objects grew the main thread's young generation from 8 to 16 MiB for good).
+ */
+interface BlockTable {
+  offsets: number[];
+  sizes: number[];
+}
+
+function blockTable(reader: SstReader): BlockTable {
+  const offsets: number[] = [];
+  const sizes: number[] = [];
+  const ic = reader.newIndexCursor();
+  for (ic.seekToFirst(); ic.valid(); ic.next()) {
+    offsets.push(ic.handleOffset());
+    sizes.push(ic.handleSize());
+  }
+  return { offsets, sizes };
+}
+
 /** First user key of data block `i` of `reader` (one block read). */
-function firstKeyReader(reader: SstReader): (handleIndex: number) => Uint8Array | undefined {
-  const handles = reader.dataBlockHandles();
+function firstKeyReader(reader: SstReader, blocks: BlockTable): (handleIndex: number) => Uint8Array | undefined {
   const cache = new Map<number, Uint8Array | undefined>();
   return (i) => {
     if (cache.has(i)) return cache.get(i);
-    const c = reader.blocksCursor([handles[i]!]);
+    const c = reader.blocksCursor([{ offset: blocks.offsets[i]!, size: blocks.sizes[i]! }]);
     c.seekToFirst();
     const k = c.valid() ? c.userKey().slice() : undefined;
     cache.set(i, k);
@@ -59,6 +81,28 @@ export interface BoundaryPlan {
   boundaries: Uint8Array[];
   /** Data-block bytes found inside the range. */
   bytes: number;
+  /**
+   * Estimated data-block bytes of each chunk (boundaries.length + 1 values, summing to `bytes`):
+   * each file's run of blocks between two candidates counted in the chunk of its first key. Used
+   * only to order the last chunks among the worker threads (worker-pool.ts), never to plan.
+   */
+  chunkBytes: number[];
+}
+
+/** A run of consecutive in-range blocks of one file: its first key (encoded) and its bytes. */
+interface BlockRun {
+  key: Uint8Array | undefined;
+  bytes: number;
+}
+
+const planned = new WeakMap<readonly Uint8Array[], number[]>();
+
+/**
+ * The chunkBytes of the plan whose `boundaries` array this is (a DumpSource hands on only the
+ * array), or undefined for an array planBoundaries did not return.
+ */
+export function plannedChunkBytes(boundaries: readonly Uint8Array[]): number[] | undefined {
+  return planned.get(boundaries);
 }
 
 /**
@@ -68,25 +112,39 @@ export interface BoundaryPlan {
 export function planBoundaries(files: readonly LiveFile[], range: RawRange, targetBytes: number): BoundaryPlan {
   const enc = encodeRawRange(range);
   const cands: Uint8Array[] = [];
+  const runs: BlockRun[] = [];
   let total = 0;
   const inRange = files.filter((f) => overlaps(f, enc)).sort((a, b) => a.fileNumber - b.fileNumber);
   for (const f of inRange) {
     const reader = SstReader.open(f.path);
     try {
-      const handles = reader.dataBlockHandles();
-      const keyAt = firstKeyReader(reader);
-      const lo = lowerBound(0, handles.length, keyAt, enc.start);
-      const hi = lowerBound(lo, handles.length, keyAt, enc.end);
+      const blocks = blockTable(reader);
+      const sizes = blocks.sizes;
+      const n = sizes.length;
+      const keyAt = firstKeyReader(reader, blocks);
+      // A file wholly inside the range (the usual case: one table spans many files) needs no
+      // binary search: every block's first key lies within [smallestKey, largestKey]. Each
+      // probe would read and decompress a data block.
+      const lo = compareBytes(f.smallestKey, enc.start) >= 0 ? 0 : lowerBound(0, n, keyAt, enc.start);
+      const hi = f.largestKey.length > 0 && compareBytes(f.largestKey, enc.end) < 0 ? n : lowerBound(lo, n, keyAt, enc.end);
       let acc = 0;
+      let run: BlockRun = { key: lo < hi ? (compareBytes(f.smallestKey, enc.start) >= 0 ? f.smallestKey : keyAt(lo)) : undefined, bytes: 0 };
       for (let i = lo; i < hi; i++) {
-        acc += handles[i]!.size;
-        total += handles[i]!.size;
+        const size = sizes[i]!;
+        acc += size;
+        total += size;
+        run.bytes += size;
         if (targetBytes > 0 && acc >= targetBytes && i + 1 < hi) {
           const k = keyAt(i + 1);
-          if (k !== undefined) cands.push(k);
+          if (k !== undefined) {
+            cands.push(k);
+            runs.push(run);
+            run = { key: k, bytes: 0 };
+          }
           acc = 0;
         }
       }
+      if (run.bytes > 0) runs.push(run);
     } finally {
       reader.close();
     }
@@ -107,7 +165,35 @@ export function planBoundaries(files: readonly LiveFile[], range: RawRange, targ
   raws.sort(compareBytes);
   const distinct = raws.filter((k, i) => i === 0 || compareBytes(k, raws[i - 1]!) !== 0);
   const want = targetBytes > 0 ? Math.max(0, Math.ceil(total / targetBytes) - 1) : 0;
-  return { boundaries: thin(distinct, want), bytes: total };
+  const boundaries = thin(distinct, want);
+  const chunkBytes = runBytesPerChunk(runs, boundaries);
+  planned.set(boundaries, chunkBytes);
+  return { boundaries, bytes: total, chunkBytes };
+}
+
+/**
+ * Each run's bytes added to the chunk that holds its first key. Encoded keys compare like their
+ * raw keys: `z` + mc(raw) + ts >= `z` + mc(boundary) exactly when raw >= boundary (the
+ * memcomparable encoding is prefix-free, so the ts never decides).
+ */
+function runBytesPerChunk(runs: readonly BlockRun[], boundaries: readonly Uint8Array[]): number[] {
+  const enc = boundaries.map(encodeDataKey);
+  const out = new Array<number>(boundaries.length + 1).fill(0);
+  for (const r of runs) {
+    let j = 0;
+    if (r.key !== undefined) {
+      let lo = 0;
+      let hi = enc.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareBytes(enc[mid]!, r.key) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      j = lo;
+    }
+    out[j]! += r.bytes;
+  }
+  return out;
 }
 
 /** At most `want` of the sorted keys, evenly spaced (deterministic). */
@@ -162,6 +248,25 @@ export function chunkSpecs(parts: readonly { physicalId: number; ranges: readonl
         out.push(cur);
       }
       cur.segments.push({ physicalId: p.physicalId, startHex: hex(r.start), endHex: hex(r.end) });
+    });
+  }
+  return out;
+}
+
+/**
+ * Estimated bytes of each chunk chunkSpecs(parts) makes (same grouping: a partition's first
+ * range joins the chunk before it), from the ranges' estimates; undefined where one is unknown.
+ */
+export function chunkEstimates(parts: readonly { ranges: readonly RawRange[]; bytes: readonly number[] | undefined }[]): (number | undefined)[] {
+  const out: (number | undefined)[] = [];
+  for (const p of parts) {
+    p.ranges.forEach((_, i) => {
+      const b = p.bytes !== undefined && p.bytes.length === p.ranges.length ? p.bytes[i] : undefined;
+      if (out.length === 0 || i > 0) out.push(b);
+      else {
+        const prev = out[out.length - 1];
+        out[out.length - 1] = prev === undefined || b === undefined ? undefined : prev + b;
+      }
     });
   }
   return out;

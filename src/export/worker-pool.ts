@@ -26,8 +26,8 @@ import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } f
 import { DataError, UserError } from '../errors.js';
 import { recordRange } from '../tidb/record-key.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
-import { Checkpoint, CHECKPOINT_DIR, partsDir } from './checkpoint.js';
-import { chunkSpecs, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
+import { Checkpoint, CHECKPOINT_DIR, partsDir, type LevelWorker } from './checkpoint.js';
+import { chunkEstimates, chunkSpecs, plannedChunkBytes, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
 import type { CsvFormatter, CsvOptions } from './csv.js';
 import { OutputError, writeFileAtomic, AtomicFile, fsyncDir } from './file-writer.js';
 import { dataFile, rejectsFile } from './filenames.js';
@@ -35,7 +35,7 @@ import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
 import type { DumpSource, Log, TableDecoder } from './source.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
-import type { WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
+import type { OpenNow, WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
 import { spawnWorker } from './worker-spawn.js';
 
 export interface ChunkedTarget {
@@ -63,6 +63,10 @@ export interface ChunkedRunOptions {
   log: Log;
   /** --new-collation override passed to worker threads. */
   newCollation?: boolean;
+  /** Chunk workers started early (prestartWorkers): taken over, or stopped when not needed. */
+  prestarted?: PrestartedWorkers;
+  /** The checkpoint's LevelDB thread started early: used, or stopped with --no-checkpoint. */
+  levelWorker?: LevelWorker;
 }
 
 /** What dumpTables puts in the table's summary. */
@@ -122,6 +126,8 @@ interface TablePlan {
   prefix: string;
   table: TableInfo;
   chunks: ChunkSpec[];
+  /** Estimated source bytes per chunk (chunks.ts chunkEstimates; not in the checkpoint). */
+  estimates: (number | undefined)[];
   done: DoneChunk[];
 }
 
@@ -159,6 +165,7 @@ export class ChunkedRun implements TableChunkRunner {
     // chunk not done yet as soon as the plan is known (Pool.start), and dumpTable() collects the
     // results in chunk order.
     if (o.threads > 1) this.pool = new Pool(o, this.parts, o.threads);
+    else o.prestarted?.close();
     try {
       this.prepareRun(o, targets);
     } catch (e) {
@@ -179,9 +186,10 @@ export class ChunkedRun implements TableChunkRunner {
     let loaded: Map<string, unknown> | undefined;
     const existed = o.checkpoint && Checkpoint.exists(o.outDir);
     // the checkpoint's worker starts and opens LevelDB while the source is fingerprinted and planned
-    if (o.checkpoint) cp = Checkpoint.open(o.outDir);
+    if (o.checkpoint) cp = Checkpoint.open(o.outDir, o.levelWorker);
+    else o.levelWorker?.close();
     const fp = this.fingerprint(targets);
-    const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : []));
+    const planned = targets.map((t) => (isDumpable(t.table) ? this.planTable(t.table) : { chunks: [], estimates: [] }));
     if (cp !== undefined) {
       this.checkpoint = cp;
       // always read it (cheap when new): a checkpoint locked by another running dump must stop
@@ -219,7 +227,7 @@ export class ChunkedRun implements TableChunkRunner {
       const t = targets[ti]!;
       if (!isDumpable(t.table)) continue;
       const key = tableKey(t);
-      const chunks = planned[ti]!;
+      const { chunks, estimates } = planned[ti]!;
       const stored = loaded?.get(`plan/${key}`) as ChunkSpec[] | undefined;
       if (loaded !== undefined && stored !== undefined && JSON.stringify(stored) !== JSON.stringify(chunks)) {
         cp?.close();
@@ -239,7 +247,7 @@ export class ChunkedRun implements TableChunkRunner {
       }
       total += chunks.length;
       reused += done.length;
-      this.plans.set(key, { key, prefix: `t${ti}`, table: t.table, chunks, done });
+      this.plans.set(key, { key, prefix: `t${ti}`, table: t.table, chunks, estimates, done });
     }
     this.totalChunks = total;
     this.reusedChunks = reused;
@@ -307,7 +315,7 @@ export class ChunkedRun implements TableChunkRunner {
     };
   }
 
-  private planTable(table: TableInfo): ChunkSpec[] {
+  private planTable(table: TableInfo): { chunks: ChunkSpec[]; estimates: (number | undefined)[] } {
     const parts = physicalIdsOf(table).map((pid) => {
       const range = recordRange(pid);
       let bounds: Uint8Array[] = [];
@@ -316,9 +324,9 @@ export class ChunkedRun implements TableChunkRunner {
       } catch (e) {
         this.o.log.warn({ physicalId: pid, err: (e as Error).message }, `cannot plan chunks of table ${table.name.O} (${(e as Error).message}): one chunk`);
       }
-      return { physicalId: pid, ranges: splitRange(range, bounds) };
+      return { physicalId: pid, ranges: splitRange(range, bounds), bytes: plannedChunkBytes(bounds) };
     });
-    return chunkSpecs(parts);
+    return { chunks: chunkSpecs(parts), estimates: chunkEstimates(parts) };
   }
 
   private filesIntact(d: DoneChunk): boolean {
@@ -475,65 +483,103 @@ function physicalIdsOf(table: TableInfo): number[] {
   return [table.id];
 }
 
-/** Worker threads running chunks in global (table, chunk) order; results awaited by key. */
+/**
+ * Chunks a worker holds at most (the one it runs and the next): one that finishes a chunk while
+ * the main thread is busy committing another (renames, directory fsync, synced checkpoint batch)
+ * starts the next at once instead of waiting for the main thread to read its result.
+ */
+const JOBS_AHEAD = 2;
+/** The last TAIL_JOBS_PER_WORKER x workers chunks run largest first and one at a time (tailOrder). */
+const TAIL_JOBS_PER_WORKER = 4;
+
+/**
+ * The last `window` jobs sorted largest first by their estimate (stable), when every one of them
+ * has one; the others keep their order. Chunk sizes vary (the planner cuts every 16 MiB from each
+ * file's start), and in chunk order a large chunk handed out last ran alone while the other
+ * workers had nothing left. Only the tail is reordered: a resume reuses the done chunks up to
+ * the first one not done, so chunks out of order would cost an interrupted dump more work.
+ */
+export function tailOrder<T>(jobs: readonly T[], estimate: (j: T) => number | undefined, window: number): T[] {
+  const from = Math.max(0, jobs.length - window);
+  const tail = jobs.slice(from).map((j, i) => ({ j, i, e: estimate(j) }));
+  if (tail.some((x) => x.e === undefined)) return [...jobs];
+  tail.sort((a, b) => b.e! - a.e! || a.i - b.i);
+  return [...jobs.slice(0, from), ...tail.map((x) => x.j)];
+}
+
+/**
+ * Which worker gets the next queued job (-1: none): a worker with nothing first, then one with a
+ * single job, but not once the queue is down to its tail (those go to a worker with nothing,
+ * so the tail's order decides who runs what).
+ */
+export function nextWorker(inFlight: readonly number[], queued: number, tail: number): number {
+  if (queued === 0) return -1;
+  for (let depth = 0; depth < JOBS_AHEAD; depth++) {
+    if (depth > 0 && queued <= tail) return -1;
+    const i = inFlight.indexOf(depth);
+    if (i >= 0) return i;
+  }
+  return -1;
+}
+
+/**
+ * Worker threads running chunks in global (table, chunk) order (the tail reordered: tailOrder);
+ * results awaited by key, so files are named and committed in chunk order whatever finishes first.
+ */
 class Pool {
-  private readonly workers: { w: Worker; port: MessagePort; busy: string | undefined }[] = [];
+  private readonly workers: { w: Worker; port: MessagePort; inFlight: number }[];
   private readonly counter: Int32Array;
   private readonly queue: WorkerJob[] = [];
   private readonly results = new Map<string, ChunkResult>();
   private readonly errors = new Map<string, Extract<WorkerMessage, { type: 'error' }>>();
   private bootError: string | undefined;
 
-  /** Starts `threads` workers; they get jobs from start(). */
+  /** Takes over `threads` workers (started early with the same settings, or now); they get jobs from start(). */
   constructor(o: ChunkedRunOptions, parts: string, threads: number) {
-    const signal = new SharedArrayBuffer(4);
-    this.counter = new Int32Array(signal);
-    const n = Math.max(1, threads);
-    for (let i = 0; i < n; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const init: WorkerInit = {
-        port: port2,
-        signal,
-        dbDir: o.dbDir,
-        readTs: o.source.readTs?.toString(),
-        timeZone: o.source.timeZone,
-        csv: o.csv,
-        fileSize: o.fileSize,
-        partsDir: parts,
-        ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }),
-      };
-      const w = spawnWorker('worker-thread', init, [port2]);
-      w.unref();
-      this.workers.push({ w, port: port1, busy: undefined });
+    const settings = workerSettings(o, parts);
+    let group = o.prestarted?.take(settings, Math.max(1, threads));
+    if (group === undefined) {
+      group = new ChunkWorkers(settings, 0);
+      group.add(Math.max(1, threads));
     }
+    this.counter = group.counter;
+    this.workers = group.workers.map((x) => ({ ...x, inFlight: 0 }));
   }
 
   /** Queues every chunk not done yet, in order; workers beyond the number of chunks stop. */
   start(plans: readonly TablePlan[]): void {
+    const jobs: { job: WorkerJob; estimate: number | undefined }[] = [];
     for (const p of plans) {
       for (let i = p.done.length; i < p.chunks.length; i++) {
         const c = p.chunks[i]!;
         const segments = c.segments.map((g) => ({ physicalId: g.physicalId, range: segmentRange(g) }));
-        this.queue.push({ key: `${p.key}/${i}`, table: p.table, index: c.index, segments, prefix: p.prefix });
+        jobs.push({ job: { key: `${p.key}/${i}`, table: p.table, index: c.index, segments, prefix: p.prefix }, estimate: p.estimates[i] });
       }
     }
-    while (this.workers.length > Math.max(1, this.queue.length)) void this.workers.pop()!.w.terminate();
+    while (this.workers.length > Math.max(1, jobs.length)) void this.workers.pop()!.w.terminate();
+    this.tail = TAIL_JOBS_PER_WORKER * this.workers.length;
+    for (const j of tailOrder(jobs, (x) => x.estimate, this.tail)) this.queue.push(j.job);
     this.lastHeard = Date.now();
     this.dispatch();
   }
 
+  /** Jobs at the end of the queue handed out only to a worker with nothing to do. */
+  private tail = 0;
+
   private dispatch(): void {
-    for (const wk of this.workers) {
-      if (wk.busy !== undefined) continue;
-      const job = this.queue.shift();
-      if (job === undefined) return;
-      wk.busy = job.key;
-      wk.port.postMessage(job);
+    for (;;) {
+      const i = nextWorker(this.workers.map((w) => w.inFlight), this.queue.length, this.tail);
+      if (i < 0) return;
+      const wk = this.workers[i]!;
+      wk.inFlight++;
+      wk.port.postMessage(this.queue.shift()!);
     }
   }
 
   /** When a worker last said anything (a dead worker, e.g. out of memory, never answers again). */
   private lastHeard = Date.now();
+  /** Read once: the environment lookup cost the main thread ~12 ms over a 10 M-row dump's wake-ups. */
+  private readonly silenceMs = workerSilenceLimitMs();
 
   private drain(onRows: (rows: number, bytes: number) => void): void {
     for (const wk of this.workers) {
@@ -549,10 +595,10 @@ class Pool {
         if (msg.type === 'rows') onRows(msg.rows, msg.bytes);
         else if (msg.type === 'result') {
           this.results.set(msg.key, msg.result);
-          wk.busy = undefined;
+          wk.inFlight--;
         } else {
           this.errors.set(msg.key, msg);
-          wk.busy = undefined;
+          wk.inFlight--;
         }
       }
     }
@@ -578,9 +624,9 @@ class Pool {
       if (this.bootError !== undefined) throw new Error(this.bootError);
       // This loop blocks the event loop, so a worker's 'exit' event cannot reach us: a worker
       // that died (out of memory, killed) is noticed by its silence instead of hanging forever.
-      if (Date.now() - this.lastHeard > workerSilenceLimitMs()) {
+      if (Date.now() - this.lastHeard > this.silenceMs) {
         throw new Error(
-          `no worker thread has answered for ${Math.round(workerSilenceLimitMs() / 1000)} s (one may have run out of memory); ` +
+          `no worker thread has answered for ${Math.round(this.silenceMs / 1000)} s (one may have run out of memory); ` +
             'the chunks finished so far are in the checkpoint: run the same command again to resume (or use --threads 1)',
         );
       }
@@ -591,6 +637,122 @@ class Pool {
   close(): void {
     for (const wk of this.workers) void wk.w.terminate();
   }
+}
+
+/** What every chunk worker of a run is started with (WorkerInit without its port and signal). */
+export type WorkerSettings = Omit<WorkerInit, 'port' | 'signal' | 'deferOpen'>;
+
+function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined; timeZone: string }; csv: CsvOptions; fileSize: number; newCollation?: boolean }, parts: string): WorkerSettings {
+  return {
+    dbDir: o.dbDir,
+    readTs: o.source.readTs?.toString(),
+    timeZone: o.source.timeZone,
+    csv: o.csv,
+    fileSize: o.fileSize,
+    partsDir: parts,
+    ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }),
+  };
+}
+
+/** Chunk worker threads sharing one wake-up counter. */
+class ChunkWorkers {
+  readonly counter: Int32Array;
+  private readonly signal = new SharedArrayBuffer(4);
+  readonly workers: { w: Worker; port: MessagePort }[] = [];
+
+  constructor(
+    readonly settings: WorkerSettings,
+    n: number,
+    private readonly deferOpen = false,
+  ) {
+    this.counter = new Int32Array(this.signal);
+    this.add(n);
+  }
+
+  add(n: number): void {
+    for (let i = 0; i < n; i++) {
+      const { port1, port2 } = new MessageChannel();
+      const init: WorkerInit = { ...this.settings, port: port2, signal: this.signal, ...(this.deferOpen ? { deferOpen: true } : {}) };
+      const w = spawnWorker('worker-thread', init, [port2]);
+      w.unref();
+      this.workers.push({ w, port: port1 });
+    }
+  }
+
+  close(): void {
+    for (const x of this.workers.splice(0)) void x.w.terminate();
+  }
+}
+
+/**
+ * Chunk workers started before the dump knows its tables and chunks (src/cli/main.ts, before the
+ * session is opened): loading a worker's modules and opening its session takes 0.1-0.3 s, which
+ * then overlaps the main thread's own open, catalog and planning. The chunked run takes them
+ * over when its settings are the same (else they stop and it starts its own); a run on one
+ * thread stops them. `close()` stops whatever was not taken.
+ */
+export class PrestartedWorkers {
+  private group: ChunkWorkers | undefined;
+
+  constructor(settings: WorkerSettings, n: number, deferOpen = false) {
+    this.group = new ChunkWorkers(settings, n, deferOpen);
+  }
+
+  /** How many are running (not taken, not closed). */
+  get size(): number {
+    return this.group?.workers.length ?? 0;
+  }
+
+  /** The workers, `n` of them (started or stopped as needed), if started with these settings. */
+  take(settings: WorkerSettings, n: number): ChunkWorkers | undefined {
+    const g = this.group;
+    this.group = undefined;
+    if (g === undefined) return undefined;
+    if (JSON.stringify(g.settings) !== JSON.stringify(settings)) {
+      g.close();
+      return undefined;
+    }
+    while (g.workers.length > n) void g.workers.pop()!.w.terminate();
+    if (g.workers.length < n) g.add(n - g.workers.length);
+    const open: OpenNow = { open: true };
+    for (const x of g.workers) x.port.postMessage(open); // deferOpen workers open their sessions now
+    return g;
+  }
+
+  close(): void {
+    this.group?.close();
+    this.group = undefined;
+  }
+}
+
+/** With the default thread count, at most this many workers start before the tables are known. */
+const AUTO_PRESTART_MAX = 4;
+
+/**
+ * Workers to start before the session is open, for a dump into `outDir` on `threads` threads
+ * (undefined = the default); undefined when the run would most likely use one thread: --threads
+ * 1, one core, or (default thread count) less SST data in the whole db dir than the run's
+ * threshold for one table's files.
+ *
+ * With --threads N the run starts N workers whatever the tables (as it always did): they open
+ * their sessions at once. With the default count a small table of a large db runs on one
+ * thread, which only the catalog tells: then at most AUTO_PRESTART_MAX start, loading their
+ * modules only (deferOpen: no WAL replay, no catalog), and open their sessions when the run
+ * takes them (PrestartedWorkers.take) or stop unused.
+ */
+export function prestartWorkers(
+  o: { threads: string | undefined; outDir: string; dbDir: string; readTs: bigint | undefined; timeZone: string; csv: CsvOptions; fileSize: number; newCollation?: boolean },
+  sstBytes: () => number,
+): PrestartedWorkers | undefined {
+  let n = availableParallelism();
+  const auto = o.threads === undefined;
+  if (!auto) {
+    n = Number(o.threads);
+    if (!/^\d+$/.test(o.threads!) || n < 1 || n > 256) return undefined; // the run reports the bad value
+  } else if (n > 1 && sstBytes() < AUTO_THREADS_MIN_BYTES) return undefined;
+  if (n <= 1) return undefined;
+  const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize, ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }) }, partsDir(o.outDir));
+  return auto ? new PrestartedWorkers(settings, Math.min(n, AUTO_PRESTART_MAX), true) : new PrestartedWorkers(settings, n);
 }
 
 /** How long the worker threads may all stay silent (TIKV_EXPORT_WORKER_SILENCE_MS for tests). */
@@ -658,7 +820,7 @@ export function resumeOptionsFrom(
   };
 }
 
-export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[]): ChunkedRun {
+export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolean }, source: DumpSource, targets: readonly ChunkedTarget[], early?: { workers?: PrestartedWorkers; level?: LevelWorker }): ChunkedRun {
   let threads = o.threads;
   // workers reopen the db dir themselves: only for the real RocksDB-backed source
   if (source.chunkBoundaries === undefined) threads = 1;
@@ -666,5 +828,5 @@ export function startChunkedRun(o: ChunkedRunOptions & { threadsExplicit: boolea
     const bytes = targets.filter((t) => isDumpable(t.table)).reduce((a, t) => a + physicalIdsOf(t.table).reduce((b, pid) => b + source.estimateBytes!(pid), 0), 0);
     if (bytes < AUTO_THREADS_MIN_BYTES) threads = 1;
   }
-  return ChunkedRun.prepare({ ...o, threads }, source, targets);
+  return ChunkedRun.prepare({ ...o, threads, ...(early?.workers === undefined ? {} : { prestarted: early.workers }), ...(early?.level === undefined ? {} : { levelWorker: early.level }) }, source, targets);
 }

@@ -26,6 +26,17 @@ export interface WorkerInit {
   partsDir: string;
   /** --new-collation override; undefined = the worker's session detects it like the main one. */
   newCollation?: boolean;
+  /**
+   * Do not open the session at start but at the first OpenNow message or job: a worker started
+   * before the run knows it needs threads (worker-pool.ts prestartWorkers, default thread count)
+   * loads its modules only, and reads nothing of the db (WAL, catalog) unless it is used.
+   */
+  deferOpen?: boolean;
+}
+
+/** Open the session now (a deferOpen worker taken over by the pool). */
+export interface OpenNow {
+  open: true;
 }
 
 export interface WorkerJob {
@@ -123,15 +134,17 @@ function openSource(): DumpSource {
 
 // The session is opened as soon as the worker starts (the pool starts workers while the main
 // thread plans the chunks), not at the first job; an error opening it is reported with that job.
+// A deferOpen worker opens it when told (OpenNow) or at its first job.
 let openError: unknown;
-setImmediate(() => {
-  if (source !== undefined) return;
+function openNow(): void {
+  if (source !== undefined || openError !== undefined) return;
   try {
     source = openSource();
   } catch (e) {
     openError = e;
   }
-});
+}
+if (init.deferOpen !== true) setImmediate(openNow);
 
 function run(job: WorkerJob): void {
   if (openError !== undefined) throw openError;
@@ -165,7 +178,11 @@ function run(job: WorkerJob): void {
   send({ type: 'result', key: job.key, result });
 }
 
-init.port.on('message', (job: WorkerJob) => {
+init.port.on('message', (job: WorkerJob | OpenNow) => {
+  if ('open' in job) {
+    openNow();
+    return;
+  }
   try {
     run(job);
   } catch (e) {

@@ -14,8 +14,18 @@
  *   modifier = base_context_checksum ^ (low32(offset) + high32(offset)), or 0 when base is 0.
  */
 import { crc32c as nativeCrc32c } from '@node-rs/crc32';
-import { xxh32, xxh64, xxh3 } from '@node-rs/xxhash';
+import { createRequire } from 'node:module';
 import { corruption, unsupported } from '../errors.js';
+
+// xxHash checksums (types 2-4) are loaded at their first block: TiKV's SSTs use crc32c, and
+// loading @node-rs/xxhash cost each thread ~10 ms at start-up.
+interface XxHash {
+  xxh32(data: Uint8Array, seed: number): number;
+  xxh64(data: Uint8Array, seed: bigint): bigint;
+  xxh3: { xxh64(data: Uint8Array, seed: bigint): bigint };
+}
+let xxhashMod: XxHash | undefined;
+const xxhash = (): XxHash => (xxhashMod ??= createRequire(import.meta.url)('@node-rs/xxhash') as XxHash);
 
 export const ChecksumType = {
   None: 0,
@@ -62,11 +72,11 @@ export function unmaskCrc(masked: number): number {
 }
 
 export function xxhash32(data: Uint8Array): number {
-  return xxh32(data, 0) >>> 0;
+  return xxhash().xxh32(data, 0) >>> 0;
 }
 
 export function xxhash64Low32(data: Uint8Array): number {
-  return Number(xxh64(data, 0n) & 0xffffffffn);
+  return Number(xxhash().xxh64(data, 0n) & 0xffffffffn);
 }
 
 const XXH3_LAST_BYTE_PRIME = 0x6b9083d9;
@@ -75,7 +85,7 @@ const XXH3_LAST_BYTE_PRIME = 0x6b9083d9;
 export function xxh3Low32WithLastByte(dataWithLast: Uint8Array): number {
   const n = dataWithLast.length;
   if (n === 0) throw new RangeError('xxh3Low32WithLastByte needs at least the last byte');
-  const v = Number(xxh3.xxh64(dataWithLast.subarray(0, n - 1), 0n) & 0xffffffffn);
+  const v = Number(xxhash().xxh3.xxh64(dataWithLast.subarray(0, n - 1), 0n) & 0xffffffffn);
   const last = dataWithLast[n - 1]!;
   return (v ^ Math.imul(last, XXH3_LAST_BYTE_PRIME)) >>> 0;
 }

@@ -31,7 +31,6 @@
  */
 import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
-import { decompress as fzstdDecompress } from 'fzstd';
 import { FormatError, corruption, hex, unsupported } from '../errors.js';
 import { readFixed32, readVarint32 } from './varint.js';
 
@@ -70,8 +69,24 @@ const zstdNative = loadNative('zstd-napi', () => {
   const mod = require('zstd-napi') as { Decompressor: new () => ZstdDictDecompressor };
   return { ctx: new binding.DCtx(), Decompressor: mod.Decompressor };
 });
-const lz4js = require('lz4js') as { decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number };
-const snappy = require('snappyjs') as { uncompress(input: Uint8Array, maxLength?: number): Uint8Array };
+// The pure-JS decoders are loaded at their first block: with the native modules loaded, zstd and
+// lz4 never need them, and TiKV does not write snappy; loading all three cost each thread
+// (main and every chunk worker) ~15 ms at start-up.
+interface Lz4Js {
+  decompressBlock(src: Uint8Array, dst: Uint8Array, sIndex: number, sLength: number, dIndex: number): number;
+}
+interface SnappyJs {
+  uncompress(input: Uint8Array, maxLength?: number): Uint8Array;
+}
+interface Fzstd {
+  decompress(input: Uint8Array): Uint8Array;
+}
+let lz4jsMod: Lz4Js | undefined;
+let snappyMod: SnappyJs | undefined;
+let fzstdMod: Fzstd | undefined;
+const lz4js = (): Lz4Js => (lz4jsMod ??= require('lz4js') as Lz4Js);
+const snappy = (): SnappyJs => (snappyMod ??= require('snappyjs') as SnappyJs);
+const fzstd = (): Fzstd => (fzstdMod ??= require('fzstd') as Fzstd);
 
 /** Which decoders are in use, and why a native one is not (empty when both are native). */
 export function codecStatus(): { lz4: 'native' | 'js'; zstd: 'native' | 'js'; problems: readonly string[] } {
@@ -143,7 +158,7 @@ function lz4Block(input: Uint8Array, expectedLength: number, dict?: CompressionD
   if (lz4Native === undefined) {
     if (dict !== undefined) throw new Error(`lz4 with a compression dictionary needs the native lz4-napi module (${codecProblems.join('; ')})`);
     const out = new Uint8Array(expectedLength);
-    const end = lz4js.decompressBlock(input, out, 0, input.length, 0);
+    const end = lz4js().decompressBlock(input, out, 0, input.length, 0);
     // lz4js does not bound its writes: a longer stream is dropped past the end and shows here
     if (end !== expectedLength) throw new Error(`lz4 block decodes to ${end} bytes`);
     return out;
@@ -165,7 +180,7 @@ function zstdBlock(input: Uint8Array, n: number, dict?: CompressionDict): Uint8A
   if (dict !== undefined) return dict.zstdDecompressor().decompress(input);
   // RocksDB's size prefix gives the output size: decompress straight into a buffer of it (no
   // frame-size probing); a frame of another size fails here or in decompressBlock's length check.
-  if (zstdNative === undefined) return fzstdDecompress(input);
+  if (zstdNative === undefined) return fzstd().decompress(input);
   const out = Buffer.allocUnsafe(n);
   const got = zstdNative.ctx.decompress(out, input);
   return got === n ? out : out.subarray(0, got);
@@ -328,7 +343,7 @@ function snappyBlock(data: Uint8Array, detail: { file?: string; offset?: number;
   }
   let out: Uint8Array;
   try {
-    out = snappy.uncompress(data, MAX_BLOCK_SIZE);
+    out = snappy().uncompress(data, MAX_BLOCK_SIZE);
   } catch (e) {
     throw corruption('snappy data does not decompress', { ...detail, found: e instanceof Error ? e.message : String(e) });
   }

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { Checkpoint, CHECKPOINT_DIR, decodeEntry, encodeEntry } from '../../src/export/checkpoint.js';
+import { Checkpoint, CHECKPOINT_DIR, decodeEntry, encodeEntry, LevelWorker } from '../../src/export/checkpoint.js';
 import { defaultCsvOptions, utf8 } from '../../src/export/csv.js';
 import { csvOptionText, fingerprintDiff, type Fingerprint } from '../../src/export/fingerprint.js';
 
@@ -81,4 +81,23 @@ test('fingerprintDiff names the first differing item', () => {
   const tab = { ...defaultCsvOptions(), separator: utf8('\t') };
   assert.match(fingerprintDiff(base, { ...base, options: { ...base.options, ...csvOptionText(tab) } })!, /--csv-separator differs: checkpoint ",", now "\\t"/);
   assert.match(fingerprintDiff(base, { ...base, tables: ['1.2 t abd'] })!, /schemas differ/);
+});
+
+test('a LevelDB thread started before the path is known: the checkpoint opened on it works; it is taken once', () => {
+  const out = join(tmp, 'early');
+  const w = new LevelWorker();
+  assert.ok(!existsSync(join(out, CHECKPOINT_DIR)), 'starting the thread creates nothing');
+  const cp = Checkpoint.open(out, w);
+  cp.write([['meta', { x: 2 }]]);
+  assert.deepEqual(cp.load().entries.get('meta'), { x: 2 });
+  assert.equal(w.take(), undefined, 'already taken by the checkpoint');
+  w.close(); // not ours any more: the checkpoint still works
+  cp.write([['done/1.2/000000', { rows: 1 }]]);
+  cp.close();
+  const again = Checkpoint.open(out, w); // a taken thread is not reused: a new one is started
+  assert.deepEqual([...again.load().entries.keys()].sort(), ['done/1.2/000000', 'meta']);
+  again.close();
+  const unused = new LevelWorker();
+  unused.close();
+  assert.equal(unused.take(), undefined, 'a closed thread is not taken');
 });

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { chunkSpecs, planBoundaries, segmentRange, splitRange, thin } from '../../src/export/chunks.js';
+import { chunkEstimates, chunkSpecs, planBoundaries, plannedChunkBytes, segmentRange, splitRange, thin } from '../../src/export/chunks.js';
 import { openSession } from '../../src/export/session.js';
 import { RocksDb } from '../../src/rocksdb/db.js';
 import { compareBytes } from '../../src/tikv/memcomparable.js';
@@ -135,4 +135,65 @@ test('splitRange and thin', () => {
     { physicalId: 2, ranges: [{ start: k('c'), end: k('d') }, { start: k('d'), end: k('e') }] },
   ]);
   assert.deepEqual(specs.map((c) => c.segments.map((g) => g.physicalId)), [[1, 2], [2]]);
+});
+
+test('files wholly inside the range skip the binary search: same plan as with every file searched', () => {
+  const db = RocksDb.open(DB);
+  try {
+    const files = [...db.liveFiles('write'), ...db.liveFiles('default')];
+    // bounds that say nothing (smallest <= and largest >= any key): every file is binary-searched
+    const unknown = files.map((f) => ({ ...f, smallestKey: new Uint8Array(0), largestKey: new Uint8Array(64).fill(0xff) }));
+    let compared = 0;
+    for (const t of expected.databases.flatMap((d) => d.tables ?? [])) {
+      for (const pid of t.physicalIds) {
+        for (const target of [300, 2000, 8000]) {
+          const fast = planBoundaries(files, recordRange(pid), target);
+          const searched = planBoundaries(unknown, recordRange(pid), target);
+          assert.equal(fast.bytes, searched.bytes, `bytes of table ${t.name} (${pid}) at ${target}`);
+          assert.deepEqual(fast.boundaries.map(hex), searched.boundaries.map(hex), `boundaries of table ${t.name} (${pid}) at ${target}`);
+          compared += fast.boundaries.length;
+        }
+      }
+    }
+    assert.ok(compared > 30, `many boundaries compared (${compared})`);
+  } finally {
+    db.close();
+  }
+});
+
+test('chunkBytes: one estimate per chunk, adding up to the bytes; each close to the chunk it estimates', () => {
+  const db = RocksDb.open(DB);
+  try {
+    const files = [...db.liveFiles('write'), ...db.liveFiles('default')];
+    for (const t of bigTables) {
+      for (const pid of t.physicalIds) {
+        for (const target of [300, 2000, 8000, 0]) {
+          const plan = planBoundaries(files, recordRange(pid), target);
+          assert.equal(plan.chunkBytes.length, plan.boundaries.length + 1);
+          assert.equal(plan.chunkBytes.reduce((a, b) => a + b, 0), plan.bytes, `estimates of ${t.name} at ${target} add up`);
+          assert.equal(plannedChunkBytes(plan.boundaries), plan.chunkBytes, 'found again from the boundaries array');
+          if (target === 2000 && plan.boundaries.length >= 2) {
+            // chunks of about 2000 bytes of blocks: no estimate wildly off (each chunk starts at a
+            // candidate; the runs of blocks between candidates are about the target)
+            for (const e of plan.chunkBytes) assert.ok(e <= 4 * 2000 + 4096, `estimate ${e} of ${t.name}`);
+          }
+        }
+      }
+    }
+    assert.equal(plannedChunkBytes([]), undefined, 'an array planBoundaries did not make has none');
+  } finally {
+    db.close();
+  }
+});
+
+test('chunkEstimates groups like chunkSpecs: a partition\'s first range joins the chunk before it', () => {
+  const r = (a: number, b: number): { start: Uint8Array; end: Uint8Array } => ({ start: Uint8Array.of(a), end: Uint8Array.of(b) });
+  const parts = [
+    { physicalId: 1, ranges: [r(0, 1), r(1, 2)], bytes: [10, 20] },
+    { physicalId: 2, ranges: [r(0, 1), r(1, 2), r(2, 3)], bytes: [5, 6, 7] },
+    { physicalId: 3, ranges: [r(0, 1)], bytes: [100] },
+  ];
+  assert.equal(chunkSpecs(parts).length, 4);
+  assert.deepEqual(chunkEstimates(parts), [10, 25, 6, 107]);
+  assert.deepEqual(chunkEstimates([parts[0]!, { ...parts[1]!, bytes: undefined }]), [10, undefined, undefined, undefined]);
 });

@@ -128,3 +128,22 @@ test('decompressBlockInto: zstd in place, other types copied; full slot -> -1; b
   assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(text.length + 1, zstdCompress(text)), 5, out, 0)), 'corruption');
   assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(10, Uint8Array.of(1, 2, 3, 4)), 5, out, 0)), 'corruption');
 });
+
+test('start-up: the pure-JS decoders and xxHash load only at their first block', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const here = new URL('.', import.meta.url);
+  const code = `
+    import { createRequire } from 'node:module';
+    const c = await import(${JSON.stringify(new URL('../../src/rocksdb/compression.ts', here).href)});
+    const k = await import(${JSON.stringify(new URL('../../src/rocksdb/checksum.ts', here).href)});
+    const loaded = () => Object.keys(createRequire(import.meta.url).cache).filter((p) => /node_modules\\/(lz4js|snappyjs|fzstd|@node-rs\\/xxhash)\\//.test(p)).map((p) => p.replace(/.*node_modules\\//, '').split('/')[0] === '@node-rs' ? '@node-rs/xxhash' : p.replace(/.*node_modules\\//, '').split('/')[0]);
+    const before = [...new Set(loaded())];
+    k.xxhash32(new Uint8Array(3));
+    c.decompressBlock(1, Uint8Array.of(3, 8, 0x61, 0x62, 0x63), 2); // snappy "abc" (one literal)
+    console.log(JSON.stringify({ before, after: [...new Set(loaded())].sort() }));`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], { encoding: 'utf8', cwd: new URL('../..', import.meta.url).pathname });
+  assert.equal(r.status, 0, r.stderr);
+  const got = JSON.parse(r.stdout) as { before: string[]; after: string[] };
+  assert.deepEqual(got.before, [], 'nothing loaded by importing the modules');
+  assert.deepEqual(got.after, ['@node-rs/xxhash', 'snappyjs'], 'loaded when first needed');
+});
