@@ -102,7 +102,6 @@ interface DoneFile {
   name: string;
   bytes: number;
   rows: number;
-  crc: number;
 }
 
 interface DoneChunk {
@@ -425,7 +424,7 @@ export class ChunkedRun implements TableChunkRunner {
       } catch (e) {
         throw new OutputError(to, e);
       }
-      files.push({ name, bytes: p.bytes, rows: p.rows, crc: p.crc });
+      files.push({ name, bytes: p.bytes, rows: p.rows });
     }
     fsyncDir(this.o.outDir);
     const d: DoneChunk = {
