@@ -66,7 +66,7 @@ function send(m: WorkerMessage): void {
 
 /**
  * TIKV_EXPORT_MEMPROBE=<ms>: a memory diagnostic for issue #7 (where does peak RSS go?). Every
- * <ms> of a chunk (checked every 4096 rows) and at each chunk's end (`chunk` = the job's key)
+ * <ms> of a chunk (checked every 32768 rows) and at each chunk's end (`chunk` = the job's key)
  * this worker writes one JSON line to stderr: its own CPU time so far (threadCpuMs), its V8 heap
  * (total, used, new space), external memory and ArrayBuffers, and the whole process's RSS split
  * into anonymous and file-backed pages (/proc/self/status; the page cache of the files read is

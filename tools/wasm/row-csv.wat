@@ -47,6 +47,12 @@
         (br $step)))
     (i32.const -1))
 
+  ;; x / 10 for any u32 x by multiplication (exact: the multiplier is ceil(2^35 / 10), whose error
+  ;; times 2^32 stays below 2^35; $digits divides by 100 the same way with ceil(2^37 / 100)); a
+  ;; division instruction costs ~25 cycles where the engine does not do this itself
+  (func $div10 (param $x i32) (result i32)
+    (i32.wrap_i64 (i64.shr_u (i64.mul (i64.extend_i32_u (local.get $x)) (i64.const 3435973837)) (i64.const 35))))
+
   ;; decimal text of v at o (signed: v as two's complement); returns the position after it
   (func $digits (param $v i64) (param $signed i32) (param $o i32) (result i32)
     (local $p i32) (local $q i64) (local $x i32) (local $y i32)
@@ -70,7 +76,8 @@
     (block $last
       (loop $pairs
         (br_if $last (i32.lt_u (local.get $x) (i32.const 100)))
-        (local.set $y (i32.div_u (local.get $x) (i32.const 100)))
+        (local.set $y ;; x / 100, as $div100
+          (i32.wrap_i64 (i64.shr_u (i64.mul (i64.extend_i32_u (local.get $x)) (i64.const 1374389535)) (i64.const 37))))
         (local.set $p (i32.sub (local.get $p) (i32.const 2)))
         (i32.store16 (local.get $p)
           (i32.load16_u offset=1024 (i32.shl (i32.sub (local.get $x) (i32.mul (local.get $y) (i32.const 100))) (i32.const 1))))
@@ -145,7 +152,7 @@
   ;; two digits of x (0..99) at o
   (func $d2 (param $x i32) (param $o i32)
     (local $t i32)
-    (local.set $t (i32.div_u (local.get $x) (i32.const 10)))
+    (local.set $t (i32.shr_u (i32.mul (local.get $x) (i32.const 205)) (i32.const 11)))
     (i32.store8 (local.get $o) (i32.add (i32.const 48) (local.get $t)))
     (i32.store8 offset=1 (local.get $o) (i32.add (i32.const 48) (i32.sub (local.get $x) (i32.mul (local.get $t) (i32.const 10))))))
 
@@ -196,7 +203,7 @@
             (i32.store8 (local.get $o) (i32.const 46))
             (local.set $i (i32.const 6))
             (loop $digit
-              (local.set $t (i32.div_u (local.get $micro) (i32.const 10)))
+              (local.set $t (call $div10 (local.get $micro)))
               (i32.store8 (i32.add (local.get $o) (local.get $i))
                 (i32.add (i32.const 48) (i32.sub (local.get $micro) (i32.mul (local.get $t) (i32.const 10)))))
               (local.set $micro (local.get $t))
