@@ -223,7 +223,7 @@
         (v128.store offset=48 (local.get $o) (v128.load offset=48 (local.get $src)))))
     (i32.add (local.get $o) (local.get $n)))
 
-  (func (export "row") (param $in i32) (param $len i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
+  (func $row (export "row") (param $in i32) (param $len i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
     (local $ve i32) (local $flags i32) (local $large i32) (local $n i32) (local $m i32)
     (local $ids i32) (local $nls i32) (local $offs i32) (local $data i32) (local $prev i32)
     (local $e i32) (local $i i32) (local $x i32) (local $t i32) (local $last i32)
@@ -300,7 +300,7 @@
 
   ;; after JS wrote the field of the column row() (or resume()) stopped at: the columns from
   ;; ci on, the line ending at o (the hint: where that column was in the row)
-  (func (export "resume") (param $ci i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
+  (func $resume (export "resume") (param $ci i32) (param $hi i32) (param $lo i32) (param $o i32) (result i32)
     (call $cols (local.get $ci) (i32.load (i32.const 204)) (local.get $hi) (local.get $lo) (local.get $o)))
 
   ;; the columns from ci on, in output order, then the line terminator; returns the end, -1
