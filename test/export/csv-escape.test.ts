@@ -3,7 +3,6 @@
 // (0x00 -> \0, CR -> \r, LF -> \n, \ -> \\, first delimiter byte (or first separator byte when
 // the delimiter is empty) -> \ + byte), on random cells at every alignment inside a larger buffer.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +10,7 @@ import wabtInit from 'wabt';
 import { CSV_ESCAPE_WASM, WasmEscaper } from '../../src/export/csv-escape-wasm.js';
 import { CsvFormatter, defaultCsvOptions, utf8, type CsvOptions } from '../../src/export/csv.js';
 import { rng } from '../support/rng.js';
+import { assertPassesWithoutWasm } from '../support/without-wasm.js';
 
 function reference(cell: Uint8Array, special: number): number[] {
   const out: number[] = [];
@@ -70,12 +70,6 @@ describe('the WebAssembly escaper', () => {
     assert.equal(Buffer.from(buffer).toString('base64'), CSV_ESCAPE_WASM);
   });
   it('the JavaScript loop alone (TIKV_EXPORT_WASM=0) passes the same escaping tests', { skip: process.env.TIKV_EXPORT_WASM === '0' }, () => {
-    // a test runner of its own (NODE_TEST_CONTEXT would make it report to ours instead)
-    const env: NodeJS.ProcessEnv = { ...process.env, TIKV_EXPORT_WASM: '0' };
-    delete env.NODE_TEST_CONTEXT;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', 'test/export/csv-escape.test.ts'], { cwd: root, encoding: 'utf8', env });
-    assert.equal(r.status, 0, r.stdout.slice(-3000));
-    assert.match(r.stdout, /# pass [1-9]/);
-    assert.match(r.stdout, /# fail 0/);
+    assertPassesWithoutWasm('test/export/csv-escape.test.ts');
   });
 });

@@ -3,7 +3,6 @@
 // committed fixture (written by real RocksDB, see fixtures/tidb/README.md) and for random,
 // extreme and mutated rows, under several CSV dialects/options and time zones.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readdirSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -19,6 +18,7 @@ import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from '../tidb/support/codec-encoders.js';
 import { rng } from '../support/rng.js';
+import { assertPassesWithoutWasm } from '../support/without-wasm.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const wasmOn = process.env.TIKV_EXPORT_WASM !== '0';
@@ -88,9 +88,9 @@ interface Pair {
   fa: CsvFormatter;
 }
 
-function pairs(table: TableInfo, timeZone = 'UTC'): Pair[] {
+function pairs(table: TableInfo, timeZone = 'UTC', options: CsvOptions[] = optionSets()): Pair[] {
   const dec = new RowDecoder(table, { timeZone });
-  return optionSets().map((o) => {
+  return options.map((o) => {
     const fa = new CsvFormatter(dec.columns, o);
     return { dec, ref: new CsvFormatter(dec.columns, o), w: new CsvRowWriter(dec, new CsvFormatter(dec.columns, o)), wa: new CsvRowWriter(dec, fa), fa };
   });
@@ -202,16 +202,21 @@ function randText(r: () => number): Uint8Array {
   return out;
 }
 
+/** The integer and string columns 2-8 of the random-row tables. */
+const intStringCols = (): ColumnInfo[] => [
+  col(2, TypeCode.Long),
+  col(3, TypeCode.Longlong, { Flag: Flag.Unsigned }),
+  col(4, TypeCode.Tiny),
+  col(5, TypeCode.Short, { Flag: Flag.Unsigned }),
+  col(6, TypeCode.Varchar),
+  col(7, TypeCode.String, { Flen: 120 }),
+  col(8, TypeCode.Blob, { Charset: 'binary' }),
+];
+
 describe('CsvRowWriter = general path on random rows', () => {
   const cols = [
     col(1, TypeCode.Longlong, { Flag: Flag.PriKey | Flag.NotNull }),
-    col(2, TypeCode.Long),
-    col(3, TypeCode.Longlong, { Flag: Flag.Unsigned }),
-    col(4, TypeCode.Tiny),
-    col(5, TypeCode.Short, { Flag: Flag.Unsigned }),
-    col(6, TypeCode.Varchar),
-    col(7, TypeCode.String, { Flen: 120 }),
-    col(8, TypeCode.Blob, { Charset: 'binary' }),
+    ...intStringCols(),
     col(9, TypeCode.Double),
     col(10, TypeCode.NewDecimal, { Flen: 10, Decimal: 2 }),
     col(11, TypeCode.Datetime, { Decimal: 3 }),
@@ -307,13 +312,7 @@ describe('CsvRowWriter = general path on random rows', () => {
 describe('the WebAssembly row writer = general path', () => {
   const intStrCols = (pkUnsigned: boolean): ColumnInfo[] => [
     col(1, TypeCode.Longlong, { Flag: Flag.PriKey | Flag.NotNull | (pkUnsigned ? Flag.Unsigned : 0) }),
-    col(2, TypeCode.Long),
-    col(3, TypeCode.Longlong, { Flag: Flag.Unsigned }),
-    col(4, TypeCode.Tiny),
-    col(5, TypeCode.Short, { Flag: Flag.Unsigned }),
-    col(6, TypeCode.Varchar),
-    col(7, TypeCode.String, { Flen: 120 }),
-    col(8, TypeCode.Blob, { Charset: 'binary' }),
+    ...intStringCols(),
     col(9, TypeCode.Longlong),
     col(300, TypeCode.Int24), // id > 255: large row format
   ];
@@ -343,13 +342,7 @@ describe('the WebAssembly row writer = general path', () => {
     { ...d, separator: utf8('|'), delimiter: utf8("'"), nullValue: utf8('NULL'), lineTerminator: utf8('\n') },
     { ...d, delimiter: utf8('\\'), nullValue: utf8('a-null-text-of-forty-bytes-...............') },
   ];
-  function wasmPairs(table: TableInfo): Pair[] {
-    const dec = new RowDecoder(table, { timeZone: 'UTC' });
-    return wasmOptions.map((o) => {
-      const fa = new CsvFormatter(dec.columns, o);
-      return { dec, ref: new CsvFormatter(dec.columns, o), w: new CsvRowWriter(dec, new CsvFormatter(dec.columns, o)), wa: new CsvRowWriter(dec, fa), fa };
-    });
-  }
+  const wasmPairs = (table: TableInfo): Pair[] => pairs(table, 'UTC', wasmOptions);
   function run(table: TableInfo, seed: number, n: number, large: boolean): Pair[] {
     const r = rng(seed);
     const ps = wasmPairs(table);
@@ -533,11 +526,7 @@ describe('the WebAssembly row writer = general path', () => {
       return narrowUint((((ymd << 17n) | hms) << 24n) | BigInt(usec));
     };
     for (const zone of ['UTC', 'Asia/Kolkata']) {
-      const dec = new RowDecoder(t, { timeZone: zone });
-      const ps: Pair[] = [defaultCsvOptions(), { ...defaultCsvOptions(), delimiter: utf8("'") }].map((o) => {
-        const fa = new CsvFormatter(dec.columns, o);
-        return { dec, ref: new CsvFormatter(dec.columns, o), w: new CsvRowWriter(dec, new CsvFormatter(dec.columns, o)), wa: new CsvRowWriter(dec, fa), fa };
-      });
+      const ps = pairs(t, zone, [defaultCsvOptions(), { ...defaultCsvOptions(), delimiter: utf8("'") }]);
       for (let i = 0; i < 1500; i++) {
         const parts: [number, Uint8Array | null][] = [[2, narrowInt(BigInt(i))]];
         for (const id of [10, 11, 12, 13, 14, 15, 16]) if (r() < 0.95) parts.push([id, r() < 0.1 ? null : packed()]);
@@ -553,11 +542,6 @@ describe('the WebAssembly row writer = general path', () => {
     for (const p of ps) assert.equal(p.w.wasmRows + p.w.wasmDeclined, 0);
   });
   it('the JavaScript paths alone (TIKV_EXPORT_WASM=0) pass this file', { skip: !wasmOn }, () => {
-    const env: NodeJS.ProcessEnv = { ...process.env, TIKV_EXPORT_WASM: '0' };
-    delete env.NODE_TEST_CONTEXT;
-    const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', 'test/export/row-csv.test.ts'], { cwd: root, encoding: 'utf8', env });
-    assert.equal(r.status, 0, r.stdout.slice(-3000));
-    assert.match(r.stdout, /# pass [1-9]/);
-    assert.match(r.stdout, /# fail 0/);
+    assertPassesWithoutWasm('test/export/row-csv.test.ts');
   });
 });
