@@ -83,3 +83,41 @@ test('a chunk that fails leaves nothing behind for the next chunk of the same wo
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('progress comes every 32768 rows and, for large rows, every 64 MiB of CSV (the main thread also hears the worker is alive)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tikv-export-wc-'));
+  try {
+    const run = (list: FakeRow[]): [number, number][] => {
+      const src = new FakeSource(new Map([[16, list]]));
+      const dec = src.decoder(fakeTable('t', 16));
+      const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
+      const calls: [number, number][] = [];
+      const res = runChunk(src, dec, fmt, task(dir, 0, 0, new Uint8Array(0)), (r, b) => calls.push([r, b]));
+      assert.equal(calls.reduce((a, c) => a + c[0], 0), res.rows, 'the reports add up to the rows');
+      assert.equal(calls.reduce((a, c) => a + c[1], 0), res.bytes, 'and to the bytes');
+      for (const f of readdirSync(dir)) rmSync(join(dir, f));
+      return calls;
+    };
+    // 70000 small rows: at 32768 and 65536, then the rest at the end
+    assert.deepEqual(run(rows(70000, 's')).map((c) => c[0]), [32768, 32768, 70000 - 65536]);
+    // 40 rows of megabytes: a report each time 64 MiB more are written, then the rest at the end
+    const big = Array.from({ length: 40 }, (_, i) => ({ handle: i + 1, value: `b${i}|${'y'.repeat(3 << 20)}` }));
+    const want: number[] = [];
+    let n = 0;
+    let bytes = 0;
+    for (const r of big) {
+      n++;
+      bytes += expectedLine(r).length;
+      if (bytes >= 64 << 20) {
+        want.push(n);
+        n = 0;
+        bytes = 0;
+      }
+    }
+    if (n > 0) want.push(n);
+    assert.ok(want.length >= 2);
+    assert.deepEqual(run(big).map((c) => c[0]), want);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
