@@ -14,6 +14,7 @@ import { OutputError } from './file-writer.js';
 import { openSession } from './session.js';
 import type { DumpSource, TableDecoder } from './source.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
+import { RecentMap } from './recent-map.js';
 
 export interface WorkerInit {
   port: MessagePort;
@@ -56,7 +57,8 @@ export type WorkerMessage =
 const init = workerData as WorkerInit;
 const counter = new Int32Array(init.signal);
 let source: DumpSource | undefined;
-const decoders = new Map<number, { decoder: TableDecoder; formatter: CsvFormatter }>();
+/** Per table: its decoder and CSV formatter, for the last few tables only (recent-map.ts). */
+const decoders = new RecentMap<number, { decoder: TableDecoder; formatter: CsvFormatter }>(4);
 
 function send(m: WorkerMessage): void {
   init.port.postMessage(m);
