@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { FormatError } from '../../src/errors.js';
 import { SstReader } from '../../src/rocksdb/sst-reader.js';
 import { blockPrefetchStats, blockPrefetchWorkerReady, setBlockPrefetch } from '../../src/rocksdb/block-prefetch.js';
-import { dumpCursor, firstMismatch, followSeekPlan, readScanFile, toHex, type ScanEntry } from './sst-scan-text.js';
+import { firstMismatch, followSeekPlan, readScanFile, toHex, type ScanEntry, dumpSstFile } from './sst-scan-text.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/rocksdb-sst/', import.meta.url));
 const cases = readdirSync(dir)
@@ -31,15 +31,6 @@ after(() => {
   setBlockPrefetch(true, { batchBytes: 512 * 1024, steal: true });
   rmSync(tmp, { recursive: true, force: true });
 });
-
-function scan(path: string): ScanEntry[] {
-  const r = SstReader.open(path);
-  try {
-    return dumpCursor(r.cursor());
-  } finally {
-    r.close();
-  }
-}
 
 /** Entries delivered before the error, and the error. */
 function scanUntilError(path: string): { seen: ScanEntry[]; error: FormatError | undefined } {
@@ -63,7 +54,7 @@ test('with the prefetch worker every fixture scans to exactly the sst_dump entri
   const before = blockPrefetchStats();
   for (const name of cases) {
     const want = readScanFile(`${dir}${name}.scan.txt.gz`);
-    const got = scan(`${dir}${name}.sst`);
+    const got = dumpSstFile(`${dir}${name}.sst`);
     const i = firstMismatch(got, want);
     assert.equal(i, -1, `${name} entry ${i}: got ${JSON.stringify(got[i])}, want ${JSON.stringify(want[i])}`);
   }
@@ -131,7 +122,7 @@ test('with stealing (the default) scans are still exactly the sst_dump entries',
     for (let round = 0; round < 3; round++) {
       for (const name of cases) {
         const want = readScanFile(`${dir}${name}.scan.txt.gz`);
-        const got = scan(`${dir}${name}.sst`);
+        const got = dumpSstFile(`${dir}${name}.sst`);
         assert.equal(firstMismatch(got, want), -1, name);
       }
     }

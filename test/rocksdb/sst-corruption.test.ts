@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { FormatError } from '../../src/errors.js';
 import { SstReader } from '../../src/rocksdb/sst-reader.js';
 import { computeBlockChecksum } from '../../src/rocksdb/checksum.js';
-import { dumpCursor, firstMismatch, readScanFile, toHex, type ScanEntry } from './sst-scan-text.js';
+import { firstMismatch, readScanFile, toHex, type ScanEntry, dumpSstFile } from './sst-scan-text.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/rocksdb-sst/', import.meta.url));
 const tmp = mkdtempSync(join(tmpdir(), 'sst-corruption-'));
@@ -36,14 +36,6 @@ function formatError(fn: () => unknown): FormatError {
     throw new Error(`expected FormatError, got ${String(e)}`);
   }
   throw new Error('expected FormatError, got success');
-}
-function scanAll(path: string): ScanEntry[] {
-  const r = SstReader.open(path);
-  try {
-    return dumpCursor(r.cursor());
-  } finally {
-    r.close();
-  }
 }
 function handles(name: string): { offset: number; size: number }[] {
   const r = SstReader.open(`${dir}${name}.sst`);
@@ -120,7 +112,7 @@ test('damaged index / properties / metaindex blocks fail at open', () => {
     const p = copyOf(name);
     patch(p, off, (b) => b ^ 0x01);
     try {
-      const got = scanAll(p);
+      const got = dumpSstFile(p);
       assert.equal(firstMismatch(got, readScanFile(`${dir}${name}.scan.txt.gz`)), -1, `flip at ${off} changed data`);
     } catch (e) {
       assert.ok(e instanceof FormatError, `flip at ${off}: ${String(e)}`);
@@ -196,7 +188,7 @@ test('bad compressed payload under a valid checksum -> corruption from the decom
     buf.writeUInt32LE(sum, h.offset + h.size + 1);
     const p = join(tmp, `${n++}-${name}-payload.sst`);
     writeFileSync(p, buf);
-    const e = formatError(() => scanAll(p));
+    const e = formatError(() => dumpSstFile(p));
     assert.equal(e.code, 'corruption', `${name}: ${e.message}`);
     assert.equal(e.file, p);
     assert.equal(e.offset, h.offset);
@@ -219,7 +211,7 @@ test('random single-byte flips: either the exact RocksDB entries or a FormatErro
       buf[off] = buf[off]! ^ (1 << rnd(8));
       writeFileSync(p, buf);
       try {
-        const got = scanAll(p);
+        const got = dumpSstFile(p);
         assert.equal(firstMismatch(got, want), -1, `${name}: flip at ${off} gave different data`);
       } catch (e) {
         assert.ok(e instanceof FormatError, `${name}: flip at ${off}: ${String(e)}`);

@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { FormatError } from '../../src/errors.js';
 import { SstReader, setSstReadAhead } from '../../src/rocksdb/sst-reader.js';
 import { setBlockPrefetch } from '../../src/rocksdb/block-prefetch.js';
-import { dumpCursor, firstMismatch, followSeekPlan, readScanFile, toHex, type ScanEntry } from './sst-scan-text.js';
+import { firstMismatch, followSeekPlan, readScanFile, toHex, type ScanEntry, dumpSstFile } from './sst-scan-text.js';
 
 const dir = fileURLToPath(new URL('../../fixtures/rocksdb-sst/', import.meta.url));
 const cases = readdirSync(dir)
@@ -34,21 +34,12 @@ after(() => {
   rmSync(tmp, { recursive: true, force: true });
 });
 
-function scan(path: string): ScanEntry[] {
-  const r = SstReader.open(path);
-  try {
-    return dumpCursor(r.cursor());
-  } finally {
-    r.close();
-  }
-}
-
 test('without the prefetch worker every fixture scans to exactly the sst_dump entries', () => {
   for (const [min, max] of windows) {
     setSstReadAhead(min, max);
     for (const name of cases) {
       const want = readScanFile(`${dir}${name}.scan.txt.gz`);
-      const got = scan(`${dir}${name}.sst`);
+      const got = dumpSstFile(`${dir}${name}.sst`);
       const i = firstMismatch(got, want);
       assert.equal(i, -1, `${name} window ${min}/${max} entry ${i}: got ${JSON.stringify(got[i])}, want ${JSON.stringify(want[i])}`);
     }

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
+import { SstReader } from '../../src/rocksdb/sst-reader.js';
 import type { InternalCursor } from '../../src/rocksdb/types.js';
 
 export interface ScanEntry {
@@ -43,6 +44,16 @@ export function dumpCursor(c: InternalCursor, target?: Uint8Array): ScanEntry[] 
   else c.seek(target);
   for (; c.valid(); c.next()) out.push({ key: toHex(c.userKey()), seq: c.seq(), type: c.kind(), value: toHex(c.value()) });
   return out;
+}
+
+/** Every entry of the SST file at `path` (opened, scanned from the start, closed). */
+export function dumpSstFile(path: string): ScanEntry[] {
+  const r = SstReader.open(path);
+  try {
+    return dumpCursor(r.cursor());
+  } finally {
+    r.close();
+  }
 }
 
 /** First index whose entry mismatches, or -1; lengths must match too. */
