@@ -3,8 +3,7 @@
 // committed fixture (written by real RocksDB, see fixtures/tidb/README.md) and for random,
 // extreme and mutated rows, under several CSV dialects/options and time zones.
 import assert from 'node:assert/strict';
-import { readdirSync, existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import wabtInit from 'wabt';
@@ -17,6 +16,7 @@ import { intRecordKey } from '../../src/tidb/record-key.js';
 import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from '../tidb/support/codec-encoders.js';
+import { fixtureDbDirs } from '../support/fixture-dirs.js';
 import { rng } from '../support/rng.js';
 import { assertPassesWithoutWasm } from '../support/without-wasm.js';
 
@@ -109,10 +109,7 @@ function same(ps: Pair[], key: Uint8Array, value: Uint8Array, what: string): voi
 }
 
 describe('CsvRowWriter = formatter.row(decoder.decode()) on every fixture row', () => {
-  const dirs = [
-    ...readdirSync('fixtures/tidb').map((n) => join('fixtures/tidb', n, 'data', 'db')),
-    'fixtures/sample/node1/db',
-  ].filter((d) => existsSync(d));
+  const dirs = fixtureDbDirs();
   it('finds the fixtures', () => assert.ok(dirs.length >= 4, dirs.join(' ')));
   for (const dir of dirs) {
     it(dir, () => {

@@ -4,12 +4,11 @@
 // valueEnd() -- give the same bytes as rawKey(), commitTs() and value() on every row, whole tables
 // and chunked (scanRows with `within`, one LatestScanner per chunk).
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { physicalIds } from '../../src/export/dump.js';
 import { openSession } from '../../src/export/session.js';
 import type { RowScan } from '../../src/export/source.js';
+import { fixtureDbDirs } from '../support/fixture-dirs.js';
 
 const hexOf = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
@@ -39,7 +38,7 @@ function drain(scan: RowScan, n: { rows: number }): Row[] {
 }
 
 describe('ChainedScan accessors on every fixture row', () => {
-  const dirs = [...readdirSync('fixtures/tidb').map((d) => join('fixtures/tidb', d, 'data', 'db')), 'fixtures/sample/node1/db'].filter((d) => existsSync(d));
+  const dirs = fixtureDbDirs();
   it('finds the fixtures', () => assert.ok(dirs.length >= 4, dirs.join(' ')));
   for (const dir of dirs) {
     it(dir, () => {
