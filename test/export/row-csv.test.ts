@@ -210,6 +210,15 @@ const intStringCols = (): ColumnInfo[] => [
   col(8, TypeCode.Blob, { Charset: 'binary' }),
 ];
 
+/** Values of the integer columns 2-5 (intStringCols) and 300 (INT24, a large-format id). */
+const intGens: Record<number, (r: () => number) => Uint8Array> = {
+  2: (r) => narrowInt(BigInt.asIntN(32, randInt64(r))),
+  3: (r) => narrowUint(BigInt.asUintN(64, randInt64(r))),
+  4: (r) => narrowInt(BigInt(Math.floor(r() * 256) - 128)),
+  5: (r) => narrowUint(BigInt(Math.floor(r() * 65536))),
+  300: (r) => narrowInt(BigInt(Math.floor(r() * 2 ** 24) - 2 ** 23)),
+};
+
 describe('CsvRowWriter = general path on random rows', () => {
   const cols = [
     col(1, TypeCode.Longlong, { Flag: Flag.PriKey | Flag.NotNull }),
@@ -227,10 +236,7 @@ describe('CsvRowWriter = general path on random rows', () => {
     col(300, TypeCode.Int24), // id > 255: large row format
   ];
   const gens: Record<number, (r: () => number) => Uint8Array> = {
-    2: (r) => narrowInt(BigInt.asIntN(32, randInt64(r))),
-    3: (r) => narrowUint(BigInt.asUintN(64, randInt64(r))),
-    4: (r) => narrowInt(BigInt(Math.floor(r() * 256) - 128)),
-    5: (r) => narrowUint(BigInt(Math.floor(r() * 65536))),
+    ...intGens,
     6: randText,
     7: randText,
     8: randText,
@@ -244,7 +250,6 @@ describe('CsvRowWriter = general path on random rows', () => {
     16: (r) => narrowInt(BigInt(Math.floor(r() * 1000))),
     17: randText,
     18: (r) => narrowInt(BigInt(Math.floor(r() * 1000))),
-    300: (r) => narrowInt(BigInt(Math.floor(r() * 2 ** 24) - 2 ** 23)),
   };
   function randomRow(r: () => number, ids: number[]): Uint8Array {
     const parts: [number, Uint8Array | null][] = [];
@@ -323,15 +328,11 @@ describe('the WebAssembly row writer = general path', () => {
     return out;
   }
   const gen: Record<number, (r: () => number) => Uint8Array> = {
-    2: (r) => narrowInt(BigInt.asIntN(32, randInt64(r))),
-    3: (r) => narrowUint(BigInt.asUintN(64, randInt64(r))),
-    4: (r) => narrowInt(BigInt(Math.floor(r() * 256) - 128)),
-    5: (r) => narrowUint(BigInt(Math.floor(r() * 65536))),
+    ...intGens,
     6: randText,
     7: stepText,
     8: stepText,
     9: (r) => narrowInt(randInt64(r)),
-    300: (r) => narrowInt(BigInt(Math.floor(r() * 2 ** 24) - 2 ** 23)),
   };
   const d = defaultCsvOptions();
   const wasmOptions: CsvOptions[] = [

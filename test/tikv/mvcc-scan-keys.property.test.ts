@@ -146,26 +146,24 @@ function oracle(b: Built, encStart: Uint8Array, encEnd: Uint8Array): Row[] {
   return rows;
 }
 
+/** The key's hex, or 'throws' when reading it throws a FormatError (anything else fails). */
+function hexOrThrows(read: () => Uint8Array): string {
+  try {
+    return hexOf(read());
+  } catch (e) {
+    assert.ok(e instanceof FormatError, String(e));
+    return 'throws';
+  }
+}
+
 function scanAll(src: MemCfSource, range: { start: Uint8Array; end: Uint8Array }, mask: boolean[]): Row[] {
   const s = new LatestScanner(src, range);
   const rows: Row[] = [];
   let n = 0;
   while (s.next()) {
-    let raw: string;
-    try {
-      raw = hexOf(s.rawKey());
-    } catch (e) {
-      assert.ok(e instanceof FormatError, String(e));
-      raw = 'throws';
-    }
+    const raw = hexOrThrows(() => s.rawKey());
     if (mask[n % mask.length]!) {
-      let view: string;
-      try {
-        view = hexOf(s.rawKeyView());
-      } catch (e) {
-        assert.ok(e instanceof FormatError, String(e));
-        view = 'throws';
-      }
+      const view = hexOrThrows(() => s.rawKeyView());
       assert.equal(view, raw, `rawKeyView() of row ${n} (${hexOf(s.encodedKey())})`);
     }
     rows.push({ enc: hexOf(s.encodedKey()), raw, value: hexOf(s.value()) });
