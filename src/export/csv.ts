@@ -24,8 +24,7 @@
  * Worked example (Dumpling defaults), columns (id number, s string, b bytes), cells
  * [ "7", 'a"b\n', 00 ff ]  ->  7,"a\"b\n","\0<ff>"\r\n
  */
-import { WasmEscaper, WASM_MAX } from './csv-escape-wasm.js';
-import { RowCsvWasm, ROW_OUT } from './row-csv-wasm.js';
+import { RowCsvWasm, ROW_IN_MAX, ROW_OUT } from './row-csv-wasm.js';
 import { WASM_PAGE, type WasmMemory } from './wasm.js';
 import { UserError } from '../errors.js';
 
@@ -165,8 +164,9 @@ export class CsvFormatter {
   private readonly escapeTable: Int16Array;
   private readonly out: ByteBuf;
   /**
-   * The WebAssembly row writer over this formatter's buffer (row-csv-wasm.ts): Dumpling dialect
-   * with a 1-byte separator and delimiter, when WebAssembly runs here.
+   * The WebAssembly module whose memory holds this formatter's buffer (row-csv-wasm.ts), for
+   * Dumpling's dialect when WebAssembly runs here: it escapes long cells, and writes whole rows
+   * when its `writesRows` (a 1-byte separator and delimiter).
    */
   readonly rowWasm: RowCsvWasm | undefined;
   private readonly quote: Uint8Array;
@@ -174,8 +174,6 @@ export class CsvFormatter {
   private readonly sepFirst: number;
   /** The byte escaped besides 00/0a/0d/5c: the delimiter's first byte (else the separator's). */
   private readonly special: number;
-  /** SIMD escaping of long cells, when WebAssembly SIMD runs here. */
-  private readonly wasm: WasmEscaper | undefined;
   /** Dumpling dialect with a 1-byte separator and a 1-byte delimiter: cell()'s quick path. */
   private readonly quickText: boolean;
   /** The escaped delimiter (or separator) byte repeated in a 32-bit word, for pushBackslashed. */
@@ -206,8 +204,10 @@ export class CsvFormatter {
     this.escapeTable = t;
     this.specialWord = Math.imul(special, 0x01010101) >>> 0;
     this.special = special;
-    this.wasm = options.dialect === 'rfc4180' ? undefined : WasmEscaper.create();
-    this.rowWasm = this.quickText ? RowCsvWasm.create(this.sepFirst, this.quoteFirst, options.nullValue, options.lineTerminator) : undefined;
+    this.rowWasm =
+      options.dialect === 'rfc4180'
+        ? undefined
+        : RowCsvWasm.create(this.quickText ? { separator: this.sepFirst, delimiter: this.quoteFirst, nullValue: options.nullValue, term: options.lineTerminator } : undefined);
     this.out = this.rowWasm === undefined ? new ByteBuf() : new ByteBuf(this.rowWasm.memory, ROW_OUT);
   }
 
@@ -443,10 +443,13 @@ export class CsvFormatter {
   private pushBackslashed(cell: Uint8Array, start: number, end: number): void {
     const o = this.out;
     o.ensure((end - start) * 2);
-    if (end - start >= WASM_MIN && end - start <= WASM_MAX && this.wasm !== undefined) {
-      // long cells: 16 bytes per step in WebAssembly SIMD (csv-escape-wasm.ts); the copies in
-      // and out cost less than they save from here on (1 KiB: 246 vs 676 ns measured)
-      o.len = this.wasm.escapeInto(cell, start, end, this.special, o.buf, o.len);
+    const w = this.rowWasm;
+    if (end - start >= WASM_MIN && end - start <= ROW_IN_MAX && w !== undefined) {
+      // long cells: 16 bytes per step in WebAssembly SIMD (row-csv-wasm.ts escape()), straight
+      // into this buffer, which lives in the module's memory; the copy in costs less than the
+      // scalar loop saves from here on (1 KiB: 246 vs 676 ns measured, with a copy out as well)
+      o.ensure((end - start) * 2 + 16);
+      o.len = w.escape(cell, start, end, this.special, ROW_OUT + o.len) - ROW_OUT;
       return;
     }
     const b = o.buf;

@@ -14,7 +14,7 @@
  * and mutated rows, and runs again with TIKV_EXPORT_WASM=0 for the JS paths.
  */
 import { instantiate, WASM_PAGE, type WasmMemory } from './wasm.js';
-export const ROW_CSV_WASM = 'AGFzbQEAAAABMwdgA39/fwF/YAF/AX9gA35/fwF/YAR/f39/AX9gAn9/AGAFfn9/f38Bf2AFf39/f38BfwMLCgABAgMEBQAGAwYFAwEAAwcZAwZtZW1vcnkCAANyb3cABwZyZXN1bWUACAqNEgpVAQR/IAFBAWshBAJAA0AgAyAESg0BIAMgBGpBAXYhBSAAIAVBAnRqKAIAIQYgBiACRgRAIAUPCyAGIAJJBEAgBUEBaiEDBSAFQQFrIQQLDAALC0F/CxAAIACtQs2Zs+YMfkIjiKcL+AEDAX8BfgJ/IAEgAEIAU3EEQCACQS06AAAgAkEBaiECQgAgAH0hAAtBwAAhAwJAA0AgAEKAgICAEFQNASAAQgqAIQQgA0EBayEDIANBMCAAIARCCn59p2o6AAAgBCEADAALCyAApyEFAkADQCAFQeQASQ0BIAWtQp+Kro8FfkIliKchBiADQQJrIQMgAyAFIAZB5ABsa0EBdC8BgAg7AQAgBiEFDAALCyAFQQpPBEAgA0ECayEDIAMgBUEBdC8BgAg7AQAFIANBAWshAyADQTAgBWo6AAALIAIgA/0ABAD9CwQAIAIgA/0ABBD9CwQQIAJBwAAgA2tqC7oCAwF7BH8BeyAD/Q8hCQJAA0AgASAAayEGIAZBAEwNASAA/QAEACEEIAT9DAAAAAAAAAAAAAAAAAAAAAD9IyAE/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAE/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SMgBP0MXFxcXFxcXFxcXFxcXFxcXP0j/VAgBCAJ/SP9UP1Q/WQhBSAGQRBJBEAgBUEBIAZ0QQFrcSEFCyACIAT9CwQAIAVFBEAgBkEQSwRAQRAhBgsgAiAGaiECIAAgBmohAAwBCyAFaCEHIAIgB2ohAiAAIAdqIQAgAC0AACEIIAJB3AA6AAAgAiAIIANGBH8gCAUgCEUEf0EwBSAIQQpGBH9B7gAFIAhBDUYEf0HyAAUgCAsLCws6AAEgAkECaiECIABBAWohAAwACwsgAgspAQF/IABBzQFsQQt2IQIgAUEwIAJqOgAAIAFBMCAAIAJBCmxrajoAAQvkAgEIfyAAQv///weDpyEFIABCGIhC//8Hg6chBiAAQimIpyEHIAdBH3EhCiAHQQV2IQcgB0ENbiEIIAcgCEENbGshCSAIQY/OAEsgCUEMS3IgCkEfSyAGQQx2QRdLcnIgBkEGdkE/cUE7SyAGQT9xQTtLciAFQb+EPUtycgRAQX8PCyAEIAM6AAAgCEHkAG4gBEEBahAEIAhB5ABwIARBA2oQBCAEQS06AAUgCSAEQQZqEAQgBEEtOgAIIAogBEEJahAEIARBC2ohBCABRQRAIARBIDoAACAGQQx2IARBAWoQBCAEQTo6AAMgBkEGdkE/cSAEQQRqEAQgBEE6OgAGIAZBP3EgBEEHahAEIARBCWohBCACBEAgBEEuOgAAQQYhCwNAIAUQASEMIAQgC2pBMCAFIAxBCmxrajoAACAMIQUgC0EBayELIAsNAAsgBCACQQFqaiEECwsgBCADOgAAIARBAWoLPwAgAiAA/QAEAP0LBAAgAUEQSwRAIAIgAP0ABBD9CwQQIAIgAP0ABCD9CwQgIAIgAP0ABDD9CwQwCyACIAFqC/8DAQ9/IAAgAWohBSABQQZJBEBBfw8LIAAtAABBgAFHBEBBfw8LIAAtAAEhBiAGQXxxBEBBfw8LIAZBAXEhByAALwECIQggAC8BBCEJIAhBgAhLIAlBgAhLcgRAQX8PCyAAQQZqIQogCiAIIAdBAXR0aiELIAsgCSAHQQF0dGohDCAMIAggB0EBanRqIQ0gDSAFSwRAQX8PC0F/IRMCQANAIBAgCE8NASAHBEAgCiAQQQJ0aigCACERIAwgEEECdGooAgAhDwUgCiAQai0AACERIAwgEEEBdGovAQAhDwsgDyAOSQRAQX8PCyAPIAUgDWtLBEBBfw8LIBBBAEcgESATTXEEQEF/DwsgEEECdCARNgKAICAQQQJ0IA82AoBAIBEhEyAPIQ4gEEEBaiEQDAALCyANIA5qIREgBkECcQRAIBEgBU8EQEF/DwtBCUEFIBEtAABBCHEbIRIgBSARayASRwRAQX8PCwUgESAFRwRAQX8PCwtBACEQAkADQCAQIAlPDQEgBwR/IAsgEEECdGooAgAFIAsgEGotAAALIREgEEEARyARIBNNcQRAQX8PC0GAICAIIBEQAEEATgRAQX8PCyAQQQJ0IBE2AoBgIBEhEyAQQQFqIRAMAAsLQcABIA02AgBBxAEgCDYCAEHIASAJNgIAQQBBACACIAMgBBAJCxIAIABBzAEoAgAgASACIAMQCQuJBQMMfwF+A39BwAEoAgAhBUHEASgCACEGQcgBKAIAIQdBBCgCACEKQQItAAAhE0EBLQAAIRJBgIABIABBBHRqIQsCQANAIAAgCk8NASAEIRQgAARAIARBAC0AADoAACAEQQFqIQQLIAsoAgAhDCALLQAEIQ0gASAGSSABQQJ0KAKAICAMRnEEfyABBUGAICAGIAwQAAshDgJAIA5BAE4EQCAOQQFqIQEgBSAOBH8gDkECdCgC/D8FQQALaiEPIAUgDkECdCgCgEBqIQggDUECRgRAIAQgEjoAACAPIAggBEEBaiATEAMhBCAEIBI6AAAgBEEBaiEEDAILIAggD2shECANQQNGIBBBAUYgEEECRnIgEEEERiAQQQhGcnJFcgRAQcwBIAE2AgBB0AEgDzYCAEHUASAINgIAQdgBIBQ2AgBBfiAAaw8LIBBBAUYEQCANBH4gDzEAAAUgDzAAAAshEQUgEEECRgRAIA0EfiAPMwEABSAPMgEACyERBSAQQQRGBEAgDQR+IA81AgAFIA80AgALIREFIA8pAwAhEQsLCyANQQRPBEAgESANQQVGIAstAAYgEiAEEAUhBCAEQQBODQJBfw8LIBEgDUUgBBACIQQMAQsgBwRAQYDgACAHIAwQAEEATgRAQcAAQQgoAgAgBBAGIQQMAgsLIAstAAUhCSAJRQRAQX8PCyAJQQNGBEBBwABBCCgCACAEEAYhBAwBCyAJQQRGBEAgCygCDCEQIAQgCygCCCAQ/AoAACAEIBBqIQQMAQsgAq1CIIYgA62EQoCAgICAgICAgH+FIREgESAJQQFGIAQQAiEECyALQRBqIQsgAEEBaiEADAALC0GAAUEMKAIAIAQQBgsL0AEBAEGACAvIATAwMDEwMjAzMDQwNTA2MDcwODA5MTAxMTEyMTMxNDE1MTYxNzE4MTkyMDIxMjIyMzI0MjUyNjI3MjgyOTMwMzEzMjMzMzQzNTM2MzczODM5NDA0MTQyNDM0NDQ1NDY0NzQ4NDk1MDUxNTI1MzU0NTU1NjU3NTg1OTYwNjE2MjYzNjQ2NTY2Njc2ODY5NzA3MTcyNzM3NDc1NzY3Nzc4Nzk4MDgxODI4Mzg0ODU4Njg3ODg4OTkwOTE5MjkzOTQ5NTk2OTc5ODk5AM8DBG5hbWUBPwoABGZpbmQBBWRpdjEwAgZkaWdpdHMDA2VzYwQCZDIFBHRpbWUGBXB1dDY0BwNyb3cIBnJlc3VtZQkEY29scwKGAwoABwABcAEBbgIEd2FudAMCbG8EAmhpBQNtaWQGAXgBAQABeAIHAAF2AQZzaWduZWQCAW8DAXAEAXEFAXgGAXkDCgABaQEDZW5kAgFvAwJzcAQBdgUEbWFzawYDcmVtBwFrCAFjCQNzcHYEAwABeAEBbwIBdAUNAAF2AQRkYXRlAgNmc3ADAXEEAW8FBW1pY3JvBgNobXMHAnltCAR5ZWFyCQVtb250aAoDZGF5CwFpDAF0BgMAA3NyYwEBbgIBbwcUAAJpbgEDbGVuAgJoaQMCbG8EAW8FAnZlBgVmbGFncwcFbGFyZ2UIAW4JAW0KA2lkcwsDbmxzDARvZmZzDQRkYXRhDgRwcmV2DwFlEAFpEQF4EgF0EwRsYXN0CAQAAmNpAQJoaQICbG8DAW8JFQACY2kBBGhpbnQCAmhpAwJsbwQBbwUEZGF0YQYBbgcBbQgBZQkBeAoFbmNvbHMLA2NvbAwDY2lkDQRtb2RlDgNpZHgPAXMQAXcRAXYSAXETAnNwFAJhdA==';
+export const ROW_CSV_WASM = 'AGFzbQEAAAABMwdgA39/fwF/YAF/AX9gA35/fwF/YAR/f39/AX9gAn9/AGAFfn9/f38Bf2AFf39/f38BfwMLCgABAgMEBQAGAwYFAwEAAwcfBAZtZW1vcnkCAANlc2MAAwNyb3cABwZyZXN1bWUACAqNEgpVAQR/IAFBAWshBAJAA0AgAyAESg0BIAMgBGpBAXYhBSAAIAVBAnRqKAIAIQYgBiACRgRAIAUPCyAGIAJJBEAgBUEBaiEDBSAFQQFrIQQLDAALC0F/CxAAIACtQs2Zs+YMfkIjiKcL+AEDAX8BfgJ/IAEgAEIAU3EEQCACQS06AAAgAkEBaiECQgAgAH0hAAtBwAAhAwJAA0AgAEKAgICAEFQNASAAQgqAIQQgA0EBayEDIANBMCAAIARCCn59p2o6AAAgBCEADAALCyAApyEFAkADQCAFQeQASQ0BIAWtQp+Kro8FfkIliKchBiADQQJrIQMgAyAFIAZB5ABsa0EBdC8BgAg7AQAgBiEFDAALCyAFQQpPBEAgA0ECayEDIAMgBUEBdC8BgAg7AQAFIANBAWshAyADQTAgBWo6AAALIAIgA/0ABAD9CwQAIAIgA/0ABBD9CwQQIAJBwAAgA2tqC7oCAwF7BH8BeyAD/Q8hCQJAA0AgASAAayEGIAZBAEwNASAA/QAEACEEIAT9DAAAAAAAAAAAAAAAAAAAAAD9IyAE/QwKCgoKCgoKCgoKCgoKCgoK/SP9UCAE/QwNDQ0NDQ0NDQ0NDQ0NDQ0N/SMgBP0MXFxcXFxcXFxcXFxcXFxcXP0j/VAgBCAJ/SP9UP1Q/WQhBSAGQRBJBEAgBUEBIAZ0QQFrcSEFCyACIAT9CwQAIAVFBEAgBkEQSwRAQRAhBgsgAiAGaiECIAAgBmohAAwBCyAFaCEHIAIgB2ohAiAAIAdqIQAgAC0AACEIIAJB3AA6AAAgAiAIIANGBH8gCAUgCEUEf0EwBSAIQQpGBH9B7gAFIAhBDUYEf0HyAAUgCAsLCws6AAEgAkECaiECIABBAWohAAwACwsgAgspAQF/IABBzQFsQQt2IQIgAUEwIAJqOgAAIAFBMCAAIAJBCmxrajoAAQvkAgEIfyAAQv///weDpyEFIABCGIhC//8Hg6chBiAAQimIpyEHIAdBH3EhCiAHQQV2IQcgB0ENbiEIIAcgCEENbGshCSAIQY/OAEsgCUEMS3IgCkEfSyAGQQx2QRdLcnIgBkEGdkE/cUE7SyAGQT9xQTtLciAFQb+EPUtycgRAQX8PCyAEIAM6AAAgCEHkAG4gBEEBahAEIAhB5ABwIARBA2oQBCAEQS06AAUgCSAEQQZqEAQgBEEtOgAIIAogBEEJahAEIARBC2ohBCABRQRAIARBIDoAACAGQQx2IARBAWoQBCAEQTo6AAMgBkEGdkE/cSAEQQRqEAQgBEE6OgAGIAZBP3EgBEEHahAEIARBCWohBCACBEAgBEEuOgAAQQYhCwNAIAUQASEMIAQgC2pBMCAFIAxBCmxrajoAACAMIQUgC0EBayELIAsNAAsgBCACQQFqaiEECwsgBCADOgAAIARBAWoLPwAgAiAA/QAEAP0LBAAgAUEQSwRAIAIgAP0ABBD9CwQQIAIgAP0ABCD9CwQgIAIgAP0ABDD9CwQwCyACIAFqC/8DAQ9/IAAgAWohBSABQQZJBEBBfw8LIAAtAABBgAFHBEBBfw8LIAAtAAEhBiAGQXxxBEBBfw8LIAZBAXEhByAALwECIQggAC8BBCEJIAhBgAhLIAlBgAhLcgRAQX8PCyAAQQZqIQogCiAIIAdBAXR0aiELIAsgCSAHQQF0dGohDCAMIAggB0EBanRqIQ0gDSAFSwRAQX8PC0F/IRMCQANAIBAgCE8NASAHBEAgCiAQQQJ0aigCACERIAwgEEECdGooAgAhDwUgCiAQai0AACERIAwgEEEBdGovAQAhDwsgDyAOSQRAQX8PCyAPIAUgDWtLBEBBfw8LIBBBAEcgESATTXEEQEF/DwsgEEECdCARNgKAICAQQQJ0IA82AoBAIBEhEyAPIQ4gEEEBaiEQDAALCyANIA5qIREgBkECcQRAIBEgBU8EQEF/DwtBCUEFIBEtAABBCHEbIRIgBSARayASRwRAQX8PCwUgESAFRwRAQX8PCwtBACEQAkADQCAQIAlPDQEgBwR/IAsgEEECdGooAgAFIAsgEGotAAALIREgEEEARyARIBNNcQRAQX8PC0GAICAIIBEQAEEATgRAQX8PCyAQQQJ0IBE2AoBgIBEhEyAQQQFqIRAMAAsLQcABIA02AgBBxAEgCDYCAEHIASAJNgIAQQBBACACIAMgBBAJCxIAIABBzAEoAgAgASACIAMQCQuJBQMMfwF+A39BwAEoAgAhBUHEASgCACEGQcgBKAIAIQdBBCgCACEKQQItAAAhE0EBLQAAIRJBgIABIABBBHRqIQsCQANAIAAgCk8NASAEIRQgAARAIARBAC0AADoAACAEQQFqIQQLIAsoAgAhDCALLQAEIQ0gASAGSSABQQJ0KAKAICAMRnEEfyABBUGAICAGIAwQAAshDgJAIA5BAE4EQCAOQQFqIQEgBSAOBH8gDkECdCgC/D8FQQALaiEPIAUgDkECdCgCgEBqIQggDUECRgRAIAQgEjoAACAPIAggBEEBaiATEAMhBCAEIBI6AAAgBEEBaiEEDAILIAggD2shECANQQNGIBBBAUYgEEECRnIgEEEERiAQQQhGcnJFcgRAQcwBIAE2AgBB0AEgDzYCAEHUASAINgIAQdgBIBQ2AgBBfiAAaw8LIBBBAUYEQCANBH4gDzEAAAUgDzAAAAshEQUgEEECRgRAIA0EfiAPMwEABSAPMgEACyERBSAQQQRGBEAgDQR+IA81AgAFIA80AgALIREFIA8pAwAhEQsLCyANQQRPBEAgESANQQVGIAstAAYgEiAEEAUhBCAEQQBODQJBfw8LIBEgDUUgBBACIQQMAQsgBwRAQYDgACAHIAwQAEEATgRAQcAAQQgoAgAgBBAGIQQMAgsLIAstAAUhCSAJRQRAQX8PCyAJQQNGBEBBwABBCCgCACAEEAYhBAwBCyAJQQRGBEAgCygCDCEQIAQgCygCCCAQ/AoAACAEIBBqIQQMAQsgAq1CIIYgA62EQoCAgICAgICAgH+FIREgESAJQQFGIAQQAiEECyALQRBqIQsgAEEBaiEADAALC0GAAUEMKAIAIAQQBgsL0AEBAEGACAvIATAwMDEwMjAzMDQwNTA2MDcwODA5MTAxMTEyMTMxNDE1MTYxNzE4MTkyMDIxMjIyMzI0MjUyNjI3MjgyOTMwMzEzMjMzMzQzNTM2MzczODM5NDA0MTQyNDM0NDQ1NDY0NzQ4NDk1MDUxNTI1MzU0NTU1NjU3NTg1OTYwNjE2MjYzNjQ2NTY2Njc2ODY5NzA3MTcyNzM3NDc1NzY3Nzc4Nzk4MDgxODI4Mzg0ODU4Njg3ODg4OTkwOTE5MjkzOTQ5NTk2OTc5ODk5AM8DBG5hbWUBPwoABGZpbmQBBWRpdjEwAgZkaWdpdHMDA2VzYwQCZDIFBHRpbWUGBXB1dDY0BwNyb3cIBnJlc3VtZQkEY29scwKGAwoABwABcAEBbgIEd2FudAMCbG8EAmhpBQNtaWQGAXgBAQABeAIHAAF2AQZzaWduZWQCAW8DAXAEAXEFAXgGAXkDCgABaQEDZW5kAgFvAwJzcAQBdgUEbWFzawYDcmVtBwFrCAFjCQNzcHYEAwABeAEBbwIBdAUNAAF2AQRkYXRlAgNmc3ADAXEEAW8FBW1pY3JvBgNobXMHAnltCAR5ZWFyCQVtb250aAoDZGF5CwFpDAF0BgMAA3NyYwEBbgIBbwcUAAJpbgEDbGVuAgJoaQMCbG8EAW8FAnZlBgVmbGFncwcFbGFyZ2UIAW4JAW0KA2lkcwsDbmxzDARvZmZzDQRkYXRhDgRwcmV2DwFlEAFpEQF4EgF0EwRsYXN0CAQAAmNpAQJoaQICbG8DAW8JFQACY2kBBGhpbnQCAmhpAwJsbwQBbwUEZGF0YQYBbgcBbQgBZQkBeAoFbmNvbHMLA2NvbAwDY2lkDQRtb2RlDgNpZHgPAXMQAXcRAXYSAXETAnNwFAJhdA==';
 
 /**
  * The value arrays' slots: a value array that the scan promises not to refill in place (a block)
@@ -59,10 +59,21 @@ export interface RowColumn {
   literal?: Uint8Array;
 }
 
+/** What the module needs of the CSV options to write whole rows. */
+export interface RowDialect {
+  separator: number;
+  delimiter: number;
+  nullValue: Uint8Array;
+  term: Uint8Array;
+}
+
 export class RowCsvWasm {
   readonly memory: WasmMemory;
   private readonly fn: (at: number, len: number, hi: number, lo: number, o: number) => number;
   private readonly resumeFn: (ci: number, hi: number, lo: number, o: number) => number;
+  private readonly escFn: (i: number, end: number, o: number, special: number) => number;
+  /** Whether it writes whole rows (1-byte separator and delimiter, NULL and terminator <= 64 bytes). */
+  readonly writesRows: boolean;
   /** The module's memory as bytes and as 32-bit words (views renewed when it grows). */
   private bytes: Uint8Array;
   private words: Int32Array;
@@ -86,21 +97,27 @@ export class RowCsvWasm {
   private readonly perColumn: number;
   private readonly term: number;
 
-  private constructor(exports: Record<string, unknown>, separator: number, delimiter: number, nullValue: Uint8Array, term: Uint8Array) {
+  private constructor(exports: Record<string, unknown>, rows: RowDialect | undefined) {
     this.memory = exports.memory as WasmMemory;
     this.fn = exports.row as (at: number, len: number, hi: number, lo: number, o: number) => number;
     this.resumeFn = exports.resume as (ci: number, hi: number, lo: number, o: number) => number;
+    this.escFn = exports.esc as (i: number, end: number, o: number, special: number) => number;
     // the fixed areas and a first page of output (the formatter grows it later)
     this.memory.grow(Math.ceil((ROW_OUT + WASM_PAGE - this.memory.buffer.byteLength) / WASM_PAGE));
-    const m = new Uint8Array(this.memory.buffer);
-    m[0] = separator;
-    m[1] = delimiter;
-    m[2] = delimiter; // the escaped byte: the delimiter's (Dumpling dialect)
-    const dv = new DataView(this.memory.buffer);
-    dv.setInt32(8, nullValue.length, true);
-    dv.setInt32(12, term.length, true);
-    m.set(nullValue, 64);
-    m.set(term, 128);
+    const nullValue = rows?.nullValue ?? new Uint8Array(0);
+    const term = rows?.term ?? new Uint8Array(0);
+    this.writesRows = rows !== undefined && nullValue.length <= 64 && term.length <= 64;
+    if (this.writesRows) {
+      const m = new Uint8Array(this.memory.buffer);
+      m[0] = rows!.separator;
+      m[1] = rows!.delimiter;
+      m[2] = rows!.delimiter; // the escaped byte: the delimiter's (Dumpling dialect)
+      const dv = new DataView(this.memory.buffer);
+      dv.setInt32(8, nullValue.length, true);
+      dv.setInt32(12, term.length, true);
+      m.set(nullValue, 64);
+      m.set(term, 128);
+    }
     this.bytes = new Uint8Array(this.memory.buffer);
     this.words = new Int32Array(this.memory.buffer);
     // a column: separator, two quotes, and the longer of NULL and 20 digits with a sign
@@ -109,13 +126,13 @@ export class RowCsvWasm {
   }
 
   /**
-   * A row writer for Dumpling's dialect with these 1-byte separator and delimiter, or undefined
-   * (WebAssembly off, or NULL text or line terminator longer than 64 bytes).
+   * The module for a Dumpling-dialect formatter, or undefined when WebAssembly is off here. It
+   * escapes long cells (escape()) always, and writes whole rows (writesRows) for `rows`: a 1-byte
+   * separator and delimiter, when NULL text and line terminator are at most 64 bytes.
    */
-  static create(separator: number, delimiter: number, nullValue: Uint8Array, term: Uint8Array): RowCsvWasm | undefined {
-    if (nullValue.length > 64 || term.length > 64) return undefined;
+  static create(rows: RowDialect | undefined): RowCsvWasm | undefined {
     const e = instantiate(ROW_CSV_WASM);
-    return e === undefined ? undefined : new RowCsvWasm(e, separator, delimiter, nullValue, term);
+    return e === undefined ? undefined : new RowCsvWasm(e, rows);
   }
 
   /** Whether these columns (and their literals) fit the module's tables. */
@@ -163,12 +180,7 @@ export class RowCsvWasm {
    * array made for an earlier row still holds; else the value alone is copied.
    */
   row(v: Uint8Array, start: number, end: number, hi: number, lo: number, o: number, stable: boolean): number {
-    let bytes = this.bytes;
-    if (bytes.length === 0) {
-      // the memory grew (the formatter's buffer): views of the old one are detached
-      bytes = this.bytes = new Uint8Array(this.memory.buffer);
-      this.words = new Int32Array(this.memory.buffer);
-    }
+    const bytes = this.view();
     if (stable && v.length <= SLOT_MAX) return this.fn(this.slotOf(v, bytes) + start, end - start, hi, lo, o);
     return this.fn(this.copyRow(v, start, end), end - start, hi, lo, o);
   }
@@ -211,15 +223,42 @@ export class RowCsvWasm {
   }
 
   /**
-   * Copies v[start, end) into the least recently used slot (which then holds no array) as the
-   * aligned 32-bit words of v's buffer that hold it, so that it lands at the slot + its offset
-   * mod 4; the last partial word byte by byte (it may be the buffer's end). Returns its address.
-   * No view is made per row: an allocation per row cost more in scavenges than this copy.
+   * Escapes src[start, end) (at most ROW_IN_MAX bytes) Dumpling's way, `special` being the
+   * escaped delimiter byte, to memory offset `o` (twice the length plus 16 bytes reserved: 16-byte
+   * stores run past the end); returns the offset after the escaped bytes. The cell is copied into
+   * a slot first.
    */
-  private copyRow(v: Uint8Array, start: number, end: number): number {
+  escape(src: Uint8Array, start: number, end: number, special: number, o: number): number {
+    const base = this.freeSlot();
+    this.view().set(src.subarray(start, end), base);
+    return this.escFn(base, base + (end - start), o, special);
+  }
+
+  /** The memory as bytes (views of it are detached when the formatter's buffer grows it). */
+  private view(): Uint8Array {
+    if (this.bytes.length === 0) {
+      this.bytes = new Uint8Array(this.memory.buffer);
+      this.words = new Int32Array(this.memory.buffer);
+    }
+    return this.bytes;
+  }
+
+  /** The least recently used slot, taken for a one-off copy (it then holds no array). */
+  private freeSlot(): number {
     let victim = 0;
     for (let i = 1; i < SLOT_COUNT; i++) if (this.slotUsed[i]! < this.slotUsed[victim]!) victim = i;
     this.slotArray[victim] = undefined;
+    return SLOTS + victim * SLOT_SIZE;
+  }
+
+  /**
+   * Copies v[start, end) into a free slot as the aligned 32-bit words of v's buffer that hold it,
+   * so that it lands at the slot + its offset mod 4; the last partial word byte by byte (it may be
+   * the buffer's end). Returns its address. No view is made per row: an allocation per row cost
+   * more in scavenges than this copy.
+   */
+  private copyRow(v: Uint8Array, start: number, end: number): number {
+    const base = this.freeSlot();
     this.rowCopies++;
     if (v !== this.lastArray) {
       this.lastArray = v;
@@ -227,7 +266,6 @@ export class RowCsvWasm {
       const ab = v.buffer;
       this.srcWords = new Int32Array(ab, 0, ab.byteLength >>> 2);
     }
-    const base = SLOTS + victim * SLOT_SIZE;
     const s = this.lastOffset + start;
     const e = this.lastOffset + end;
     const src = this.srcWords;

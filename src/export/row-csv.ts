@@ -67,7 +67,7 @@ export class CsvRowWriter {
     this.decoder = decoder;
     this.formatter = formatter;
     this.c = decoder instanceof RowDecoder && !decoder.isCommonHandle ? compile(decoder) : null;
-    this.wcols = this.c !== null && formatter.rowWasm !== undefined ? wasmColumns(this.c, formatter) : null;
+    this.wcols = this.c !== null && formatter.rowWasm?.writesRows === true ? wasmColumns(this.c, formatter) : null;
   }
 
   /**

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // Compiles a WebAssembly text file with wabt (a devDependency) and prints the module as base64:
-//   node tools/wasm/build.mjs tools/wasm/csv-escape.wat   -> CSV_ESCAPE_WASM (src/export/csv-escape-wasm.ts)
-//   node tools/wasm/build.mjs tools/wasm/row-csv.wat      -> ROW_CSV_WASM (src/export/row-csv-wasm.ts)
-// Function and local names are kept (CPU profiles show them). Unit tests (csv-escape.test.ts,
-// row-csv.test.ts) check that the constants are what the .wat files compile to.
+//   node tools/wasm/build.mjs tools/wasm/row-csv.wat   -> ROW_CSV_WASM (src/export/row-csv-wasm.ts)
+// Function and local names are kept (CPU profiles show them). A unit test (row-csv.test.ts)
+// checks that the constant is what the .wat file compiles to.
 import fs from 'node:fs';
 import wabtInit from 'wabt';
 

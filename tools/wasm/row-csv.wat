@@ -96,8 +96,9 @@
     (i32.add (local.get $o) (i32.sub (i32.const 64) (local.get $p))))
 
   ;; bytes [i, end) escaped Dumpling's way at o: a backslash before the escaped byte `sp` and
-  ;; before a backslash; 0x00 -> \0, LF -> \n, CR -> \r (`sp` first, as csv.ts's table)
-  (func $esc (param $i i32) (param $end i32) (param $o i32) (param $sp i32) (result i32)
+  ;; before a backslash; 0x00 -> \0, LF -> \n, CR -> \r (`sp` first, as csv.ts's table).
+  ;; Exported too: csv.ts escapes a long cell of the JS path with it (copied in by JS).
+  (func $esc (export "esc") (param $i i32) (param $end i32) (param $o i32) (param $sp i32) (result i32)
     (local $v v128) (local $mask i32) (local $rem i32) (local $k i32) (local $c i32) (local $spv v128)
     (local.set $spv (i8x16.splat (local.get $sp)))
     (block $done
