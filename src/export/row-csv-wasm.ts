@@ -1,9 +1,11 @@
 /**
  * A whole row in WebAssembly: one TiDB row v2 value -> its Dumpling CSV line, written straight
  * into the CSV formatter's buffer, which lives in the module's memory (csv.ts ByteBuf). The
- * same reader as row-csv.ts's JS fast path, for tables whose columns are all integers (1, 2, 4
- * or 8 bytes, signed or unsigned, printed in full 64-bit range) and strings (quoted and
- * escaped 16 bytes per step with SIMD), with the int handle taken from the record key.
+ * same reader as row-csv.ts's JS fast path: integers (1, 2, 4 or 8 bytes, signed or unsigned,
+ * printed in full 64-bit range), strings (quoted and escaped 16 bytes per step with SIMD),
+ * DATETIME/DATE/UTC TIMESTAMP and the int handle from the record key are its own; the fields of
+ * other types are written by JS in the middle of the line (resume()). The same escaping serves
+ * long cells of the formatter's JS path (escape()).
  *
  * The module is tools/wasm/row-csv.wat compiled with wabt (tools/wasm/build.mjs; a test checks
  * that these bytes are what the .wat compiles to); the .wat documents the memory layout. It
