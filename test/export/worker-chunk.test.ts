@@ -163,7 +163,7 @@ test('corruption met mid-chunk: the rows before it are counted, reported and in 
     broken.scanRows = (pid: number): RowScan => {
       const inner = src.scanRows(pid);
       let n = 0;
-      return { ...inner, next: () => (++n <= 40_000 ? inner.next() : (() => { throw new FormatError('block checksum mismatch'); })()) };
+      return { ...inner, next: () => (++n <= 40_000 ? inner.next() : (() => { throw new FormatError('corruption', 'block checksum mismatch'); })()) };
     };
     const calls: number[] = [];
     const res = runChunk(broken, dec, fmt, task(dir, 0, 0, new Uint8Array(0)), (r) => calls.push(r));
