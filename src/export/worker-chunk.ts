@@ -160,6 +160,23 @@ class PartWriter {
 const ROWS_EVERY = 0x7fff;
 const REPORT_BYTES = 64 << 20;
 
+/**
+ * The row writer of a formatter's chunks, made once per decoder and formatter (a worker keeps
+ * both per table): with a new writer per chunk, the WebAssembly module reloaded its column table
+ * at the start of every chunk (RowCsvWasm.use, a new owner), and TurboFan code compiled during
+ * the first chunk deoptimized there the first time. A writer holds no rows between calls (its
+ * arrays are scratch), so what it writes does not depend on the chunks before.
+ */
+const rowWriters = new WeakMap<CsvFormatter, { decoder: TableDecoder; writer: CsvRowWriter }>();
+
+function rowWriterFor(decoder: TableDecoder, formatter: CsvFormatter): CsvRowWriter {
+  const cached = rowWriters.get(formatter);
+  if (cached !== undefined && cached.decoder === decoder) return cached.writer;
+  const writer = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
+  rowWriters.set(formatter, { decoder, writer });
+  return writer;
+}
+
 const hexOf = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
 const enc = new TextEncoder();
 
@@ -238,7 +255,7 @@ export function runChunk(
   let rejects: AtomicFile | undefined;
   const res: ChunkResult = { index: t.index, rows: 0, bytes: 0, files: [], deleted: 0, missing: 0, rejected: 0, maxCommitTs: '0' };
   const maxTs = new MaxCommitTs();
-  const rowWriter = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
+  const rowWriter = rowWriterFor(decoder, formatter);
   let reported = 0;
   let reportedBytes = 0;
   let p: Pump | undefined;
