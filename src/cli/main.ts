@@ -24,6 +24,7 @@ import { dumpTables, physicalIds, prepareOutDir, type DumpTarget, type TableSumm
 import { OutputError } from '../export/file-writer.js';
 import { prestartWorkers, resumeOptionsFrom, startChunkedRun, type PrestartedWorkers, type ResumeFlags } from '../export/worker-pool.js';
 import { LevelWorker } from '../export/checkpoint.js';
+import { stopBlankWorkers } from '../export/early-workers.js';
 import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
 import type { Log } from '../export/source.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -491,7 +492,8 @@ function sstBytes(dbDir: string): number {
 /**
  * Chunk worker threads started before the session is opened (worker-pool.ts prestartWorkers), so
  * that loading their modules and opening their sessions overlaps the main thread's open and
- * planning; not for what runs on one thread anyway (several --data-dir, --salvage).
+ * planning; not for what runs on one thread anyway (several --data-dir, --salvage). They are the
+ * blank workers bin/tikv-export started before it loaded this module (early-workers.ts), if any.
  */
 function startWorkersEarly(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number): PrestartedWorkers | undefined {
   if (io.openSession !== undefined || o.dataDir.length !== 1 || o.salvage === true || o.salvageOlderVersions === true) return undefined;
@@ -511,8 +513,10 @@ function startWorkersEarly(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: numbe
 async function cmdDump(io: Io, o: DumpOpts): Promise<number> {
   const csv = csvOptionsFrom(o);
   const fileSize = parseSize(o.filesize);
+  const workers = startWorkersEarly(io, o, csv, fileSize);
+  stopBlankWorkers(); // started by bin/tikv-export for a run that turned out not to want them
   const early = {
-    workers: startWorkersEarly(io, o, csv, fileSize),
+    workers,
     // the checkpoint's LevelDB thread loads classic-level meanwhile too (it opens nothing yet)
     level: o.checkpoint && o.salvage !== true && o.salvageOlderVersions !== true ? new LevelWorker() : undefined,
   };

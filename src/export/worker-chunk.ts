@@ -20,7 +20,7 @@ import { DataError, FormatError } from '../errors.js';
 import type { CsvFormatter } from './csv.js';
 import { AtomicFile } from './file-writer.js';
 import { CsvRowWriter, MaxCommitTs } from './row-csv.js';
-import type { DumpSource, TableDecoder } from './source.js';
+import type { DumpSource, RowScan, TableDecoder } from './source.js';
 import { corruptWriteRejectLines } from './corrupt-writes.js';
 import { keepFirst, missingRejectLines, type MissingSample } from './missing-values.js';
 
@@ -63,8 +63,13 @@ const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 /**
  * Part writer with rotation. Rows are not copied here: CsvRowWriter.append
- * leaves each line in the formatter's buffer (CsvFormatter.keepRow), and rowAdded() writes the
- * kept lines out in pieces of about FLUSH_BYTES, so every line is written into memory once.
+ * leaves each line in the formatter's buffer (CsvFormatter.keepRow), and the kept lines are
+ * written out in pieces of about FLUSH_BYTES, so every line is written into memory once.
+ *
+ * Per row, rowAdded() only counts and compares (the hot loop, pumpRows); opening, flushing and
+ * rotating are service(), which the caller runs when rowAdded() says so. Kept out of the loop,
+ * those rare first-time paths no longer deoptimize the function TurboFan compiled the whole
+ * inlined pipeline into (see pumpRows).
  */
 const FLUSH_BYTES = 1 << 20;
 
@@ -72,6 +77,11 @@ class PartWriter {
   private file: AtomicFile | undefined;
   private fileRows = 0;
   private k = 0;
+  /**
+   * service() is due once the kept bytes reach this: 0 while no part is open (the next row opens
+   * one), else the least of FLUSH_BYTES and what the open part may still take before -F.
+   */
+  private serviceAt = 0;
   readonly files: PartFile[] = [];
   /** Bytes of rows and headers written (kept rows included). */
   bytes = 0;
@@ -85,8 +95,7 @@ class PartWriter {
 
   private open(): AtomicFile {
     const f = new AtomicFile(this.t.partsDir, `${this.t.prefix}.${pad(this.t.index, 6)}.${pad(this.k++, 4)}.csv`, undefined, 1);
-    this.file = f;
-    this.fileRows = 0;
+    this.file = f; // fileRows already counts the row that opens it (rowAdded before service)
     const h = this.t.header;
     if (h.length > 0) {
       f.write(h);
@@ -101,14 +110,27 @@ class PartWriter {
     this.file!.write(chunk);
   }
 
-  /** The row `len` bytes long just kept in the formatter belongs to the current part. */
-  rowAdded(len: number): void {
-    const f = this.file ?? this.open();
+  /**
+   * The row `len` bytes long just kept in the formatter belongs to the current part. True when
+   * service() must run before the next row (a part to open, kept rows to write, -F reached).
+   */
+  rowAdded(len: number): boolean {
     this.bytes += len;
     this.fileRows++;
+    return this.formatter.keptBytes() >= this.serviceAt;
+  }
+
+  /**
+   * Opens the part of the row just added if none is open, then closes it when it reached -F
+   * (after that row) or writes the kept rows out once they reach FLUSH_BYTES.
+   */
+  service(): void {
+    const f = this.file ?? this.open();
     const kept = this.formatter.keptBytes();
-    if (this.t.fileSize > 0 && f.size + kept >= this.t.fileSize) this.close();
+    const fileSize = this.t.fileSize;
+    if (fileSize > 0 && f.size + kept >= fileSize) this.close();
     else if (kept >= FLUSH_BYTES) this.flush();
+    this.serviceAt = this.file === undefined ? 0 : fileSize > 0 ? Math.min(FLUSH_BYTES, fileSize - this.file.size) : FLUSH_BYTES;
   }
 
   close(): void {
@@ -118,12 +140,15 @@ class PartWriter {
     f.commit();
     this.files.push({ part: basename(f.finalPath), bytes: f.size, rows: this.fileRows });
     this.file = undefined;
+    this.fileRows = 0;
+    this.serviceAt = 0;
   }
 
   abort(): void {
     this.formatter.takeKept(); // rows of an abandoned part never reach the next chunk's files
     this.file?.abort();
     this.file = undefined;
+    this.serviceAt = 0;
   }
 }
 
@@ -135,8 +160,89 @@ class PartWriter {
 const ROWS_EVERY = 0x7fff;
 const REPORT_BYTES = 64 << 20;
 
+/**
+ * The row writer of a formatter's chunks, made once per decoder and formatter (a worker keeps
+ * both per table): with a new writer per chunk, the WebAssembly module reloaded its column table
+ * at the start of every chunk (RowCsvWasm.use, a new owner), and TurboFan code compiled during
+ * the first chunk deoptimized there the first time. A writer holds no rows between calls (its
+ * arrays are scratch), so what it writes does not depend on the chunks before.
+ */
+const rowWriters = new WeakMap<CsvFormatter, { decoder: TableDecoder; writer: CsvRowWriter }>();
+
+function rowWriterFor(decoder: TableDecoder, formatter: CsvFormatter): CsvRowWriter {
+  const cached = rowWriters.get(formatter);
+  if (cached !== undefined && cached.decoder === decoder) return cached.writer;
+  const writer = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
+  rowWriters.set(formatter, { decoder, writer });
+  return writer;
+}
+
 const hexOf = (u: Uint8Array): string => Buffer.from(u.buffer, u.byteOffset, u.length).toString('hex');
 const enc = new TextEncoder();
+
+/** Why pumpRows returned. */
+const END = 0; // the scan has no more rows
+const PAUSE = 1; // a row limit, byte limit or PartWriter.service() is due
+const REJECT = 2; // the row did not decode: its key and error are in the pump
+
+/** What the hot loop reads and updates; the rare work is its caller's (runChunk). */
+interface Pump {
+  readonly scan: RowScan;
+  /** The scan offers value buffer + range (no view per row). */
+  readonly ranged: boolean;
+  readonly formatter: CsvFormatter;
+  readonly rowWriter: CsvRowWriter;
+  readonly w: PartWriter;
+  readonly maxTs: MaxCommitTs;
+  /** Rows of the chunk written so far. */
+  rows: number;
+  /** The last row's PartWriter.rowAdded() asked for service(). */
+  serviceDue: boolean;
+  /** Set with REJECT: the row's key (a view valid until the scan moves on) and its error. */
+  rejectKey: Uint8Array;
+  rejectError: DataError | FormatError | undefined;
+}
+
+/**
+ * The per-row loop of a chunk: rows until the scan ends, `rows` reaches `stopRows`, the written
+ * bytes reach `stopBytes`, or the part writer wants service. Nothing rare happens in here (no
+ * progress message, no part to open, no reject line): TurboFan inlines the scan, decoder and CSV
+ * writer into this function, and code first reached after that compile had no type feedback and
+ * deoptimized the whole of it (measured: runChunk, which held this loop, was compiled ~5 times per
+ * worker, 20-50 ms each). Returns END, PAUSE or REJECT.
+ */
+function pumpRows(p: Pump, stopRows: number, stopBytes: number): number {
+  const { scan, ranged, formatter, rowWriter, w, maxTs } = p;
+  // p.rows is kept current row by row: a FormatError from scan.next() leaves here with it
+  for (;;) {
+    // both exits return a constant: an exit compiled before it was ever taken (the end of the
+    // scan) then has nothing without type feedback (`p.rows >= stopRows` after the loop
+    // deoptimized this function at the end of every chunk)
+    if (p.rows >= stopRows) return PAUSE;
+    if (!scan.next()) return END;
+    const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
+    const before = formatter.keptBytes();
+    try {
+      if (ranged) rowWriter.append(key, scan.valueBuffer!(), scan.valueStart!(), scan.valueEnd!(), true);
+      else {
+        const value = scan.value();
+        rowWriter.append(key, value, 0, value.length);
+      }
+    } catch (e) {
+      if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
+      p.rejectKey = key;
+      p.rejectError = e;
+      return REJECT;
+    }
+    maxTs.note(scan);
+    p.rows++;
+    const due = w.rowAdded(formatter.keptBytes() - before);
+    if (due || w.bytes >= stopBytes) {
+      p.serviceDue = due;
+      return PAUSE;
+    }
+  }
+}
 
 export function runChunk(
   source: DumpSource,
@@ -149,40 +255,48 @@ export function runChunk(
   let rejects: AtomicFile | undefined;
   const res: ChunkResult = { index: t.index, rows: 0, bytes: 0, files: [], deleted: 0, missing: 0, rejected: 0, maxCommitTs: '0' };
   const maxTs = new MaxCommitTs();
-  const rowWriter = new CsvRowWriter(decoder, formatter); // row value -> CSV line (row-csv.ts)
+  const rowWriter = rowWriterFor(decoder, formatter);
   let reported = 0;
   let reportedBytes = 0;
+  let p: Pump | undefined;
   try {
     try {
       for (const seg of t.segments) {
         const scan = source.scanRows(seg.physicalId, seg.range);
-        // the value as buffer + range when the scan offers it: no view per row
-        const ranged = scan.valueBuffer !== undefined && scan.valueStart !== undefined && scan.valueEnd !== undefined;
-        while (scan.next()) {
-          const key = scan.rawKeyView !== undefined ? scan.rawKeyView() : scan.rawKey();
-          const before = formatter.keptBytes();
-          try {
-            if (ranged) rowWriter.append(key, scan.valueBuffer!(), scan.valueStart!(), scan.valueEnd!(), true);
-            else {
-              const value = scan.value();
-              rowWriter.append(key, value, 0, value.length);
-            }
-          } catch (e) {
-            if (!(e instanceof DataError) && !(e instanceof FormatError)) throw e;
+        p = {
+          scan,
+          ranged: scan.valueBuffer !== undefined && scan.valueStart !== undefined && scan.valueEnd !== undefined,
+          formatter,
+          rowWriter,
+          w,
+          maxTs,
+          rows: res.rows,
+          serviceDue: false,
+          rejectKey: new Uint8Array(0),
+          rejectError: undefined,
+        };
+        for (;;) {
+          // progress: every ROWS_EVERY + 1 rows and every REPORT_BYTES of CSV (see above)
+          const why = onRows === undefined ? pumpRows(p, Infinity, Infinity) : pumpRows(p, (p.rows | ROWS_EVERY) + 1, reportedBytes + REPORT_BYTES);
+          res.rows = p.rows;
+          if (why === REJECT) {
             rejects ??= new AtomicFile(t.partsDir, `${t.prefix}.${pad(t.index, 6)}.rejects.jsonl`);
-            const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(key), value: hexOf(scan.value()), commit_ts: scan.commitTs().toString(), error: e.message });
+            const j = JSON.stringify({ physical_id: seg.physicalId, key: hexOf(p.rejectKey), value: hexOf(scan.value()), commit_ts: scan.commitTs().toString(), error: p.rejectError!.message });
             rejects.write(enc.encode(`${j}\n`));
             res.rejected++;
             continue;
           }
-          maxTs.note(scan);
-          w.rowAdded(formatter.keptBytes() - before);
-          res.rows++;
-          if (onRows !== undefined && ((res.rows & ROWS_EVERY) === 0 || w.bytes - reportedBytes >= REPORT_BYTES)) {
+          if (p.serviceDue) {
+            p.serviceDue = false;
+            w.service();
+          }
+          // the check the loop made after every row (again after service(), which may add a header)
+          if (onRows !== undefined && res.rows > reported && ((res.rows & ROWS_EVERY) === 0 || w.bytes - reportedBytes >= REPORT_BYTES)) {
             onRows(res.rows - reported, w.bytes - reportedBytes);
             reported = res.rows;
             reportedBytes = w.bytes;
           }
+          if (why === END) break;
         }
         const c = scan.counters();
         res.deleted += c.deleted;
@@ -204,6 +318,7 @@ export function runChunk(
       }
     } catch (e) {
       if (!(e instanceof FormatError)) throw e;
+      if (p !== undefined) res.rows = p.rows; // the rows before the corruption are in the parts
       res.error = e.message + damagedKeyRange(e);
     }
     w.close();

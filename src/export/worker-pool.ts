@@ -22,7 +22,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { DataError, UserError } from '../errors.js';
 import { recordRange } from '../tidb/record-key.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -35,8 +35,8 @@ import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
 import type { DumpSource, Log, TableDecoder } from './source.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
-import type { OpenNow, WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
-import { spawnWorker } from './worker-spawn.js';
+import type { InitNow, OpenNow, WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
+import { AUTO_PRESTART_MAX, AUTO_THREADS_MIN_BYTES, spawnBlankWorker, takeBlankWorkers, type BlankWorkers } from './early-workers.js';
 
 export interface ChunkedTarget {
   db: DbInfo;
@@ -638,8 +638,8 @@ class Pool {
   }
 }
 
-/** What every chunk worker of a run is started with (WorkerInit without its port and signal). */
-export type WorkerSettings = Omit<WorkerInit, 'port' | 'signal' | 'deferOpen'>;
+/** What every chunk worker of a run is told first (WorkerInit without deferOpen). */
+export type WorkerSettings = Omit<WorkerInit, 'deferOpen'>;
 
 function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined; timeZone: string }; csv: CsvOptions; fileSize: number; newCollation?: boolean }, parts: string): WorkerSettings {
   return {
@@ -653,29 +653,38 @@ function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined
   };
 }
 
-/** Chunk worker threads sharing one wake-up counter. */
+/**
+ * Chunk worker threads sharing one wake-up counter. Each is started blank (early-workers.ts) and
+ * told the run's settings in its first message; `blank` are workers bin/tikv-export started
+ * before the CLI was loaded, used first (the surplus stops).
+ */
 class ChunkWorkers {
   readonly counter: Int32Array;
-  private readonly signal = new SharedArrayBuffer(4);
+  private readonly signal: SharedArrayBuffer;
   readonly workers: { w: Worker; port: MessagePort }[] = [];
 
   constructor(
     readonly settings: WorkerSettings,
     n: number,
     private readonly deferOpen = false,
+    blank?: BlankWorkers,
   ) {
+    this.signal = blank?.signal ?? new SharedArrayBuffer(4);
     this.counter = new Int32Array(this.signal);
-    this.add(n);
+    const adopted = blank?.workers ?? [];
+    for (const x of adopted.splice(Math.min(n, adopted.length))) void x.w.terminate();
+    for (const x of adopted) this.tell(x);
+    this.add(n - adopted.length);
   }
 
   add(n: number): void {
-    for (let i = 0; i < n; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const init: WorkerInit = { ...this.settings, port: port2, signal: this.signal, ...(this.deferOpen ? { deferOpen: true } : {}) };
-      const w = spawnWorker('worker-thread', init, [port2]);
-      w.unref();
-      this.workers.push({ w, port: port1 });
-    }
+    for (let i = 0; i < n; i++) this.tell(spawnBlankWorker(this.signal));
+  }
+
+  private tell(x: { w: Worker; port: MessagePort }): void {
+    const init: InitNow = { init: { ...this.settings, ...(this.deferOpen ? { deferOpen: true } : {}) } };
+    x.port.postMessage(init);
+    this.workers.push(x);
   }
 
   close(): void {
@@ -693,8 +702,8 @@ class ChunkWorkers {
 export class PrestartedWorkers {
   private group: ChunkWorkers | undefined;
 
-  constructor(settings: WorkerSettings, n: number, deferOpen = false) {
-    this.group = new ChunkWorkers(settings, n, deferOpen);
+  constructor(settings: WorkerSettings, n: number, deferOpen = false, blank?: BlankWorkers) {
+    this.group = new ChunkWorkers(settings, n, deferOpen, blank);
   }
 
   /** How many are running (not taken, not closed). */
@@ -724,9 +733,6 @@ export class PrestartedWorkers {
   }
 }
 
-/** With the default thread count, at most this many workers start before the tables are known. */
-const AUTO_PRESTART_MAX = 4;
-
 /**
  * Workers to start before the session is open, for a dump into `outDir` on `threads` threads
  * (undefined = the default); undefined when the run would most likely use one thread: --threads
@@ -751,7 +757,9 @@ export function prestartWorkers(
   } else if (n > 1 && sstBytes() < AUTO_THREADS_MIN_BYTES) return undefined;
   if (n <= 1) return undefined;
   const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize, ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }) }, partsDir(o.outDir));
-  return auto ? new PrestartedWorkers(settings, Math.min(n, AUTO_PRESTART_MAX), true) : new PrestartedWorkers(settings, n);
+  // the workers bin/tikv-export started before loading the CLI, if any (early-workers.ts)
+  const blank = takeBlankWorkers();
+  return auto ? new PrestartedWorkers(settings, Math.min(n, AUTO_PRESTART_MAX), true, blank) : new PrestartedWorkers(settings, n, false, blank);
 }
 
 /** How long the worker threads may all stay silent (TIKV_EXPORT_WORKER_SILENCE_MS for tests). */
@@ -771,8 +779,6 @@ export interface ResumeFlags {
   chunkBytes: string;
 }
 
-/** Below this much source data, the default thread count is 1 (starting workers costs more). */
-const AUTO_THREADS_MIN_BYTES = 16 * 1024 * 1024;
 
 export function resumeOptionsFrom(
   f: ResumeFlags,

@@ -16,9 +16,17 @@ import type { DumpSource, TableDecoder } from './source.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
 import { RecentMap } from './recent-map.js';
 
-export interface WorkerInit {
+/**
+ * The workerData of a chunk worker: only what it needs before it knows its run, so that it can
+ * start loading its modules before the CLI has parsed the command (early-workers.ts).
+ */
+export interface WorkerBoot {
   port: MessagePort;
   signal: SharedArrayBuffer;
+}
+
+/** The run's settings: the first message on a chunk worker's port (InitNow). */
+export interface WorkerInit {
   dbDir: string;
   readTs: string | undefined;
   timeZone: string;
@@ -33,6 +41,11 @@ export interface WorkerInit {
    * loads its modules only, and reads nothing of the db (WAL, catalog) unless it is used.
    */
   deferOpen?: boolean;
+}
+
+/** The first message: the settings of the run (then jobs, or OpenNow for a deferOpen worker). */
+export interface InitNow {
+  init: WorkerInit;
 }
 
 /** Open the session now (a deferOpen worker taken over by the pool). */
@@ -54,14 +67,16 @@ export type WorkerMessage =
   | { type: 'error'; key: string; kind: 'output' | 'user' | 'format' | 'data' | 'internal'; message: string; path?: string; errno?: string }
   | { id: number; ok: false; error: string };
 
-const init = workerData as WorkerInit;
-const counter = new Int32Array(init.signal);
+const boot = workerData as WorkerBoot;
+const counter = new Int32Array(boot.signal);
+/** Set by the first message (InitNow). */
+let init: WorkerInit | undefined;
 let source: DumpSource | undefined;
 /** Per table: its decoder and CSV formatter, for the last few tables only (recent-map.ts). */
 const decoders = new RecentMap<number, { decoder: TableDecoder; formatter: CsvFormatter }>(4);
 
 function send(m: WorkerMessage): void {
-  init.port.postMessage(m);
+  boot.port.postMessage(m);
   Atomics.add(counter, 0, 1);
   Atomics.notify(counter, 0);
 }
@@ -127,16 +142,22 @@ function probe(chunk: string, end: boolean): void {
   writeSync(2, `${JSON.stringify(line)}\n`);
 }
 
+function settings(): WorkerInit {
+  if (init === undefined) throw new Error('internal: chunk worker got a message before its settings');
+  return init;
+}
+
 function openSource(): DumpSource {
+  const init = settings();
   return openSession(init.dbDir, {
     ...(init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }),
     ...(init.newCollation === undefined ? {} : { newCollation: init.newCollation }),
   }).dumpSource(init.timeZone);
 }
 
-// The session is opened as soon as the worker starts (the pool starts workers while the main
-// thread plans the chunks), not at the first job; an error opening it is reported with that job.
-// A deferOpen worker opens it when told (OpenNow) or at its first job.
+// The session is opened as soon as the worker has its settings (the pool starts workers while the
+// main thread plans the chunks), not at the first job; an error opening it is reported with that
+// job. A deferOpen worker opens it when told (OpenNow) or at its first job.
 let openError: unknown;
 function openNow(): void {
   if (source !== undefined || openError !== undefined) return;
@@ -146,9 +167,8 @@ function openNow(): void {
     openError = e;
   }
 }
-if (init.deferOpen !== true) setImmediate(openNow);
-
 function run(job: WorkerJob): void {
+  const init = settings();
   if (openError !== undefined) throw openError;
   source ??= openSource();
   let d = decoders.get(job.table.id);
@@ -180,7 +200,12 @@ function run(job: WorkerJob): void {
   send({ type: 'result', key: job.key, result });
 }
 
-init.port.on('message', (job: WorkerJob | OpenNow) => {
+boot.port.on('message', (job: WorkerJob | InitNow | OpenNow) => {
+  if ('init' in job) {
+    init = job.init;
+    if (init.deferOpen !== true) openNow();
+    return;
+  }
   if ('open' in job) {
     openNow();
     return;

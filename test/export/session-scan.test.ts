@@ -66,3 +66,28 @@ describe('ChainedScan accessors on every fixture row', () => {
     });
   }
 });
+
+describe('bytesRead: the files a scan has passed, worked out when asked', () => {
+  it('grows with the scan, never past the table files, and is all of them at the end', () => {
+    const dbDir = new URL('../../fixtures/tidb/chunks/data/db', import.meta.url).pathname;
+    const s = openSession(dbDir, {});
+    try {
+      const src = s.dumpSource('UTC');
+      let pid: number | undefined;
+      let most = 0;
+      for (const d of s.databases()) for (const t of s.tables(d.id)) for (const p of physicalIds(t)) if (src.estimateBytes!(p) > most) [pid, most] = [p, src.estimateBytes!(p)];
+      assert.ok(pid !== undefined && most > 0);
+      const scan = src.scanRows(pid);
+      let last = src.bytesRead!();
+      assert.equal(last, 0, 'nothing passed before the first row');
+      while (scan.next()) {
+        const now = src.bytesRead!();
+        assert.ok(now >= last && now <= most, `${now} within [${last}, ${most}]`);
+        last = now;
+      }
+      assert.equal(src.bytesRead!(), most, 'every file passed at the end');
+    } finally {
+      s.close();
+    }
+  });
+});

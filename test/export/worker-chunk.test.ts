@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { defaultCsvOptions, CsvFormatter } from '../../src/export/csv.js';
 import { runChunk, type ChunkTask } from '../../src/export/worker-chunk.js';
 import type { RowScan } from '../../src/export/source.js';
+import { FormatError } from '../../src/errors.js';
 import { FakeSource, fakeTable, type FakeRow } from './support/fake-source.js';
 
 const whole = { start: new Uint8Array(0), end: new Uint8Array(0) };
@@ -117,6 +118,61 @@ test('progress comes every 32768 rows and, for large rows, every 64 MiB of CSV (
     if (n > 0) want.push(n);
     assert.ok(want.length >= 2);
     assert.deepEqual(run(big).map((c) => c[0]), want);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('rows that do not decode go to the rejects part between rows of rotating parts; counts match the files', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tikv-export-wc-'));
+  try {
+    const list: FakeRow[] = rows(300, 'r').map((r, i) => (i % 7 === 3 ? { ...r, value: `BAD${i}` } : r));
+    const src = new FakeSource(new Map([[16, list]]));
+    const dec = src.decoder(fakeTable('t', 16));
+    const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
+    const calls: number[] = [];
+    const res = runChunk(src, dec, fmt, task(dir, 2, 1500, new Uint8Array(0)), (r) => calls.push(r));
+    const good = list.filter((r) => !String(r.value).startsWith('BAD'));
+    const bad = list.filter((r) => String(r.value).startsWith('BAD'));
+    assert.equal(res.rows, good.length);
+    assert.equal(res.rejected, bad.length);
+    assert.equal(calls.reduce((a, c) => a + c, 0), res.rows);
+    assert.ok(res.files.length > 3, `several parts (${res.files.length})`);
+    let body = '';
+    for (const p of res.files) {
+      const text = readFileSync(join(dir, p.part), 'latin1');
+      assert.equal(text.split('\r\n').length - 1, p.rows, p.part);
+      body += text;
+    }
+    assert.equal(body, good.map(expectedLine).join(''));
+    const rejects = readFileSync(join(dir, res.rejectsPart!), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { key: string; value: string });
+    assert.deepEqual(rejects.map((j) => Buffer.from(j.value, 'hex').toString('latin1')), bad.map((r) => String(r.value)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('corruption met mid-chunk: the rows before it are counted, reported and in the committed parts', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tikv-export-wc-'));
+  try {
+    const list = rows(50_000, 'c');
+    const src = new FakeSource(new Map([[16, list]]));
+    const dec = src.decoder(fakeTable('t', 16));
+    const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
+    const broken = Object.create(src) as FakeSource;
+    broken.scanRows = (pid: number): RowScan => {
+      const inner = src.scanRows(pid);
+      let n = 0;
+      return { ...inner, next: () => (++n <= 40_000 ? inner.next() : (() => { throw new FormatError('corruption', 'block checksum mismatch'); })()) };
+    };
+    const calls: number[] = [];
+    const res = runChunk(broken, dec, fmt, task(dir, 0, 0, new Uint8Array(0)), (r) => calls.push(r));
+    assert.match(res.error ?? '', /block checksum mismatch/);
+    assert.equal(res.rows, 40_000);
+    assert.deepEqual(calls, [32768, 40_000 - 32768]);
+    assert.equal(res.files.length, 1);
+    assert.equal(res.files[0]!.rows, 40_000);
+    assert.equal(readFileSync(join(dir, res.files[0]!.part), 'latin1'), list.slice(0, 40_000).map(expectedLine).join(''));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
