@@ -99,13 +99,15 @@
   ;; before a backslash; 0x00 -> \0, LF -> \n, CR -> \r (`sp` first, as csv.ts's table).
   ;; Exported too: csv.ts escapes a long cell of the JS path with it (copied in by JS).
   (func $esc (export "esc") (param $i i32) (param $end i32) (param $o i32) (param $sp i32) (result i32)
-    (local $v v128) (local $mask i32) (local $rem i32) (local $k i32) (local $c i32) (local $spv v128)
+    (local $v v128) (local $w v128) (local $mask i32) (local $rem i32) (local $k i32) (local $c i32) (local $spv v128)
     (local.set $spv (i8x16.splat (local.get $sp)))
     (block $done
       (loop $next
         (local.set $rem (i32.sub (local.get $end) (local.get $i)))
         (br_if $done (i32.le_s (local.get $rem) (i32.const 0)))
         (local.set $v (v128.load (local.get $i)))
+        ;; bit n: byte n is one to escape (written out twice below: Node 20's V8 does not inline
+        ;; WebAssembly calls, and a call per 16 bytes made this twice as slow)
         (local.set $mask
           (i8x16.bitmask
             (v128.or
@@ -117,15 +119,42 @@
                   (i8x16.eq (local.get $v) (v128.const i32x4 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d))
                   (i8x16.eq (local.get $v) (v128.const i32x4 0x5c5c5c5c 0x5c5c5c5c 0x5c5c5c5c 0x5c5c5c5c)))
                 (i8x16.eq (local.get $v) (local.get $spv))))))
-        (if (i32.lt_u (local.get $rem) (i32.const 16))
-          (then (local.set $mask (i32.and (local.get $mask) (i32.sub (i32.shl (i32.const 1) (local.get $rem)) (i32.const 1))))))
-        (v128.store (local.get $o) (local.get $v))
-        (if (i32.eqz (local.get $mask))
+        (if (i32.ge_u (local.get $rem) (i32.const 32))
           (then
-            (if (i32.gt_u (local.get $rem) (i32.const 16)) (then (local.set $rem (i32.const 16))))
-            (local.set $o (i32.add (local.get $o) (local.get $rem)))
-            (local.set $i (i32.add (local.get $i) (local.get $rem)))
-            (br $next)))
+            ;; 32 bytes per step while at least 32 are left (one branch per 32 bytes: 1 KiB strings
+            ;; 124 -> 94 ns, 120 bytes 23 -> 20 ns); the stores end inside the line still to write
+            (local.set $w (v128.load offset=16 (local.get $i)))
+            (local.set $mask
+              (i32.or (local.get $mask)
+                (i32.shl
+                  (i8x16.bitmask
+                    (v128.or
+                      (v128.or
+                        (i8x16.eq (local.get $w) (v128.const i32x4 0 0 0 0))
+                        (i8x16.eq (local.get $w) (v128.const i32x4 0x0a0a0a0a 0x0a0a0a0a 0x0a0a0a0a 0x0a0a0a0a)))
+                      (v128.or
+                        (v128.or
+                          (i8x16.eq (local.get $w) (v128.const i32x4 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d 0x0d0d0d0d))
+                          (i8x16.eq (local.get $w) (v128.const i32x4 0x5c5c5c5c 0x5c5c5c5c 0x5c5c5c5c 0x5c5c5c5c)))
+                        (i8x16.eq (local.get $w) (local.get $spv)))))
+                  (i32.const 16))))
+            (v128.store (local.get $o) (local.get $v))
+            (v128.store offset=16 (local.get $o) (local.get $w))
+            (if (i32.eqz (local.get $mask))
+              (then
+                (local.set $o (i32.add (local.get $o) (i32.const 32)))
+                (local.set $i (i32.add (local.get $i) (i32.const 32)))
+                (br $next))))
+          (else
+            (if (i32.lt_u (local.get $rem) (i32.const 16))
+              (then (local.set $mask (i32.and (local.get $mask) (i32.sub (i32.shl (i32.const 1) (local.get $rem)) (i32.const 1))))))
+            (v128.store (local.get $o) (local.get $v))
+            (if (i32.eqz (local.get $mask))
+              (then
+                (if (i32.gt_u (local.get $rem) (i32.const 16)) (then (local.set $rem (i32.const 16))))
+                (local.set $o (i32.add (local.get $o) (local.get $rem)))
+                (local.set $i (i32.add (local.get $i) (local.get $rem)))
+                (br $next)))))
         ;; the clean bytes before the first byte to escape are stored already
         (local.set $k (i32.ctz (local.get $mask)))
         (local.set $o (i32.add (local.get $o) (local.get $k)))
