@@ -182,6 +182,16 @@ export class LatestScanner {
   private targetDv = new DataView(this.targetBuf.buffer);
   private targetView: Uint8Array = new Uint8Array(0);
   private targetViewOf: Uint8Array | undefined;
+  /**
+   * targetBuf holds the last target's key part keyBuf[0, tgtLen) (-1 = none); keyBuf[0, tgtSame)
+   * has not changed since (a lower bound: setKey lowers it to where it starts copying).
+   */
+  private tgtLen = -1;
+  private tgtSame = 0;
+  /** The default cursor is on an entry equal to the last target (it was found there). */
+  private dAtTarget = false;
+  /** The default cursor, when it tells how much of each key it kept from the previous one. */
+  private dShares: KeySharing | null = null;
   /** The default cursor's key view and its DataView (see cKey). */
   private dKey: Uint8Array | undefined;
   private dKeyDv: DataView = EMPTY_DV;
@@ -587,6 +597,7 @@ export class LatestScanner {
     const b = this.keyBuf;
     for (let i = p; i < userLen; i++) b[i] = k[i]!;
     if (p < this.rawFrom) this.rawFrom = p;
+    if (p < this.tgtSame) this.tgtSame = p;
     this.keyLen = userLen;
     this.hasKey = true;
     this.rawLen = -1; // rawKeyView() is derived from keyBuf
@@ -600,22 +611,56 @@ export class LatestScanner {
     return true;
   }
 
-  /** Merge-join step on the default CF; true when the value was found and set. */
+  /**
+   * Merge-join step on the default CF; true when the value was found and set.
+   *
+   * The new target is built over the last one from where they first differ (q): keyBuf[0, q)
+   * is already there. When the key part differs inside both keys and is larger at q, the new
+   * target is above the last one, so a default cursor still on the last target is below it
+   * without a comparison; after its one next() its key shares keyShared() bytes with the last
+   * target, and the new target q bytes: the comparison starts at the smaller.
+   */
   private loadDefault(): boolean {
     const n = this.keyLen;
     const tl = n + TS_LEN;
     let t = this.targetBuf;
+    let oldN = this.tgtLen;
     if (t.length < tl + 4) {
       t = this.targetBuf = new Uint8Array(tl * 2 + 4);
       this.targetDv = new DataView(t.buffer);
+      oldN = -1;
     }
-    // key + NOT start_ts (big-endian), as words: keyBuf has >= 4 spare bytes, the ts overwrites
-    // the copy's tail
     const td = this.targetDv;
     const kd = this.keyDv;
-    for (let i = 0; i < n; i += 4) td.setUint32(i, kd.getUint32(i));
+    // q: first byte where keyBuf[0, n) and the last target's key part differ (or the shorter length)
+    let q = 0;
+    let above = false;
+    if (oldN >= 0) {
+      const m = n < oldN ? n : oldN;
+      q = this.tgtSame < m ? this.tgtSame : m;
+      for (;;) {
+        if (q + 4 <= m) {
+          const x = kd.getUint32(q) ^ td.getUint32(q);
+          if (x === 0) {
+            q += 4;
+            continue;
+          }
+          q += Math.clz32(x) >>> 3;
+        } else {
+          const kb = this.keyBuf;
+          while (q < m && kb[q] === t[q]) q++;
+        }
+        break;
+      }
+      above = q < m && this.keyBuf[q]! > t[q]!;
+    }
+    // key + NOT start_ts (big-endian), as words: keyBuf has >= 4 spare bytes, the ts overwrites
+    // the copy's tail; words copied little-endian on both sides (the same bytes, no byte swaps)
+    for (let i = q & ~3; i < n; i += 4) td.setUint32(i, kd.getUint32(i, true), true);
     td.setUint32(n, ~this.startHi);
     td.setUint32(n + 4, ~this.startLo);
+    this.tgtLen = n;
+    this.tgtSame = n;
     // one view per key length (a subarray per row showed in the long-row profile)
     if (this.targetView.length !== tl || this.targetViewOf !== t) {
       this.targetView = t.subarray(0, tl);
@@ -629,23 +674,39 @@ export class LatestScanner {
     if (d === undefined) {
       d = this.source.cursor(CF_DEFAULT, { start: this.range.start, end: this.range.end });
       this.deflt = d;
+      this.dShares = sharesKeys(d) ? d : null;
       d.seek(target);
-      c = d.valid() ? this.compareTarget(d.userKey(), tl) : 1;
+      c = d.valid() ? this.compareTarget(d.userKey(), tl, 0) : 1;
     } else {
-      c = d.valid() ? this.compareTarget(d.userKey(), tl) : 1;
+      let steps = 0;
+      if (this.dAtTarget && above) {
+        // on the last target, which is below this one: one step, then compare from where
+        // the cursor's key and this target can first differ
+        d.next();
+        if (d.valid()) {
+          const ds = this.dShares;
+          const ks = ds === null ? 0 : ds.keyShared();
+          c = this.compareTarget(d.userKey(), tl, ks < q ? ks : q);
+        } else {
+          c = 1;
+        }
+        steps = 1;
+      } else {
+        c = d.valid() ? this.compareTarget(d.userKey(), tl, 0) : 1;
+      }
       if (c < 0) {
-        let steps = 0;
         while (c < 0 && steps < NEXT_BEFORE_SEEK) {
           d.next();
           steps++;
-          c = d.valid() ? this.compareTarget(d.userKey(), tl) : 1;
+          c = d.valid() ? this.compareTarget(d.userKey(), tl, 0) : 1;
         }
         if (c < 0) {
           d.seek(target);
-          c = d.valid() ? this.compareTarget(d.userKey(), tl) : 1;
+          c = d.valid() ? this.compareTarget(d.userKey(), tl, 0) : 1;
         }
       }
     }
+    this.dAtTarget = c === 0;
     if (c === 0) {
       if (d.kind() === BLOB_INDEX) {
         this.stats.blobIndex++;
@@ -671,9 +732,10 @@ export class LatestScanner {
 
   /**
    * compareBytes(k, targetBuf[0, tl)) by sign, in big-endian words (the byte loop was ~45% of
-   * loadDefault in the long-row profile: the found key is equal over its whole length).
+   * loadDefault in the long-row profile: the found key is equal over its whole length), given
+   * that k[0, from) equals targetBuf[0, from).
    */
-  private compareTarget(k: Uint8Array, tl: number): number {
+  private compareTarget(k: Uint8Array, tl: number, from: number): number {
     if (k !== this.dKey) {
       this.dKey = k;
       this.dKeyDv = new DataView(k.buffer, k.byteOffset, k.byteLength);
@@ -681,7 +743,7 @@ export class LatestScanner {
     const a = this.dKeyDv;
     const b = this.targetDv;
     const n = k.length < tl ? k.length : tl;
-    let i = 0;
+    let i = from < n ? from : n;
     for (; i + 4 <= n; i += 4) {
       const x = a.getUint32(i);
       const y = b.getUint32(i);
