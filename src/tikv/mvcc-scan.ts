@@ -145,6 +145,8 @@ function writeRecordError(val: Uint8Array, key: Uint8Array): string {
 }
 
 const EMPTY_DV = new DataView(new ArrayBuffer(0));
+/** The low `n` bytes of a u32 (n = 0..4): where a group's padding must be zero. */
+const PAD_MASK = [0, 0xff, 0xffff, 0xffffff, 0xffffffff];
 
 export class LatestScanner {
   readonly stats: MvccStats = emptyStats();
@@ -220,6 +222,7 @@ export class LatestScanner {
   private readonly readAll: boolean;
   /** rawKeyView() buffer; rawLen = -1 until decoded for the current row. */
   private rawBuf = new Uint8Array(64);
+  private rawDv = new DataView(this.rawBuf.buffer);
   private rawLen = -1;
   private rawView: Uint8Array = new Uint8Array(0);
   private rawViewOf: Uint8Array | undefined;
@@ -450,7 +453,6 @@ export class LatestScanner {
   private decodeRaw(): number {
     const key = this.keyBuf;
     const len = this.keyLen;
-    const out = this.rawBuf;
     let g = 0;
     if (this.rawGroups > 0) {
       const same = this.rawFrom < len ? this.rawFrom : len;
@@ -466,13 +468,20 @@ export class LatestScanner {
     if (len === 0 || key[0] !== 0x7a) return -1;
     let pos = 1 + 9 * g;
     let o = 8 * g;
+    const kd = this.keyDv;
+    const od = this.rawDv;
     for (;;) {
       if (pos + 9 > len) return -1;
       const pad = 0xff - key[pos + 8]!;
       if (pad > 8) return -1;
-      const real = 8 - pad;
-      for (let i = 0; i < real; i++) out[o++] = key[pos + i]!;
-      for (let i = real; i < 8; i++) if (key[pos + i] !== 0) return -1;
+      // the group's 8 bytes as two big-endian words: its last `pad` bytes must be 0
+      const hi = kd.getUint32(pos + 4);
+      if (pad <= 4 ? (hi & PAD_MASK[pad]!) !== 0 : hi !== 0 || (kd.getUint32(pos) & PAD_MASK[pad - 4]!) !== 0) return -1;
+      // all 8 bytes copied (little-endian words: no byte swaps); rawBuf has room for them, and
+      // the result's length counts only the real ones
+      od.setUint32(o, kd.getUint32(pos, true), true);
+      od.setUint32(o + 4, kd.getUint32(pos + 4, true), true);
+      o += 8 - pad;
       pos += 9;
       g++;
       if (pad !== 0) {
@@ -590,7 +599,9 @@ export class LatestScanner {
     if (this.keyBuf.length < userLen + 4) {
       this.keyBuf = new Uint8Array(userLen * 2 + 4);
       this.keyDv = new DataView(this.keyBuf.buffer);
+      // room for 8 bytes per group ('z' + 9 per group): decodeRaw writes whole groups
       this.rawBuf = new Uint8Array(userLen * 2);
+      this.rawDv = new DataView(this.rawBuf.buffer);
       this.rawGroups = 0; // rawBuf is new
       p = 0;
     } else if (!this.hasKey) {
