@@ -68,7 +68,9 @@ const EMPTY_VIEW = new DataView(new ArrayBuffer(0));
  */
 function commonPrefix(a: Uint8Array, da: DataView, b: Uint8Array, db: DataView, from: number): number {
   const n = a.length < b.length ? a.length : b.length;
-  let i = from;
+  // from the word holding byte `from` (the bytes before it are equal too): keys whose length is
+  // a multiple of 4 (TiKV's write-CF keys are 36 bytes) then need no byte loop
+  let i = from & ~3;
   for (; i + 4 <= n; i += 4) {
     const x = da.getUint32(i) ^ db.getUint32(i);
     if (x !== 0) return i + (Math.clz32(x) >>> 3);
@@ -653,7 +655,8 @@ export class MergingCursor implements KvCursor, KeySharing {
     // Four bytes per step through DataViews: the native b.set(k) call was ~3.5x the samples of
     // this copy in an engine scan profile (keys of ~36 bytes).
     const bv = this.curKeyBufView;
-    let i = from;
+    // from the word holding byte `from` (equal bytes rewritten): no byte loop when n % 4 == 0
+    let i = from & ~3;
     for (; i + 4 <= n; i += 4) bv.setUint32(i, kv.getUint32(i, true), true);
     for (; i < n; i++) b[i] = k[i]!;
     // The view is reused while the length and buffer stay the same (no allocation per entry).

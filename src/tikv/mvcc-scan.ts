@@ -381,7 +381,8 @@ export class LatestScanner {
     const ks = this.wShares;
     let i = 0;
     if (ks !== null) {
-      i = ks.keyShared();
+      // from the word holding the first byte that may differ: no byte loop when n % 4 == 0
+      i = ks.keyShared() & ~3;
       if (i > n) i = n;
     }
     for (; i + 4 <= n; i += 4) {
@@ -760,7 +761,7 @@ export class LatestScanner {
     const a = this.dKeyDv;
     const b = this.targetDv;
     const n = k.length < tl ? k.length : tl;
-    let i = from < n ? from : n;
+    let i = (from < n ? from : n) & ~3;
     for (; i + 4 <= n; i += 4) {
       const x = a.getUint32(i);
       const y = b.getUint32(i);
