@@ -389,8 +389,15 @@ export class LatestScanner {
       const x = a.getUint32(i) ^ b.getUint32(i);
       if (x !== 0) return i + (Math.clz32(x) >>> 3);
     }
-    const kb = this.keyBuf;
-    for (; i < n; i++) if (k[i] !== kb[i]) return i;
+    if (i < n) {
+      // the last 1-3 bytes: the word ending at n (its bytes before i are equal), bytes under 4
+      if (n >= 4) {
+        const x = a.getUint32(n - 4) ^ b.getUint32(n - 4);
+        return x === 0 ? n : n - 4 + (Math.clz32(x) >>> 3);
+      }
+      const kb = this.keyBuf;
+      for (; i < n; i++) if (k[i] !== kb[i]) return i;
+    }
     return n;
   }
 
@@ -767,10 +774,19 @@ export class LatestScanner {
       const y = b.getUint32(i);
       if (x !== y) return x < y ? -1 : 1;
     }
-    const t = this.targetBuf;
-    for (; i < n; i++) {
-      const d = k[i]! - t[i]!;
-      if (d !== 0) return d;
+    if (i < n) {
+      // the last 1-3 bytes: the word ending at n (its bytes before i are equal), bytes under 4
+      if (n >= 4) {
+        const x = a.getUint32(n - 4);
+        const y = b.getUint32(n - 4);
+        if (x !== y) return x < y ? -1 : 1;
+      } else {
+        const t = this.targetBuf;
+        for (; i < n; i++) {
+          const d = k[i]! - t[i]!;
+          if (d !== 0) return d;
+        }
+      }
     }
     return k.length - tl;
   }
