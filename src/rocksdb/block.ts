@@ -390,7 +390,12 @@ export class BlockIter {
     const dv = this.dataView;
     let i = 0;
     for (; i + 4 <= copy; i += 4) kv.setUint32(shared + i, dv.getUint32(p + i, true), true);
-    for (; i < copy; i++) kb[shared + i] = d[p + i]!;
+    if (i < copy) {
+      // the last 1-3 bytes: one more word ending at the copy's end (it rewrites bytes just
+      // copied with the same values), a byte loop only for copies under 4 bytes
+      if (copy >= 4) kv.setUint32(shared + copy - 4, dv.getUint32(p + copy - 4, true), true);
+      else for (; i < copy; i++) kb[shared + i] = d[p + i]!;
+    }
     this.prevKeyLen = this.keyLen;
     this.keyLen = newLen;
     this.shared = shared;

@@ -195,6 +195,40 @@ test('bad compressed payload under a valid checksum -> corruption from the decom
   }
 });
 
+test('a data block key shorter than its 8-byte trailer (valid checksum) -> corruption at that block', () => {
+  // fv2-crc32c-none-binary stores its blocks uncompressed: the first entry of block 3 (a restart
+  // point: varint shared 0, non_shared, value_length) gets non_shared 4, its checksum fixed
+  const name = 'fv2-crc32c-none-binary';
+  const r0 = SstReader.open(`${dir}${name}.sst`);
+  const ck = r0.checksumType;
+  r0.close();
+  const h = handles(name)[3]!;
+  const buf = readFileSync(`${dir}${name}.sst`);
+  assert.equal(buf[h.offset + h.size], 0, 'block stored uncompressed');
+  assert.equal(buf[h.offset], 0, 'first entry shares nothing');
+  assert.ok(buf[h.offset + 1]! >= 8 && buf[h.offset + 1]! < 0x80, 'one-byte non_shared of a whole internal key');
+  buf[h.offset + 1] = 4;
+  buf.writeUInt32LE(computeBlockChecksum(ck, buf.subarray(h.offset, h.offset + h.size + 1)), h.offset + h.size + 1);
+  const p = join(tmp, `${n++}-${name}-shortkey.sst`);
+  writeFileSync(p, buf);
+  const want = readScanFile(`${dir}${name}.sst`.replace(/\.sst$/, '.scan.txt.gz'));
+  const r = SstReader.open(p);
+  try {
+    const c = r.cursor();
+    let seen = 0;
+    const e = formatError(() => {
+      for (c.seekToFirst(); c.valid(); c.next()) seen++;
+    });
+    assert.equal(e.code, 'corruption');
+    assert.match(e.message, /key shorter than its 8-byte trailer/);
+    assert.equal(e.file, p);
+    assert.equal(e.offset, h.offset);
+    assert.ok(seen > 0 && seen < want.length); // the blocks before it were read
+  } finally {
+    r.close();
+  }
+});
+
 test('random single-byte flips: either the exact RocksDB entries or a FormatError', () => {
   let seed = 12345;
   const rnd = (m: number): number => {

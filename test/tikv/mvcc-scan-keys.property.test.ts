@@ -6,8 +6,8 @@
  *
  * Keys are random raw keys of 0..30 bytes (up to 4 memcomparable groups, bytes that sit next to
  * group boundaries: 00, 01, 74, fe, ff) mixed with TiDB record keys of adjacent int handles, plus
- * a few write-CF keys whose memcomparable groups are damaged (a non-zero pad byte, or a marker
- * no encoder writes) but whose length passes the cheap shape check. The expected rows come from
+ * a few write-CF keys whose memcomparable groups are damaged (any one non-zero pad byte, or a
+ * marker no encoder writes) but whose length passes the cheap shape check. The expected rows come from
  * a naive oracle over the sorted entries; the raw keys from the generator (the damaged ones must
  * make both rawKey() and rawKeyView() throw a FormatError). Each case runs against a source that
  * clamps cursors at the range end and one that does not (the scanner must stop by itself), with
@@ -32,7 +32,8 @@ interface KeySpec {
   /** Distinct commit ts, with the record kind. */
   versions: { ts: number; kind: VKind; value: Uint8Array }[];
   /** Damage the encoded key: undefined = well-formed. */
-  damage?: { group: number; how: 'pad' | 'marker' };
+  /** `at` picks the damaged pad byte (counted back from the marker, modulo the padding). */
+  damage?: { group: number; how: 'pad' | 'marker'; at: number };
 }
 
 const byteArb = fc.constantFrom(0x00, 0x01, 0x74, 0xfe, 0xff);
@@ -58,7 +59,7 @@ const keyArb: fc.Arbitrary<KeySpec> = fc.record(
     versions: versionsArb,
     damage: fc.oneof(
       { weight: 12, arbitrary: fc.constant(undefined) },
-      { weight: 1, arbitrary: fc.record({ group: fc.nat({ max: 3 }), how: fc.constantFrom<'pad' | 'marker'>('pad', 'marker') }) },
+      { weight: 1, arbitrary: fc.record({ group: fc.nat({ max: 3 }), how: fc.constantFrom<'pad' | 'marker'>('pad', 'marker'), at: fc.nat({ max: 7 }) }) },
     ),
   },
   { requiredKeys: ['raw', 'versions'] },
@@ -85,7 +86,7 @@ function userPart(k: KeySpec): { enc: Uint8Array; damaged: boolean } {
   }
   const pad = 0xff - enc[markerAt]!;
   if (pad === 0) return { enc, damaged: false }; // a full group has no pad byte to damage
-  enc[markerAt - 1] = 0x01; // the last pad byte, which must be 0
+  enc[markerAt - 1 - (k.damage.at % pad)] = 0x01; // a pad byte, which must be 0
   return { enc, damaged: true };
 }
 

@@ -208,6 +208,53 @@ describe('LatestScanner: MVCC semantics', () => {
     assert.equal(s.stats.missingDefault, 1);
   });
 
+  it("default CF after a found value: an entry sharing the old target's key and the new start_ts is not the new value", () => {
+    // default CF: K1@10 (K1's value), K1@5 (orphan: no write record), K2@5 (K2's value). After K1@10
+    // the cursor steps to K1@5: its key shares all of K1 and most of the ts with K1@10, and equals
+    // the new target K2@5 from the handle's last byte on; it must still compare below K2@5.
+    for (const keySharing of [false, true]) {
+      const k1 = rk(1n);
+      const k2 = rk(2n);
+      const b = new MvccBuilder({ keySharing })
+        .put(k1, te(long('a')), 10n, 11n)
+        .rawDefault(k1, 5n, te(long('orphan')))
+        .put(k2, te(long('b')), 5n, 12n);
+      const { rows, s } = scan(b.src);
+      assert.deepEqual(
+        rows.map((r) => [r.key, r.value]),
+        [
+          [toHex(k1), long('a')],
+          [toHex(k2), long('b')],
+        ],
+        `keySharing ${keySharing}`,
+      );
+      assert.equal(s.stats.missingDefault, 0);
+      assert.equal(b.src.counter('default').seeks, 1); // forward steps only
+    }
+  });
+
+  it('default CF: lookups after a missing value, a blob index and a seek still find each value', () => {
+    for (const keySharing of [false, true]) {
+      const b = new MvccBuilder({ keySharing });
+      for (let h = 0n; h < 40n; h++) {
+        if (h === 3n) b.rawWrite(rk(h), 11n, encodeWrite('put', 10n)); // missing default value
+        else if (h === 7n) {
+          b.rawWrite(rk(h), 11n, encodeWrite('put', 10n));
+          b.src.put('default', tsKey(rk(h), 10n), te('blob'), ValueType.BlobIndex);
+        } else if (h === 20n) {
+          // a gap of orphans the cursor seeks over
+          for (let t = 1n; t <= 12n; t++) b.rawDefault(rk(h), 100n - t, te(long('o')));
+          b.put(rk(h), te(long(`v${h}`)), 50n, 51n);
+        } else b.put(rk(h), te(long(`v${h}`)), 10n + (h % 3n), 20n);
+      }
+      const { rows, s } = scan(b.src);
+      const want = [...Array(40).keys()].filter((h) => h !== 3 && h !== 7).map((h) => [toHex(rk(BigInt(h))), long(`v${h}`)]);
+      assert.deepEqual(rows.map((r) => [r.key, r.value]), want, `keySharing ${keySharing}`);
+      assert.equal(s.stats.missingDefault, 1);
+      assert.equal(s.stats.blobIndex, 1);
+    }
+  });
+
   it('missing-value samples are capped at 10 (bounded memory)', () => {
     const b = new MvccBuilder();
     for (let h = 0n; h < 50n; h++) b.rawWrite(rk(h), 11n, encodeWrite('put', 10n));

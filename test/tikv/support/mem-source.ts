@@ -41,6 +41,15 @@ class MemCursor implements KvCursor {
   ) {
     this.i = entries.length;
   }
+  /** Common prefix with the entry before, after a next() (KeySharing; -1 after a seek). */
+  private shared = -1;
+  /**
+   * KeySharing, on cursors of a source made with keySharing: the exact length of the common prefix
+   * of userKey() and the previous entry's key after next(), 0 after a seek.
+   */
+  keyShared(): number {
+    return this.shared < 0 ? 0 : this.shared;
+  }
   private clamp(): void {
     const e = this.entries[this.i];
     if (this.clampEnd && e !== undefined && this.range.end !== undefined && cmp(e.key, this.range.end) >= 0) this.i = this.entries.length;
@@ -67,6 +76,7 @@ class MemCursor implements KvCursor {
       else hi = mid;
     }
     this.i = lo;
+    this.shared = -1;
     this.clamp();
   }
   valid(): boolean {
@@ -76,6 +86,11 @@ class MemCursor implements KvCursor {
     this.counters.nexts++;
     this.scribble();
     if (this.i < this.entries.length) this.i++;
+    const a = this.entries[this.i - 1];
+    const b = this.entries[this.i];
+    let p = 0;
+    if (a !== undefined && b !== undefined) while (p < a.key.length && p < b.key.length && a.key[p] === b.key[p]) p++;
+    this.shared = p;
     this.clamp();
   }
   private cur(): MemEntry {
@@ -119,7 +134,8 @@ export class MemCfSource implements CfSource {
   readonly counters = new Map<string, CfCounters>();
   private sorted = true;
   /** clampEnd false: cursors ignore the range end (see MemCursor). */
-  constructor(private readonly opts: { clampEnd?: boolean; reuseKeyView?: boolean } = {}) {}
+  /** keySharing: cursors have keyShared() (as the RocksDB cursors do). */
+  constructor(private readonly opts: { clampEnd?: boolean; reuseKeyView?: boolean; keySharing?: boolean } = {}) {}
 
   put(cf: string, key: Uint8Array, value: Uint8Array, kind: number = ValueType.Value): this {
     let list = this.cfs.get(cf);
@@ -150,6 +166,18 @@ export class MemCfSource implements CfSource {
     }
     const c = this.counter(cf);
     c.cursors++;
-    return new MemCursor(this.cfs.get(cf) ?? [], range, c, this.opts.clampEnd ?? true, this.opts.reuseKeyView ?? false);
+    const m = new MemCursor(this.cfs.get(cf) ?? [], range, c, this.opts.clampEnd ?? true, this.opts.reuseKeyView ?? false);
+    if (this.opts.keySharing === true) return m;
+    // without keySharing the cursor must not look like one that has it (sharesKeys)
+    return {
+      seekToFirst: () => m.seekToFirst(),
+      seek: (t) => m.seek(t),
+      valid: () => m.valid(),
+      next: () => m.next(),
+      userKey: () => m.userKey(),
+      value: () => m.value(),
+      seq: () => m.seq(),
+      kind: () => m.kind(),
+    };
   }
 }

@@ -118,7 +118,11 @@ export function encodeLock(
 
 /** Builds MVCC column families the way TiKV's percolator commit leaves them. */
 export class MvccBuilder {
-  readonly src = new MemCfSource();
+  readonly src: MemCfSource;
+  /** keySharing: the source's cursors have keyShared(), as the RocksDB cursors do. */
+  constructor(opts: { keySharing?: boolean } = {}) {
+    this.src = new MemCfSource(opts);
+  }
 
   /** A committed Put: short value in the write CF when <= 255 bytes, else default CF at start_ts. */
   put(raw: Uint8Array, value: Uint8Array, startTs: bigint, commitTs: bigint, extra: WriteOpts = {}): this {
