@@ -109,6 +109,30 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+/**
+ * fsync the file at `path` (written and closed by another thread, e.g. a chunk worker's part
+ * committed with commit(false)): its data is durable when this returns. Errors are OutputErrors.
+ */
+export function syncFile(path: string, fs: FsOps = realFs): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    throw new OutputError(path, e);
+  }
+  try {
+    fs.fsyncSync(fd);
+  } catch (e) {
+    throw new OutputError(path, e);
+  } finally {
+    try {
+      fs.closeSync(fd);
+    } catch {
+      // the fsync's result is what matters
+    }
+  }
+}
+
 /** One output file: tmp name while open, final name after `commit()`. */
 export class AtomicFile {
   readonly finalPath: string;
@@ -179,12 +203,18 @@ export class AtomicFile {
     }
   }
 
-  /** Flush, fsync, close and rename to the final name. */
-  commit(): void {
+  /**
+   * Flush, fsync, close and rename to the final name, then fsync the directory. With `durable`
+   * false, neither fsync: the file is complete under its name but not yet durable, and whoever
+   * relies on it after a crash must make it so first (syncFile). Chunk workers commit their part
+   * files that way and the main thread syncs each part before it records the chunk as done
+   * (worker-pool.ts commitChunk), so no worker waits for the disk.
+   */
+  commit(durable = true): void {
     if (this.done) return;
     this.flush();
     try {
-      this.fs.fsyncSync(this.fd);
+      if (durable) this.fs.fsyncSync(this.fd);
       this.fs.closeSync(this.fd);
     } catch (e) {
       this.abort();
@@ -201,7 +231,7 @@ export class AtomicFile {
       this.removeTmp();
       throw new OutputError(this.finalPath, e);
     }
-    fsyncDir(join(this.finalPath, '..'));
+    if (durable) fsyncDir(join(this.finalPath, '..'));
   }
 
   /** Close and delete the temporary file; the final name is never created. */

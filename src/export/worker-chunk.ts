@@ -3,8 +3,11 @@
  * worker thread (worker-thread.ts); the main thread later renames the parts to their final
  * Dumpling names (worker-pool.ts), so the numbering never depends on thread timing.
  *
- * Part files go to PARTS/<prefix>.<chunk%06d>.<k%04d>.csv: written as `<name>.tmp-<pid>`, fsynced
- * and renamed (file-writer.ts AtomicFile), so a part under its name is complete. Rotation
+ * Part files go to PARTS/<prefix>.<chunk%06d>.<k%04d>.csv: written as `<name>.tmp-<pid>` and
+ * renamed when complete (file-writer.ts AtomicFile), so a part under its name is complete. They
+ * are not fsynced here: the main thread fsyncs each part before it records the chunk as done
+ * (worker-pool.ts commitChunk; a part not recorded is deleted by a resume), so a worker never
+ * waits for the disk. Rotation
  * follows -F like RotatingWriter: a file is closed after the row that makes it reach the size.
  * Each part's size and rows are recorded in the checkpoint (a resumed run checks the size; the
  * fsync before the rename is what makes a committed part whole, so no checksum of the output is
@@ -137,7 +140,7 @@ class PartWriter {
     const f = this.file;
     if (f === undefined) return;
     this.flush();
-    f.commit();
+    f.commit(false); // the main thread makes it durable before recording the chunk (commitChunk)
     this.files.push({ part: basename(f.finalPath), bytes: f.size, rows: this.fileRows });
     this.file = undefined;
     this.fileRows = 0;
@@ -323,7 +326,7 @@ export function runChunk(
     }
     w.close();
     if (rejects !== undefined) {
-      rejects.commit();
+      rejects.commit(false); // made durable by the main thread, as the parts
       res.rejectsPart = basename(rejects.finalPath);
     }
   } catch (e) {

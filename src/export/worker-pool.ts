@@ -29,7 +29,7 @@ import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { Checkpoint, CHECKPOINT_DIR, partsDir, type LevelWorker } from './checkpoint.js';
 import { chunkEstimates, chunkSpecs, plannedChunkBytes, segmentRange, splitRange, type ChunkSpec } from './chunks.js';
 import type { CsvFormatter, CsvOptions } from './csv.js';
-import { OutputError, writeFileAtomic, AtomicFile, fsyncDir } from './file-writer.js';
+import { OutputError, writeFileAtomic, AtomicFile, fsyncDir, syncFile } from './file-writer.js';
 import { dataFile, rejectsFile } from './filenames.js';
 import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
@@ -56,6 +56,8 @@ export interface ChunkedRunOptions {
   /** --checkpoint-interval in ms. */
   intervalMs: number;
   threads: number;
+  /** fsyncs a part file before its chunk is recorded (tests watch it; default file-writer.ts syncFile). */
+  syncFile?: (path: string) => void;
   /** Identity of the source (fingerprint items not computed here). */
   source: { dataDir: string; clusterId: string | undefined; storeId: string | undefined; readTs: bigint | undefined; schemaVersion: string | undefined; timeZone: string };
   /** For worker threads: the db dir each worker opens read-only. */
@@ -414,6 +416,14 @@ export class ChunkedRun implements TableChunkRunner {
   private commitChunk(dbName: string, tableName: string, plan: TablePlan, r: ChunkResult, firstFile: number): DoneChunk {
     let n = firstFile;
     const files: DoneFile[] = [];
+    // the workers commit parts without fsync (worker-chunk.ts): durable before recorded as done
+    const sync = this.o.syncFile ?? syncFile;
+    for (const p of r.files) sync(join(this.parts, p.part));
+    if (r.rejectsPart !== undefined) {
+      // it stays in the parts directory until the table ends: its name must be durable too
+      sync(join(this.parts, r.rejectsPart));
+      fsyncDir(this.parts);
+    }
     for (const p of r.files) {
       const base = dataFile(dbName, tableName, n++);
       const name = r.error === undefined ? base : `${base}.incomplete`;

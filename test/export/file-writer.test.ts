@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { AtomicFile, OutputError, RotatingWriter, realFs, writeFileAtomic, type FsOps } from '../../src/export/file-writer.js';
+import { AtomicFile, OutputError, RotatingWriter, realFs, syncFile, writeFileAtomic, type FsOps } from '../../src/export/file-writer.js';
 import { UserError } from '../../src/errors.js';
 
 const b = (s: string): Uint8Array => Buffer.from(s, 'latin1');
@@ -174,6 +174,44 @@ test('AtomicFile: a large file starts its writeback early (async fdatasync) and 
     for (let i = 0; i < 20; i++) g.write(piece);
     g.abort();
     assert.equal(writebackStats.early, before2);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('commit(false) renames a complete file without fsync; syncFile fsyncs it later by path', () => {
+  const dir = tmp();
+  try {
+    const synced: number[] = [];
+    const opened: string[] = [];
+    const watch: FsOps = {
+      ...realFs,
+      openSync: ((p: string, flags: string, mode?: number) => {
+        opened.push(`${flags} ${p}`);
+        return realFs.openSync(p, flags, mode);
+      }) as FsOps['openSync'],
+      fsyncSync: (fd: number) => {
+        synced.push(fd);
+        realFs.fsyncSync(fd);
+      },
+    };
+    const f = new AtomicFile(dir, 'part.csv', watch, 4);
+    f.write(new Uint8Array([1, 2, 3, 4, 5, 6]));
+    f.commit(false);
+    assert.deepEqual(synced, [], 'no fsync at commit(false)');
+    assert.deepEqual(readdirSync(dir), ['part.csv'], 'complete under its name');
+    assert.deepEqual([...readFileSync(join(dir, 'part.csv'))], [1, 2, 3, 4, 5, 6]);
+
+    const g = new AtomicFile(dir, 'other.csv', watch);
+    g.write(new Uint8Array([7]));
+    g.commit();
+    assert.equal(synced.length, 1, 'commit() fsyncs');
+
+    opened.length = 0;
+    syncFile(join(dir, 'part.csv'), watch);
+    assert.deepEqual(opened, [`r ${join(dir, 'part.csv')}`]);
+    assert.equal(synced.length, 2, 'syncFile fsyncs the file it opened');
+    assert.throws(() => syncFile(join(dir, 'missing.csv'), watch), (e: unknown) => e instanceof OutputError && e.path === join(dir, 'missing.csv') && e.errno === 'ENOENT');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

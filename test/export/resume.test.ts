@@ -12,7 +12,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -247,11 +247,11 @@ class ChunkedFake extends FakeSource {
   }
 }
 
-function chunkedDump(out: string, src: ChunkedFake, keep: boolean): { exitCode: number; resumed: boolean; reused: number } {
+function chunkedDump(out: string, src: ChunkedFake, keep: boolean, syncFile?: (path: string) => void): { exitCode: number; resumed: boolean; reused: number } {
   const csv = defaultCsvOptions();
   const targets = [{ db: fakeDb('d'), table: fakeTable('a', 10) }, { db: fakeDb('d'), table: fakeTable('b', 11) }];
   const run = ChunkedRun.prepare(
-    { outDir: out, csv, fileSize: 0, chunkBytes: 1, checkpoint: true, restart: false, keepCheckpoint: keep, intervalMs: 30_000, threads: 1, source: { dataDir: '/d', clusterId: '1', storeId: '1', readTs: undefined, schemaVersion: '1', timeZone: 'UTC' }, dbDir: '/d/db', log: silentLog },
+    { outDir: out, csv, fileSize: 0, chunkBytes: 1, checkpoint: true, restart: false, keepCheckpoint: keep, intervalMs: 30_000, threads: 1, source: { dataDir: '/d', clusterId: '1', storeId: '1', readTs: undefined, schemaVersion: '1', timeZone: 'UTC' }, dbDir: '/d/db', log: silentLog, ...(syncFile === undefined ? {} : { syncFile }) },
     src,
     targets,
   );
@@ -260,6 +260,30 @@ function chunkedDump(out: string, src: ChunkedFake, keep: boolean): { exitCode: 
   run.finish(true);
   return { exitCode: r.exitCode, resumed: run.resumed, reused: run.reusedChunks };
 }
+
+test('every part file (CSV and rejects) is fsynced by the committing thread before its chunk is recorded', () => {
+  const rows = new Map<number, FakeRow[]>([
+    [10, [1, 2, 3, 4, 5, 6, 7, 8, 9].map((h) => ({ handle: h, value: h === 2 || h === 7 ? `BAD${h}` : `n${h}|` }))],
+    [11, [{ handle: 1, value: 'x|' }]],
+  ]);
+  const src = new ChunkedFake(rows, new Map([[10, [4, 7]]]));
+  const out = join(tmp, 'sync-parts');
+  mkdirOut(out);
+  const synced: string[] = [];
+  const r = chunkedDump(out, src, true, (path) => {
+    // still under its part name (not yet renamed into --out) and complete: the worker closed it
+    assert.ok(existsSync(path), `${path} synced before it is renamed`);
+    synced.push(basename(path));
+  });
+  assert.equal(r.exitCode, 3);
+  // table a: 3 chunks (boundaries 4, 7) of one CSV part each, rejects in chunks 0 and 2; table b: 1 chunk
+  assert.deepEqual(synced.filter((n) => n.endsWith('.csv')).length, 4);
+  assert.deepEqual(synced.filter((n) => n.endsWith('.rejects.jsonl')).sort(), ['t0.000000.rejects.jsonl', 't0.000002.rejects.jsonl']);
+  const cp = Checkpoint.open(out);
+  const done = [...cp.load().entries.keys()].filter((k) => k.startsWith('done/'));
+  cp.close();
+  assert.equal(done.length, 4, 'every chunk recorded');
+});
 
 test('rejected rows of several chunks land in one rejects file, in key order, also after a resume', () => {
   const rows = new Map<number, FakeRow[]>([
