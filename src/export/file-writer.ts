@@ -4,7 +4,9 @@
  * Every file is written as `<name>.tmp-<pid>` (created exclusively), fsynced, renamed to
  * `<name>` only when complete, and the directory is fsynced after the rename. A crash or a kill
  * therefore never leaves a file under its final name that is shorter than what was written:
- * a final name always means "complete".
+ * a final name always means "complete". The one exception is `commit(false)`, for chunk
+ * workers' part files: renamed when complete but not fsynced, and fsynced by the main thread
+ * (`syncFile`) before anything relies on them (worker-pool.ts commitChunk).
  *
  * `RotatingWriter` splits a table's rows across `{db}.{table}.{%09d}.csv` files like Dumpling's
  * `-F/--filesize`: a file is closed right after the row that makes it reach the limit, so rows
