@@ -261,12 +261,17 @@ function chunkedDump(out: string, src: ChunkedFake, keep: boolean, syncFile?: (p
   return { exitCode: r.exitCode, resumed: run.resumed, reused: run.reusedChunks };
 }
 
-test('every part file (CSV and rejects) is fsynced by the committing thread before its chunk is recorded', () => {
+/** Table a (id 10): rows 1-9 in 3 chunks (boundaries 4, 7), rows 2 and 7 do not decode; table b (id 11): 1 row. */
+function rejectsFixture(): ChunkedFake {
   const rows = new Map<number, FakeRow[]>([
     [10, [1, 2, 3, 4, 5, 6, 7, 8, 9].map((h) => ({ handle: h, value: h === 2 || h === 7 ? `BAD${h}` : `n${h}|` }))],
     [11, [{ handle: 1, value: 'x|' }]],
   ]);
-  const src = new ChunkedFake(rows, new Map([[10, [4, 7]]]));
+  return new ChunkedFake(rows, new Map([[10, [4, 7]]]));
+}
+
+test('every part file (CSV and rejects) is fsynced by the committing thread before its chunk is recorded', () => {
+  const src = rejectsFixture();
   const out = join(tmp, 'sync-parts');
   mkdirOut(out);
   const synced: string[] = [];
@@ -286,11 +291,7 @@ test('every part file (CSV and rejects) is fsynced by the committing thread befo
 });
 
 test('rejected rows of several chunks land in one rejects file, in key order, also after a resume', () => {
-  const rows = new Map<number, FakeRow[]>([
-    [10, [1, 2, 3, 4, 5, 6, 7, 8, 9].map((h) => ({ handle: h, value: h === 2 || h === 7 ? `BAD${h}` : `n${h}|` }))],
-    [11, [{ handle: 1, value: 'x|' }]],
-  ]);
-  const src = new ChunkedFake(rows, new Map([[10, [4, 7]]]));
+  const src = rejectsFixture();
   const out = join(tmp, 'rejects-chunks');
   mkdirOut(out);
   const r = chunkedDump(out, src, true);

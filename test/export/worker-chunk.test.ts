@@ -61,6 +61,23 @@ test('rotation: parts close after the row that reaches -F; sizes, row counts and
   }
 });
 
+/** `src` whose scans throw error() at the next() after `rows` rows. */
+function throwsAfter(src: FakeSource, rows: number, error: () => Error): FakeSource {
+  const s = Object.create(src) as FakeSource;
+  s.scanRows = (pid: number): RowScan => {
+    const inner = src.scanRows(pid);
+    let n = 0;
+    return {
+      ...inner,
+      next: () => {
+        if (++n > rows) throw error();
+        return inner.next();
+      },
+    };
+  };
+  return s;
+}
+
 test('a chunk that fails leaves nothing behind for the next chunk of the same worker', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tikv-export-wc-'));
   try {
@@ -69,11 +86,7 @@ test('a chunk that fails leaves nothing behind for the next chunk of the same wo
     const dec = src.decoder(fakeTable('t', 16));
     const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
     // a scan that dies (not corruption: the error propagates) after 30 rows were formatted
-    const failing = Object.create(src) as FakeSource;
-    failing.scanRows = (pid: number): RowScan => {
-      const inner = src.scanRows(pid);
-      return { ...inner, next: () => (inner.next() ? true : (() => { throw new Error('disk went away'); })()) };
-    };
+    const failing = throwsAfter(src, 30, () => new Error('disk went away'));
     assert.throws(() => runChunk(failing, dec, fmt, task(dir, 0, 0, new Uint8Array(0))), /disk went away/);
     assert.deepEqual(readdirSync(dir).filter((f) => !f.includes('.tmp-')), [], 'no part of the failed chunk');
     const next = new FakeSource(new Map([[16, good]]));
@@ -159,12 +172,7 @@ test('corruption met mid-chunk: the rows before it are counted, reported and in 
     const src = new FakeSource(new Map([[16, list]]));
     const dec = src.decoder(fakeTable('t', 16));
     const fmt = new CsvFormatter(dec.columns, defaultCsvOptions());
-    const broken = Object.create(src) as FakeSource;
-    broken.scanRows = (pid: number): RowScan => {
-      const inner = src.scanRows(pid);
-      let n = 0;
-      return { ...inner, next: () => (++n <= 40_000 ? inner.next() : (() => { throw new FormatError('corruption', 'block checksum mismatch'); })()) };
-    };
+    const broken = throwsAfter(src, 40_000, () => new FormatError('corruption', 'block checksum mismatch'));
     const calls: number[] = [];
     const res = runChunk(broken, dec, fmt, task(dir, 0, 0, new Uint8Array(0)), (r) => calls.push(r));
     assert.match(res.error ?? '', /block checksum mismatch/);
