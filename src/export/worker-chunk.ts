@@ -7,12 +7,11 @@
  * renamed when complete (file-writer.ts AtomicFile), so a part under its name is complete. They
  * are not fsynced here: the main thread fsyncs each part before it records the chunk as done
  * (worker-pool.ts commitChunk; a part not recorded is deleted by a resume), so a worker never
- * waits for the disk. Rotation
- * follows -F like RotatingWriter: a file is closed after the row that makes it reach the size.
- * Each part's size and rows are recorded in the checkpoint (a resumed run checks the size; the
- * fsync before the rename is what makes a committed part whole, so no checksum of the output is
- * kept: it was computed and never read, ~3-5% of a worker's CPU). Rows that do not decode go to
- * PARTS/<prefix>.<chunk%06d>.rejects.jsonl.
+ * waits for the disk. Rotation follows -F like RotatingWriter: a file is closed after the row
+ * that makes it reach the size. Each part's size and rows are recorded in the checkpoint (a
+ * resumed run checks the size; the main thread's fsync before it records a part is what makes a
+ * committed part whole, so no checksum of the output is kept: it was computed and never read,
+ * ~3-5% of a worker's CPU). Rows that do not decode go to PARTS/<prefix>.<chunk%06d>.rejects.jsonl.
  *
  * A FormatError (corrupt data) stops the chunk: the rows read so far are kept (their part files
  * are committed) and the result carries the error; any other error propagates.
