@@ -136,9 +136,10 @@ function newestMtime(dir) {
   return newest;
 }
 const compiled = join(root, 'dist', 'cli', 'main.js');
-if (!existsSync(compiled) || statSync(compiled).mtimeMs < newestMtime(join(root, 'src'))) {
-  console.error('dist/ is missing or older than src/: building it (npm run build) ...');
-  sh('npx', ['tsc', '-p', join(root, 'tsconfig.build.json')], { cwd: root });
+const bundled = join(root, 'dist', 'bundle', 'main.js');
+if (!existsSync(compiled) || statSync(compiled).mtimeMs < newestMtime(join(root, 'src')) || !existsSync(bundled) || statSync(bundled).mtimeMs < statSync(compiled).mtimeMs) {
+  console.error('dist/ or dist/bundle/ is missing or older than src/: building it (npm run build) ...');
+  sh('npm', ['run', 'build'], { cwd: root }); // tsc, then scripts/bundle.mjs (what bin/tikv-export runs)
 }
 console.log(`# tikv-export bench (${new Date().toISOString()})`);
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}; runs per contender: ${runs}`);

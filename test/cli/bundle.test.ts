@@ -1,0 +1,97 @@
+/**
+ * scripts/bundle.mjs (the second step of `npm run build`): dist/bundle/ is what bin/tikv-export
+ * runs, so its entries must be the files the code starts threads from (worker-spawn.ts
+ * `./worker-thread.js` and `./worker-level.js`, block-prefetch.ts `./block-prefetch-worker.js`,
+ * bin's `early-workers.js` and `main.js`), and a dump through it, chunk workers and the
+ * checkpoint's worker included, must write what the sources write. The other tests run the
+ * sources (TIKV_EXPORT_FROM_SOURCE=1), so this is the one that runs the bundle.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const FIXTURE = join(root, 'fixtures', 'tidb', 'chunks', 'data');
+const tmp = mkdtempSync(join(tmpdir(), 'tikv-export-bundle-'));
+// inside dist/ (not /tmp): the tool's version comes from the package.json found above its files
+const out = join(root, 'dist', `bundle-test-${process.pid}`);
+
+interface BundleScript {
+  BUNDLE_ENTRIES: Record<string, string>;
+  bundle(from: string, to: string): Promise<void>;
+}
+
+let entries: Record<string, string> = {};
+
+before(async () => {
+  if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
+    const r = spawnSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+  }
+  const script = (await import(pathToFileURL(join(root, 'scripts', 'bundle.mjs')).href)) as BundleScript;
+  entries = script.BUNDLE_ENTRIES;
+  await script.bundle(join(root, 'dist'), out);
+});
+after(() => {
+  rmSync(out, { recursive: true, force: true });
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+test('the bundle has one file per thread entry, under the names the code starts them by', () => {
+  const files = readdirSync(out);
+  for (const name of ['main', 'early-workers', 'worker-thread', 'worker-level', 'block-prefetch-worker']) {
+    assert.ok(name in entries, `${name} is an entry`);
+    assert.ok(files.includes(`${name}.js`), `${name}.js in ${files.join(', ')}`);
+  }
+  // every other file is a chunk the entries share; no file is left in a subdirectory
+  for (const f of files) assert.match(f, /^([a-z-]+|chunk-[A-Z0-9]+)\.js$/);
+});
+
+/** Runs `dump` the way bin/tikv-export runs the bundle: early workers first, then the CLI. */
+function dumpThroughBundle(dest: string, extra: string[]): void {
+  const runner = join(tmp, 'run.mjs');
+  writeFileSync(
+    runner,
+    `const early = await import(${JSON.stringify(pathToFileURL(join(out, 'early-workers.js')).href)});\n` +
+      `early.startBlankWorkers(early.earlyWorkerCount(process.argv.slice(3)));\n` +
+      `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'main.js')).href)});\n` +
+      `process.exitCode = await main(process.argv.slice(2));\n`,
+  );
+  const r = spawnSync(process.execPath, [runner, 'dump', '--data-dir', FIXTURE, '--all', '--out', dest, '--log-level', 'warn', '--chunk-bytes', '1500', '--filesize', '4KiB', ...extra], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+function dumpFromSource(dest: string, extra: string[]): void {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tikv-export'), 'dump', '--data-dir', FIXTURE, '--all', '--out', dest, '--log-level', 'warn', '--chunk-bytes', '1500', '--filesize', '4KiB', ...extra], {
+    encoding: 'utf8',
+    env: { ...process.env, TIKV_EXPORT_FROM_SOURCE: '1' },
+  });
+  assert.equal(r.status, 0, r.stderr);
+}
+
+function sameDump(a: string, b: string): void {
+  const fa = readdirSync(a).sort();
+  assert.deepEqual(fa, readdirSync(b).sort());
+  const vol = /^(Started dump at|Finished dump at): .*$|^\tResumed: .*$/gm;
+  for (const f of fa) {
+    const x = readFileSync(join(a, f));
+    const y = readFileSync(join(b, f));
+    if (f === 'metadata') assert.equal(x.toString().replace(vol, ''), y.toString().replace(vol, ''));
+    else assert.ok(x.equals(y), `${f} differs`);
+  }
+}
+
+for (const threads of ['1', '2']) {
+  test(`a dump through the bundle with --threads ${threads} writes what the sources write`, () => {
+    const a = join(tmp, `bundle-${threads}`);
+    const b = join(tmp, `source-${threads}`);
+    dumpThroughBundle(a, ['--threads', threads]);
+    dumpFromSource(b, ['--threads', threads]);
+    assert.ok(readdirSync(a).some((f) => f.endsWith('.csv')), 'some CSV written');
+    sameDump(a, b);
+  });
+}
