@@ -7,12 +7,13 @@
  * sources (TIKV_EXPORT_FROM_SOURCE=1), so this is the one that runs the bundle.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { assertSameDump } from '../support/same-dump.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const FIXTURE = join(root, 'fixtures', 'tidb', 'chunks', 'data');
@@ -73,17 +74,6 @@ function dumpFromSource(dest: string, extra: string[]): void {
   assert.equal(r.status, 0, r.stderr);
 }
 
-function sameDump(a: string, b: string): void {
-  const fa = readdirSync(a).sort();
-  assert.deepEqual(fa, readdirSync(b).sort());
-  const vol = /^(Started dump at|Finished dump at): .*$|^\tResumed: .*$/gm;
-  for (const f of fa) {
-    const x = readFileSync(join(a, f));
-    const y = readFileSync(join(b, f));
-    if (f === 'metadata') assert.equal(x.toString().replace(vol, ''), y.toString().replace(vol, ''));
-    else assert.ok(x.equals(y), `${f} differs`);
-  }
-}
 
 for (const threads of ['1', '2']) {
   test(`a dump through the bundle with --threads ${threads} writes what the sources write`, () => {
@@ -92,6 +82,6 @@ for (const threads of ['1', '2']) {
     dumpThroughBundle(a, ['--threads', threads]);
     dumpFromSource(b, ['--threads', threads]);
     assert.ok(readdirSync(a).some((f) => f.endsWith('.csv')), 'some CSV written');
-    sameDump(a, b);
+    assertSameDump(a, b);
   });
 }

@@ -5,12 +5,13 @@
  * test/export/resume.test.ts checks against expected.json).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { assertSameDump } from '../support/same-dump.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(root, 'bin', 'tikv-export');
@@ -26,17 +27,6 @@ function run(out: string, threads: number): { code: number; stderr: string } {
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
-function sameDump(a: string, b: string): void {
-  const fa = readdirSync(a).sort();
-  assert.deepEqual(fa, readdirSync(b).sort());
-  const vol = /^(Started dump at|Finished dump at): .*$|^\tResumed: .*$/gm;
-  for (const f of fa) {
-    const x = readFileSync(join(a, f));
-    const y = readFileSync(join(b, f));
-    if (f === 'metadata') assert.equal(x.toString().replace(vol, ''), y.toString().replace(vol, ''));
-    else assert.ok(x.equals(y), `${f} differs`);
-  }
-}
 
 test('--threads 1 and --threads 3 (with -F rotation inside chunks): the same files, the same bytes', () => {
   const one = join(tmp, 'one');
@@ -46,7 +36,7 @@ test('--threads 1 and --threads 3 (with -F rotation inside chunks): the same fil
   assert.equal(r.code, 0, r.stderr);
   // -F 4KiB splits chunks into several files: numbering must still be deterministic
   assert.ok(readdirSync(one).filter((n) => n.endsWith('.csv')).length > 50);
-  sameDump(three, one);
+  assertSameDump(three, one);
 });
 
 test('interrupted with --threads 3, resumed with --threads 1: identical to an uninterrupted dump', async () => {
@@ -73,5 +63,5 @@ test('interrupted with --threads 3, resumed with --threads 1: identical to an un
   const r = run(out, 1);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /resumed: [1-9]\d* of \d+ chunks/);
-  sameDump(out, base);
+  assertSameDump(out, base);
 });

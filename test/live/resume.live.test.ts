@@ -8,13 +8,14 @@
  * --append + flush) is refused; --restart then works.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { ensureFixtureWriter } from '../support/fixture-writer.js';
+import { assertSameDump } from '../support/same-dump.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(root, 'bin', 'tikv-export');
@@ -28,17 +29,6 @@ function dump(dataDir: string, out: string, extra: string[] = []): { code: numbe
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
-function sameDump(a: string, b: string): void {
-  const fa = readdirSync(a).sort();
-  assert.deepEqual(fa, readdirSync(b).sort());
-  const vol = /^(Started dump at|Finished dump at): .*$|^\tResumed: .*$/gm;
-  for (const f of fa) {
-    const x = readFileSync(join(a, f));
-    const y = readFileSync(join(b, f));
-    if (f === 'metadata') assert.equal(x.toString().replace(vol, ''), y.toString().replace(vol, ''));
-    else assert.ok(x.equals(y), `${f} differs`);
-  }
-}
 
 function canMount(dir: string): boolean {
   if (process.getuid?.() !== 0) return false;
@@ -72,7 +62,7 @@ test('ENOSPC on a small tmpfs: exit 2 naming the full file system; after growing
     assert.equal(again.code, 0, again.stderr);
     assert.match(again.stderr, /resumed: \d+ of \d+ chunks/);
     assert.ok(!readdirSync(out).some((f) => f.includes('.tmp-')));
-    sameDump(out, base);
+    assertSameDump(out, base);
   } finally {
     execFileSync('umount', [mnt]);
   }
