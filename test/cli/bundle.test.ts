@@ -74,7 +74,6 @@ function dumpFromSource(dest: string, extra: string[]): void {
   assert.equal(r.status, 0, r.stderr);
 }
 
-
 for (const threads of ['1', '2']) {
   test(`a dump through the bundle with --threads ${threads} writes what the sources write`, () => {
     const a = join(tmp, `bundle-${threads}`);

@@ -27,7 +27,6 @@ function run(out: string, threads: number): { code: number; stderr: string } {
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
-
 test('--threads 1 and --threads 3 (with -F rotation inside chunks): the same files, the same bytes', () => {
   const one = join(tmp, 'one');
   const three = join(tmp, 'three');

@@ -29,7 +29,6 @@ function dump(dataDir: string, out: string, extra: string[] = []): { code: numbe
   return { code: r.status ?? -1, stderr: r.stderr };
 }
 
-
 function canMount(dir: string): boolean {
   if (process.getuid?.() !== 0) return false;
   try {
