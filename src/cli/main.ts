@@ -13,7 +13,7 @@ import { codecStatus } from '../rocksdb/compression.js';
 import { humanLogLine } from './log-text.js';
 import { collationMetadataLine } from '../export/collation.js';
 import { openRaw, rawEntries } from './raw-scan.js';
-import { readdirSync, realpathSync, readFileSync, statfsSync, statSync } from 'node:fs';
+import { realpathSync, readFileSync, statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -24,7 +24,7 @@ import { dumpTables, physicalIds, prepareOutDir, type DumpTarget, type TableSumm
 import { OutputError } from '../export/file-writer.js';
 import { prestartWorkers, resumeOptionsFrom, startChunkedRun, type PrestartedWorkers, type ResumeFlags } from '../export/worker-pool.js';
 import { LevelWorker } from '../export/checkpoint.js';
-import { stopBlankWorkers } from '../export/early-workers.js';
+import { sstBytesIn, stopBlankWorkers } from '../export/early-workers.js';
 import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
 import type { Log } from '../export/source.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
@@ -484,16 +484,6 @@ function summaryTable(rows: readonly TableSummary[]): string {
 }
 
 /** Bytes of the .sst files directly in dbDir (0 when it cannot be read). */
-function sstBytes(dbDir: string): number {
-  let n = 0;
-  try {
-    for (const f of readdirSync(dbDir)) if (f.endsWith('.sst')) n += statSync(join(dbDir, f)).size;
-  } catch {
-    // the open reports it
-  }
-  return n;
-}
-
 /**
  * Chunk worker threads started before the session is opened (worker-pool.ts prestartWorkers), so
  * that loading their modules and opening their sessions overlaps the main thread's open and
@@ -512,7 +502,7 @@ function startWorkersEarly(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: numbe
   } catch {
     return undefined; // reported by the open
   }
-  return prestartWorkers({ threads: o.threads, outDir: o.out, dbDir, readTs, timeZone, csv, fileSize, ...newCollationOption(o) }, () => sstBytes(dbDir));
+  return prestartWorkers({ threads: o.threads, outDir: o.out, dbDir, readTs, timeZone, csv, fileSize, ...newCollationOption(o) }, () => sstBytesIn(dbDir));
 }
 
 async function cmdDump(io: Io, o: DumpOpts): Promise<number> {

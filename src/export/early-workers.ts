@@ -57,24 +57,33 @@ export function earlyWorkerCount(args: readonly string[], cores = availableParal
 /** Bytes of the .sst files in `dir`/db, or else in `dir` (a TiKV data dir or its db dir); 0 when unreadable. */
 export function dataDirSstBytes(dir: string): number {
   for (const d of [join(dir, 'db'), dir]) {
-    let names: string[];
-    try {
-      names = readdirSync(d);
-    } catch {
-      continue;
-    }
-    let n = 0;
-    for (const f of names) {
-      if (!f.endsWith('.sst')) continue;
-      try {
-        n += statSync(join(d, f)).size;
-      } catch {
-        // gone meanwhile
-      }
-    }
+    const n = sstBytesIn(d);
     if (n > 0) return n;
   }
   return 0;
+}
+
+/**
+ * Bytes of the .sst files directly in `dbDir`: 0 when it cannot be read (the open reports that),
+ * a file gone meanwhile counts 0. Also the dump's default thread count (cli/main.ts).
+ */
+export function sstBytesIn(dbDir: string): number {
+  let names: string[];
+  try {
+    names = readdirSync(dbDir);
+  } catch {
+    return 0;
+  }
+  let n = 0;
+  for (const f of names) {
+    if (!f.endsWith('.sst')) continue;
+    try {
+      n += statSync(join(dbDir, f)).size;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return n;
 }
 
 let started: BlankWorkers | undefined;
