@@ -44,11 +44,7 @@ interface BlockTable {
 function blockTable(reader: SstReader): BlockTable {
   const offsets: number[] = [];
   const sizes: number[] = [];
-  const ic = reader.newIndexCursor();
-  for (ic.seekToFirst(); ic.valid(); ic.next()) {
-    offsets.push(ic.handleOffset());
-    sizes.push(ic.handleSize());
-  }
+  reader.newIndexCursor().appendHandles(offsets, sizes);
   return { offsets, sizes };
 }
 

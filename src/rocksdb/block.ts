@@ -118,6 +118,86 @@ export function parseBlockTail(data: Uint8Array, loc: BlockLocation): BlockTail 
 }
 
 /**
+ * Appends the handle of every entry of an index block (or index partition) to `offsets` and
+ * `sizes`, in order, without assembling keys: what chunk planning needs from a whole index
+ * (export/chunks.ts; the benchmark's 0.55 GB of SSTs have 36,000 data blocks, and walking them
+ * with a BlockIter was most of the planning time on the main thread, before any worker could
+ * start). Entries are checked as BlockIter.next() checks them, with the same messages.
+ */
+export function appendIndexHandles(data: Uint8Array, loc: BlockLocation, opts: BlockOptions, offsets: number[], sizes: number[]): void {
+  const limit = parseBlockTail(data, loc).restartsOffset;
+  const delta = opts.valueDeltaEncoded === true;
+  const firstKey = opts.indexHasFirstKey === true;
+  const corrupt = (message: string, at: number, expected?: string, found?: string): FormatError =>
+    corruption(`${loc.what}: ${message}`, { file: loc.file, offset: loc.offset, context: `entry at block byte ${at} of ${data.length}`, expected, found });
+  // a bad varint, reported as BlockIter reports it
+  const malformed = (e: unknown, at: number): unknown =>
+    e instanceof FormatError && e.file === undefined
+      ? corruption(`${loc.what}: malformed entry (${e.code}: ${e.message})`, { file: loc.file, offset: loc.offset, context: `entry at block byte ${at} of ${data.length}` })
+      : e;
+  const entries = delta ? data.subarray(0, limit) : data;
+  const r = newNumRead();
+  let p = 0;
+  let keyLen = 0;
+  let offset = 0;
+  let size = 0;
+  while (p < limit) {
+    const p0 = p;
+    let shared: number;
+    let nonShared: number;
+    let valueLen = 0;
+    try {
+      readVarint32Into(data, p, r);
+      shared = r.value;
+      readVarint32Into(data, r.next, r);
+      nonShared = r.value;
+      p = r.next;
+      if (!delta) {
+        readVarint32Into(data, p, r);
+        valueLen = r.value;
+        p = r.next;
+      }
+    } catch (e) {
+      throw malformed(e, p0);
+    }
+    if (p > limit) throw corrupt('entry header runs into the restart array', p0);
+    if (shared > keyLen) throw corrupt('entry shares more bytes than the previous key has', p0, `<= ${keyLen}`, `${shared}`);
+    p += nonShared;
+    if (p > limit) throw corrupt('entry key runs into the restart array', p0);
+    keyLen = shared + nonShared;
+    const end = delta ? limit : p + valueLen;
+    if (end > limit) throw corrupt('index value runs into the restart array', p0);
+    const view = delta ? entries : end === data.length ? data : data.subarray(0, end);
+    const vstart = p;
+    try {
+      if (delta && shared !== 0) {
+        readVarsigned64Into(view, p, r);
+        const s = size + r.value;
+        if (s < 0) throw corrupt('delta-encoded block size is negative', p0);
+        offset = offset + size + BLOCK_TRAILER_SIZE;
+        size = s;
+      } else {
+        readVarint64Into(view, p, r);
+        offset = r.value;
+        readVarint64Into(view, r.next, r);
+        size = r.value;
+      }
+      p = r.next;
+      if (firstKey) {
+        readVarint32Into(view, p, r);
+        p = r.next + r.value;
+      }
+    } catch (e) {
+      throw malformed(e, p0);
+    }
+    if (firstKey && p > end) throw corrupt('index first key runs past the value', p0);
+    if (!delta && p !== end) throw corrupt('index value has trailing bytes', p0, `${valueLen} bytes`, `${p - vstart} used`);
+    offsets.push(offset);
+    sizes.push(size);
+  }
+}
+
+/**
  * Iterator over one decompressed block. Owns a growing key buffer that is reused from entry
  * to entry; `key()` views it and is valid until the iterator moves. Values are views into the
  * block. Nothing is allocated per entry unless the key outgrows the buffer.

@@ -17,7 +17,7 @@
  * at most one partition in memory.
  */
 import { unsupported } from '../errors.js';
-import { BlockIter, type BlockLocation } from './block.js';
+import { appendIndexHandles, BlockIter, type BlockLocation } from './block.js';
 import type { BlockHandle } from './block-handle.js';
 import { IndexType } from './sst-properties.js';
 
@@ -90,9 +90,13 @@ export class IndexCursor implements BlockSource {
   private readonly settings: IndexSettings;
   private readonly load: BlockLoader;
   private readonly file: string | undefined;
+  private readonly topBlock: Uint8Array;
+  private readonly topLoc: BlockLocation;
 
   constructor(topBlock: Uint8Array, topLoc: BlockLocation, settings: IndexSettings, load: BlockLoader) {
     checkIndexType(settings.indexType, topLoc.file);
+    this.topBlock = topBlock;
+    this.topLoc = topLoc;
     this.settings = settings;
     this.load = load;
     this.file = topLoc.file;
@@ -121,6 +125,25 @@ export class IndexCursor implements BlockSource {
   }
   handleSize(): number {
     return this.leaf()!.handleSize;
+  }
+
+  /**
+   * Appends every data block's handle, in order, to `offsets` and `sizes` (appendIndexHandles:
+   * no keys). Independent of this cursor's position, which it leaves as it was.
+   */
+  appendHandles(offsets: number[], sizes: number[]): void {
+    const opts = { index: true, valueDeltaEncoded: this.settings.valueDeltaEncoded };
+    if (!this.twoLevel) {
+      appendIndexHandles(this.topBlock, this.topLoc, { ...opts, indexHasFirstKey: this.settings.indexType === IndexType.BinarySearchWithFirstKey }, offsets, sizes);
+      return;
+    }
+    const partOffsets: number[] = [];
+    const partSizes: number[] = [];
+    appendIndexHandles(this.topBlock, this.topLoc, opts, partOffsets, partSizes);
+    for (let i = 0; i < partOffsets.length; i++) {
+      const h = { offset: partOffsets[i]!, size: partSizes[i]! };
+      appendIndexHandles(this.load(h, 'index partition'), { file: this.file, offset: h.offset, what: 'index partition' }, opts, offsets, sizes);
+    }
   }
 
   seekToFirst(): void {

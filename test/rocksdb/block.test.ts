@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { FormatError } from '../../src/errors.js';
-import { BlockIter, parseBlockTail } from '../../src/rocksdb/block.js';
+import { appendIndexHandles, BlockIter, parseBlockTail, type BlockOptions } from '../../src/rocksdb/block.js';
 
 const loc = { file: 'x.sst', offset: 4096, what: 'data block' };
 const a = (s: string): number[] => [...Buffer.from(s, 'latin1')];
@@ -299,5 +299,66 @@ test('trailerInData: user keys, trailers, key() and seek equal the plain iterato
       }
     }),
     { numRuns: 400 },
+  );
+});
+
+/** BlockIter's walk of an index block: its handles, or the message it stops with. */
+function iterHandles(b: Uint8Array, opts: BlockOptions): string {
+  try {
+    const out: string[] = [];
+    const it = new BlockIter(b, loc, opts);
+    for (it.seekToFirst(); it.valid(); it.next()) out.push(`${it.handleOffset}+${it.handleSize}`);
+    return out.join(' ');
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return `error: ${e.message}`;
+  }
+}
+
+function keylessHandles(b: Uint8Array, opts: BlockOptions): string {
+  try {
+    const offsets: number[] = [];
+    const sizes: number[] = [];
+    appendIndexHandles(b, loc, opts, offsets, sizes);
+    return offsets.map((o, i) => `${o}+${sizes[i]}`).join(' ');
+  } catch (e) {
+    if (!(e instanceof FormatError)) throw e;
+    return `error: ${e.message}`;
+  }
+}
+
+test('appendIndexHandles lists the handles BlockIter decodes, and fails where it fails with the same message', () => {
+  const delta = { index: true, valueDeltaEncoded: true };
+  const plain = { index: true };
+  const firstKey = { index: true, valueDeltaEncoded: true, indexHasFirstKey: true };
+  const cases: [Uint8Array, BlockOptions, string][] = [
+    // the blocks of the tests above, with the handles worked out there by hand
+    [blk([0, 2], a('k1'), [0, 100], [1, 1], a('2'), [20], [1, 1], a('3'), [59], u32(0), u32(1)), delta, '0+100 105+110 220+80'],
+    [blk([0, 1, 3], a('m'), [0xac, 0x02, 7], u32(0), u32(1)), plain, '300+7'],
+    [blk([0, 1], a('m'), [0, 50, 3], a('abc'), u32(0), u32(1)), firstKey, '0+50'],
+  ];
+  for (const [b, opts, want] of cases) {
+    assert.equal(keylessHandles(b, opts), want);
+    assert.equal(iterHandles(b, opts), want);
+    // every single-byte mutation: the same handles or the same error
+    for (let i = 0; i < b.length; i++) {
+      for (const x of [0x01, 0x02, 0x40, 0x80, 0xff]) {
+        const m = Uint8Array.from(b);
+        m[i] = m[i]! ^ x;
+        assert.equal(keylessHandles(m, opts), iterHandles(m, opts), `byte ${i} ^ 0x${x.toString(16)}`);
+      }
+    }
+  }
+  assert.match(keylessHandles(blk([0, 2], a('k1'), [0, 100], [3, 1], a('2'), [20], u32(0), u32(1)), delta), /shares more bytes than the previous key has/);
+  // a first key one byte longer than what is left
+  const long = blk([0, 1], a('m'), [0, 50, 4], a('abc'), u32(0), u32(1));
+  assert.match(keylessHandles(long, firstKey), /index first key runs past the value/);
+  assert.equal(keylessHandles(long, firstKey), iterHandles(long, firstKey));
+  fc.assert(
+    fc.property(fc.uint8Array({ maxLength: 80 }), fc.boolean(), fc.boolean(), (bytes, isDelta, hasFirstKey) => {
+      const opts = { index: true, valueDeltaEncoded: isDelta, indexHasFirstKey: hasFirstKey };
+      assert.equal(keylessHandles(bytes, opts), iterHandles(bytes, opts));
+    }),
+    { numRuns: 3000 },
   );
 });

@@ -100,6 +100,14 @@ for (const name of cases) {
         expectOffset = h.offset + h.size + 5;
       }
       assert.equal(expectOffset, Number(props.get('data block size')));
+      // the keyless walk chunk planning uses lists the same handles
+      const offsets: number[] = [];
+      const sizes: number[] = [];
+      r.newIndexCursor().appendHandles(offsets, sizes);
+      assert.deepEqual(
+        offsets.map((offset, i) => ({ offset, size: sizes[i] })),
+        hs.map((h) => ({ offset: h.offset, size: h.size })),
+      );
     } finally {
       r.close();
     }
