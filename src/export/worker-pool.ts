@@ -542,9 +542,11 @@ class Pool {
   private readonly results = new Map<string, ChunkResult>();
   private readonly errors = new Map<string, Extract<WorkerMessage, { type: 'error' }>>();
   private bootError: string | undefined;
+  private readonly log: Log;
 
   /** Takes over `threads` workers (started early with the same settings, or now); they get jobs from start(). */
   constructor(o: ChunkedRunOptions, parts: string, threads: number) {
+    this.log = o.log;
     const settings = workerSettings(o, parts);
     let group = o.prestarted?.take(settings, Math.max(1, threads));
     if (group === undefined) {
@@ -612,6 +614,24 @@ class Pool {
       }
     }
     this.dispatch();
+    this.retireIdle();
+  }
+
+  /**
+   * Stops the workers that will get no more jobs (queue empty, none in flight): a worker's exit
+   * (freeing its heap) then overlaps the last chunks and the main thread's final commits instead
+   * of delaying the process exit, which waits for every worker thread.
+   */
+  private retireIdle(): void {
+    if (this.queue.length > 0) return;
+    for (let i = this.workers.length - 1; i >= 0; i--) {
+      const wk = this.workers[i]!;
+      if (wk.inFlight > 0) continue;
+      // drain() read its messages: with nothing in flight it has nothing more to say
+      this.workers.splice(i, 1);
+      void wk.w.terminate();
+      this.log.debug({ running: this.workers.length }, 'chunk worker stopped: no chunk left for it');
+    }
   }
 
   await(key: string, onRows: (rows: number, bytes: number) => void): ChunkResult {

@@ -64,3 +64,15 @@ test('interrupted with --threads 3, resumed with --threads 1: identical to an un
   assert.match(r.stderr, /resumed: [1-9]\d* of \d+ chunks/);
   assertSameDump(out, base);
 });
+
+test('a worker stops as soon as no chunk is left for it, before the last chunk is committed', () => {
+  const out = join(tmp, 'retire');
+  const r = spawnSync(process.execPath, args(out, 3).map((a) => (a === 'warn' ? 'debug' : a)), { env, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const lines = r.stderr.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { msg: string; running?: number });
+  const stopped = lines.map((l, i) => ({ l, i })).filter((x) => x.l.msg === 'chunk worker stopped: no chunk left for it');
+  assert.deepEqual(stopped.map((x) => x.l.running).sort(), [0, 1, 2], 'each of the 3 workers, once');
+  const lastDumped = lines.map((l) => l.msg.startsWith('dumped ')).lastIndexOf(true);
+  assert.ok(lastDumped > 0);
+  assert.ok(stopped.every((x) => x.i < lastDumped), 'stopped before the last table was reported dumped');
+});
