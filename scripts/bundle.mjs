@@ -9,12 +9,13 @@
 // The entries keep the names the code starts them by (worker-spawn.ts `./worker-thread.js`,
 // `./worker-level.js`; block-prefetch.ts `./block-prefetch-worker.js`), relative to the file
 // that starts them, which in the bundle is one of dist/bundle/*.js: so every file is written
-// flat into dist/bundle/. Packages stay external (node_modules, resolved as before).
+// flat into dist/bundle/. Packages stay external (node_modules, resolved as before), except
+// BUNDLED_PACKAGES.
 //
 // bin/tikv-export runs dist/bundle/ when it is current, else dist/ (TIKV_EXPORT_BUNDLE=0 forces
 // dist/). Without esbuild (a devDependency; tsx brings it too) this step says so and leaves
 // dist/ unbundled, which works the same, only starts slower.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,6 +31,17 @@ export const BUNDLE_ENTRIES = {
   'block-prefetch-worker': 'rocksdb/block-prefetch-worker.js',
 };
 
+/**
+ * Packages bundled in, the rest stay external (resolved in node_modules as before).
+ * @bufbuild/protobuf: the raft-state reader uses two names of its `wire` entry, whose index loads
+ * ~10 ES modules (15-18 ms in each thread that opens a session: the main one and every chunk
+ * worker); bundled, that is a few hundred lines of one chunk. The 1 KiB-row bench's chunk workers
+ * started their first chunks 15-27 ms sooner (16 alternating runs, twice).
+ */
+export const BUNDLED_PACKAGES = ['@bufbuild/protobuf'];
+const deps = Object.keys(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).dependencies);
+const EXTERNAL = deps.filter((d) => !BUNDLED_PACKAGES.includes(d)).flatMap((d) => [d, `${d}/*`]);
+
 /** Bundles `from` (a tsc output dir) into `to` (emptied first). */
 export async function bundle(from = dist, to = join(dist, 'bundle')) {
   const { build } = await import('esbuild');
@@ -41,7 +53,7 @@ export async function bundle(from = dist, to = join(dist, 'bundle')) {
     format: 'esm',
     platform: 'node',
     target: 'node20',
-    packages: 'external',
+    external: EXTERNAL,
     outdir: to,
     chunkNames: 'chunk-[hash]',
     legalComments: 'none',

@@ -7,7 +7,7 @@
  * sources (TIKV_EXPORT_FROM_SOURCE=1), so this is the one that runs the bundle.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -23,10 +23,12 @@ const out = join(root, 'dist', `bundle-test-${process.pid}`);
 
 interface BundleScript {
   BUNDLE_ENTRIES: Record<string, string>;
+  BUNDLED_PACKAGES: string[];
   bundle(from: string, to: string): Promise<void>;
 }
 
 let entries: Record<string, string> = {};
+let bundledPackages: string[] = [];
 
 before(async () => {
   if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) {
@@ -35,6 +37,7 @@ before(async () => {
   }
   const script = (await import(pathToFileURL(join(root, 'scripts', 'bundle.mjs')).href)) as BundleScript;
   entries = script.BUNDLE_ENTRIES;
+  bundledPackages = script.BUNDLED_PACKAGES;
   await script.bundle(join(root, 'dist'), out);
 });
 after(() => {
@@ -50,6 +53,16 @@ test('the bundle has one file per thread entry, under the names the code starts 
   }
   // every other file is a chunk the entries share; no file is left in a subdirectory
   for (const f of files) assert.match(f, /^([a-z-]+|chunk-[A-Z0-9]+)\.js$/);
+});
+
+test('packages in BUNDLED_PACKAGES are inside the bundle, the others are imported from node_modules', () => {
+  const imported = new Set<string>();
+  for (const f of readdirSync(out)) {
+    for (const m of readFileSync(join(out, f), 'utf8').matchAll(/(?:from|import)\s*\(?\s*"((?:@[^/"]+\/)?[^./"][^/"]*)[^"]*"/g)) imported.add(m[1]!);
+  }
+  assert.deepEqual(bundledPackages, ['@bufbuild/protobuf']);
+  for (const p of bundledPackages) assert.ok(!imported.has(p), `${p} is bundled, not imported`);
+  for (const p of ['pino', 'classic-level']) assert.ok(imported.has(p), `${p} stays external (imported: ${[...imported].join(', ')})`);
 });
 
 /** Runs `dump` the way bin/tikv-export runs the bundle: early workers first, then the CLI. */
