@@ -27,6 +27,7 @@ import { LevelWorker } from '../export/checkpoint.js';
 import { sstBytesIn, stopBlankWorkers } from '../export/early-workers.js';
 import type { InspectReport, OpenSession, Session } from '../export/session-types.js';
 import type { Log } from '../export/source.js';
+import type { CollationSetting } from '../tidb/collation-setting.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import { parseTimeZone } from '../tidb/time-zone.js';
 import { parseAsOf, tsoToIso } from '../tikv/tso.js';
@@ -536,7 +537,7 @@ async function dumpWith(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: number, 
     const unreadable = unreadableFor(s, o, c.warnings); // schema JSON that does not decode (unreadable-schema.ts)
     const dumpSource = s.dumpSource(o.timeZone);
     // chunks, checkpoint/resume and worker threads (worker-pool.ts)
-    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o))), dumpSource, targets, early);
+    const run = startChunkedRun(salvageRunOptions(o.salvage === true || o.salvageOlderVersions === true, asLog(c.log), withCollation(withNewCollation(resumeOptionsFrom(o, { out: o.out, csv, fileSize, dataDirs: sources, dbDir: c.resolved.dbDir, multiNode: c.multi !== undefined, clusterId: ident?.clusterId, storeId: ident?.storeId, readTs: c.readTs, schemaVersion: s.schemaVersion, timeZone: parseTimeZone(o.timeZone).name, log: asLog(c.log), parseSize }), newCollationOverride(o)), s.collation)), dumpSource, targets, early);
     try {
     const progress = makeProgress(io.stderr, asLog(c.log), !c.log.isLevelEnabled('info'));
     c.logRoute.write = (line) => progress.writeAbove(line);
@@ -716,6 +717,11 @@ function newCollationOption(o: Partial<DumpOpts>): { newCollation?: boolean } {
 
 function withNewCollation<T extends object>(runOpts: T, v: boolean | undefined): T & { newCollation?: boolean } {
   return v === undefined ? runOpts : { ...runOpts, newCollation: v };
+}
+
+/** The session's collation setting, which chunk workers decode with (their sessions read no schema). */
+function withCollation<T extends object>(runOpts: T, c: CollationSetting | undefined): T & { collation?: CollationSetting } {
+  return c === undefined ? runOpts : { ...runOpts, collation: c };
 }
 
 // ------------------------------------------------------------------ program

@@ -20,6 +20,13 @@ export interface SessionOptions {
    * detect from mysql.tidb (src/tidb/collation-setting.ts).
    */
   newCollation?: boolean;
+  /**
+   * false: read no schema. databases() and tables() are empty, the collation setting is not
+   * detected (unknown, or newCollation when given) and nothing about the schema is warned. For
+   * chunk worker threads, whose jobs carry each table's schema and the run's collation setting:
+   * a worker then does not load the whole catalog again (worker-thread.ts).
+   */
+  catalog?: boolean;
 }
 
 export interface RegionSummary {

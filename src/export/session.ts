@@ -188,7 +188,7 @@ export function openSession(dbDir: string, opts: SessionOptions): Session {
   };
   const db = RocksDb.open(dbDir, { onWarning: warn, ...(opts.salvage === undefined ? {} : { salvage: true }) });
   try {
-    const s = new RealSession(db, dbDir, opts.readTs, warn, warnings, opts.newCollation);
+    const s = new RealSession(db, dbDir, opts.readTs, warn, warnings, opts.newCollation, opts.catalog !== false);
     if (opts.salvage !== undefined) s.salvageTracker = new SalvageTracker(opts.salvage.olderVersions, warnings);
     return s;
   } catch (e) {
@@ -214,7 +214,8 @@ class RealSession implements Session {
     readonly readTs: bigint | undefined,
     private readonly warn: (w: Warning) => void,
     private readonly warnings: Warning[],
-    newCollation?: boolean,
+    newCollation: boolean | undefined,
+    withCatalog: boolean,
   ) {
     for (const cf of [CF_DEFAULT, CF_WRITE, 'lock']) {
       if (!db.hasColumnFamily(cf)) {
@@ -240,6 +241,12 @@ class RealSession implements Session {
       this.live = liveRanges(liveRegions);
       const dead = this.regions.length - liveRegions.length;
       if (dead > 0) warn({ code: 'regions-skipped', message: `${dead} region(s) not live on this store (tombstone/applying/other store): their key ranges are not read` });
+    }
+    if (!withCatalog) {
+      this.catalog = Catalog.empty();
+      this.schemaVersion = undefined;
+      this.collation = newCollation !== undefined ? { newCollation, source: 'set by --new-collation' } : { newCollation: undefined, source: 'not read: a session without the schema' };
+      return;
     }
     this.catalog = Catalog.load(db, { ...(readTs === undefined ? {} : { readTs }), ...(db.salvageMode ? { schemaFallback: true } : {}) });
     this.schemaVersion = this.catalog.schemaVersion === null ? undefined : String(this.catalog.schemaVersion);
@@ -360,7 +367,7 @@ class RealSession implements Session {
             ...(l.commitTs === undefined ? {} : { commitTs: l.commitTs.toString() }),
           })),
         ),
-      decoder: (table: TableInfo): TableDecoder => new RowDecoder(table, decoderOptions(timeZone, this.collation)),
+      decoder: (table: TableInfo, collation?: CollationSetting): TableDecoder => new RowDecoder(table, decoderOptions(timeZone, collation ?? this.collation)),
       tableSchemaFile: (table: TableInfo, db: DbInfo) => {
         const entry = this.tableById.get(table.id);
         const next = entry === undefined ? undefined : this.catalog.nextAutoIncrement(entry);

@@ -3,6 +3,7 @@
  * implements them with RocksDb + LatestScanner + Catalog + RowDecoder; tests use fakes.
  * (An extension of the DEVELOPING.md contracts that lives only in src/export.)
  */
+import type { CollationSetting } from '../tidb/collation-setting.js';
 import type { DbInfo, TableInfo } from '../tidb/table-info.js';
 import type { CellKind } from './csv.js';
 import type { SalvageSource } from './salvage-report.js';
@@ -68,7 +69,11 @@ export interface DumpSource {
   pendingLocks(physicalId: number): number;
   /** The first pending locks of a physical table (key, primary, start_ts), for the report. */
   lockDetails?(physicalId: number): LockDetail[];
-  decoder(table: TableInfo): TableDecoder;
+  /**
+   * `collation`: the setting to decode with instead of this source's own (a chunk worker's
+   * session reads no schema and is given the run's: worker-thread.ts).
+   */
+  decoder(table: TableInfo, collation?: CollationSetting): TableDecoder;
   /** Whole `{db}.{table}-schema.sql` content (SET NAMES ... CREATE TABLE ...;). */
   tableSchemaFile(table: TableInfo, db: DbInfo): string;
   /** Whole `{db}-schema-create.sql` content. */

@@ -34,6 +34,7 @@ import { dataFile, rejectsFile } from './filenames.js';
 import { keepFirst, type MissingSample } from './missing-values.js';
 import { csvOptionText, fingerprintDiff, tableFingerprint, type Fingerprint } from './fingerprint.js';
 import type { DumpSource, Log, TableDecoder } from './source.js';
+import type { CollationSetting } from '../tidb/collation-setting.js';
 import { runChunk, type ChunkResult } from './worker-chunk.js';
 import type { InitNow, OpenNow, WorkerInit, WorkerJob, WorkerMessage } from './worker-thread.js';
 import { AUTO_PRESTART_MAX, AUTO_THREADS_MIN_BYTES, spawnBlankWorker, takeBlankWorkers, type BlankWorkers } from './early-workers.js';
@@ -65,6 +66,11 @@ export interface ChunkedRunOptions {
   log: Log;
   /** --new-collation override passed to worker threads. */
   newCollation?: boolean;
+  /**
+   * The collation setting the main thread's session decodes with (detected or overridden): sent
+   * with every chunk, since a worker's session reads no schema (worker-thread.ts).
+   */
+  collation?: CollationSetting;
   /** Chunk workers started early (prestartWorkers): taken over, or stopped when not needed. */
   prestarted?: PrestartedWorkers;
   /** The checkpoint's LevelDB thread started early: used, or stopped with --no-checkpoint. */
@@ -543,10 +549,12 @@ class Pool {
   private readonly errors = new Map<string, Extract<WorkerMessage, { type: 'error' }>>();
   private bootError: string | undefined;
   private readonly log: Log;
+  private readonly collation: CollationSetting | undefined;
 
   /** Takes over `threads` workers (started early with the same settings, or now); they get jobs from start(). */
   constructor(o: ChunkedRunOptions, parts: string, threads: number) {
     this.log = o.log;
+    this.collation = o.collation;
     const settings = workerSettings(o, parts);
     let group = o.prestarted?.take(settings, Math.max(1, threads));
     if (group === undefined) {
@@ -564,7 +572,7 @@ class Pool {
       for (let i = p.done.length; i < p.chunks.length; i++) {
         const c = p.chunks[i]!;
         const segments = c.segments.map((g) => ({ physicalId: g.physicalId, range: segmentRange(g) }));
-        jobs.push({ job: { key: `${p.key}/${i}`, table: p.table, index: c.index, segments, prefix: p.prefix }, estimate: p.estimates[i] });
+        jobs.push({ job: { key: `${p.key}/${i}`, table: p.table, collation: this.collation, index: c.index, segments, prefix: p.prefix }, estimate: p.estimates[i] });
       }
     }
     while (this.workers.length > Math.max(1, jobs.length)) void this.workers.pop()!.w.terminate();

@@ -8,6 +8,7 @@ import { readFileSync, writeSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { threadId, workerData, type MessagePort } from 'node:worker_threads';
 import { DataError, FormatError, UserError } from '../errors.js';
+import type { CollationSetting } from '../tidb/collation-setting.js';
 import type { TableInfo } from '../tidb/table-info.js';
 import { CsvFormatter, type CsvOptions } from './csv.js';
 import { OutputError } from './file-writer.js';
@@ -56,6 +57,11 @@ export interface OpenNow {
 export interface WorkerJob {
   key: string;
   table: TableInfo;
+  /**
+   * The run's collation setting (the main thread's session's): this worker's session reads no
+   * schema. undefined only from a main session without one (test fakes, which never use workers).
+   */
+  collation: CollationSetting | undefined;
   index: number;
   segments: { physicalId: number; range: { start: Uint8Array; end: Uint8Array } }[];
   prefix: string;
@@ -149,9 +155,12 @@ function settings(): WorkerInit {
 
 function openSource(): DumpSource {
   const init = settings();
+  // no catalog: each job brings its table's schema and the run's collation setting, so a worker
+  // does not load the whole schema again (thousands of tables in a large cluster)
   return openSession(init.dbDir, {
     ...(init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }),
     ...(init.newCollation === undefined ? {} : { newCollation: init.newCollation }),
+    catalog: false,
   }).dumpSource(init.timeZone);
 }
 
@@ -173,7 +182,9 @@ function run(job: WorkerJob): void {
   source ??= openSource();
   let d = decoders.get(job.table.id);
   if (d === undefined) {
-    const decoder = source.decoder(job.table);
+    // this worker's session reads no schema, so it has no collation setting of its own to fall back on
+    if (job.collation === undefined) throw new Error('internal: a chunk job without the run\'s collation setting');
+    const decoder = source.decoder(job.table, job.collation);
     d = { decoder, formatter: new CsvFormatter(decoder.columns, init.csv) };
     decoders.set(job.table.id, d);
   }

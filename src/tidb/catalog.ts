@@ -157,6 +157,20 @@ export class Catalog {
     this.autoIds = init.autoIds;
   }
 
+  /** A catalog of nothing, for a session that reads no schema (chunk workers: session.ts). */
+  static empty(): Catalog {
+    return new Catalog({
+      schemaVersion: null,
+      problems: [],
+      skipped: [],
+      metaLocks: 0,
+      stats: { versionsSeen: 0, deletedRows: 0, lockRecordsSkipped: 0, rollbacksSkipped: 0, gcFenced: 0 },
+      dbs: [],
+      tablesByDb: new Map(),
+      autoIds: new Map(),
+    });
+  }
+
   static load(source: CfSource, opts: CatalogLoadOptions = {}): Catalog {
     const problems: CatalogProblem[] = [];
     const skipped: SkippedObject[] = [];
