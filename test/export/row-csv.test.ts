@@ -16,6 +16,7 @@ import { intRecordKey } from '../../src/tidb/record-key.js';
 import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from '../tidb/support/codec-encoders.js';
+import { col as column, table } from '../tidb/support/table-builders.js';
 import { fixtureDbDirs } from '../support/fixture-dirs.js';
 import { rng } from '../support/rng.js';
 import { assertPassesWithoutWasm } from '../support/without-wasm.js';
@@ -150,36 +151,11 @@ describe('CsvRowWriter = formatter.row(decoder.decode()) on every fixture row', 
 // ---- random rows ------------------------------------------------------------------------------
 
 
-const col = (id: number, Tp: number, ft: Partial<ColumnInfo['type']> = {}, extra: Partial<ColumnInfo> = {}): ColumnInfo => ({
-  id,
-  name: { O: `c${id}`, L: `c${id}` },
-  offset: id - 1,
-  origin_default: null,
-  default: null,
-  generated_expr_string: '',
-  generated_stored: false,
-  type: { Tp, Flag: 0, Flen: -1, Decimal: -1, Charset: 'utf8mb4', Collate: 'utf8mb4_bin', Elems: null, ...ft },
-  state: 5,
-  comment: '',
-  hidden: false,
-  version: 2,
-  ...extra,
-});
+/** Column `c<id>` (the shared builder; offsets are set to positions by tableOf). */
+const col = (id: number, Tp: number, ft: Partial<ColumnInfo['type']> = {}, extra: Partial<ColumnInfo> = {}): ColumnInfo => column(id, `c${id}`, Tp, { ft, ...extra });
 
 function tableOf(cols: ColumnInfo[], pkIsHandle: boolean): TableInfo {
-  return {
-    id: 61,
-    name: { O: 'r', L: 'r' },
-    charset: 'utf8mb4',
-    collate: 'utf8mb4_bin',
-    cols,
-    index_info: null,
-    state: 5,
-    pk_is_handle: pkIsHandle,
-    is_common_handle: false,
-    comment: '',
-    partition: null,
-  } as TableInfo;
+  return table(61, cols, { name: { O: 'r', L: 'r' }, pk_is_handle: pkIsHandle });
 }
 
 function randInt64(r: () => number): bigint {

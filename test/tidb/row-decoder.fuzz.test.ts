@@ -11,6 +11,7 @@ import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from './support/codec-encoders.js';
 import { utf8 } from './support/codec-vectors.js';
+import { col, table as tableOf } from './support/table-builders.js';
 
 const types: [number, Partial<ColumnInfo['type']>][] = [
   [TypeCode.Longlong, { Flag: Flag.PriKey | Flag.NotNull }],
@@ -32,33 +33,8 @@ const types: [number, Partial<ColumnInfo['type']>][] = [
   [TypeCode.JSON, {}],
   [TypeCode.TiDBVectorFloat32, {}],
 ];
-const cols: ColumnInfo[] = types.map(([Tp, ft], i) => ({
-  id: i + 1,
-  name: { O: `c${i + 1}`, L: `c${i + 1}` },
-  offset: i,
-  origin_default: null,
-  default: null,
-  generated_expr_string: '',
-  generated_stored: false,
-  type: { Tp, Flag: 0, Flen: -1, Decimal: -1, Charset: 'utf8mb4', Collate: 'utf8mb4_bin', Elems: null, ...ft },
-  state: 5,
-  comment: '',
-  hidden: false,
-  version: 2,
-}));
-const table: TableInfo = {
-  id: 60,
-  name: { O: 'all', L: 'all' },
-  charset: 'utf8mb4',
-  collate: 'utf8mb4_bin',
-  cols,
-  index_info: null,
-  state: 5,
-  pk_is_handle: true,
-  is_common_handle: false,
-  comment: '',
-  partition: null,
-};
+const cols: ColumnInfo[] = types.map(([Tp, ft], i) => col(i + 1, `c${i + 1}`, Tp, { ft }));
+const table: TableInfo = tableOf(60, cols, { name: { O: 'all', L: 'all' }, pk_is_handle: true });
 const good = rowV2([
   [2, narrowInt(-7n)],
   [3, narrowUint(1n << 63n)],
