@@ -33,14 +33,24 @@ function chunkWorkerLimits(): ResourceLimits {
   return Number.isFinite(mb) && mb > 0 ? { maxYoungGenerationSizeMb: mb } : {};
 }
 
+/**
+ * What a worker that cannot load its entry (a missing file, a native module that does not load,
+ * e.g. classic-level's) posts on its port: the main thread, blocked in Atomics.wait for an
+ * answer, then fails at once with the reason (SyncLevel.call, Pool.await) instead of waiting out
+ * its 300 s silence limit.
+ */
+const REPORT_START_FAILURE =
+  "(e) => { const wd = require('node:worker_threads').workerData; wd.port.postMessage({ id: -1, ok: false, error: 'worker failed to start: ' + String((e && e.stack) || e) }); const c = new Int32Array(wd.signal); Atomics.add(c, 0, 1); Atomics.notify(c, 0); }";
+
 export function spawnWorker(name: 'worker-level' | 'worker-thread', workerData: unknown, transferList: TransferListItem[]): Worker {
   const here = import.meta.url;
   const resourceLimits = name === 'worker-thread' ? chunkWorkerLimits() : { maxYoungGenerationSizeMb: LEVEL_WORKER_YOUNG_MB };
   if (!here.endsWith('.ts')) {
-    return new Worker(new URL(`./${name}.js`, here), { workerData, transferList, resourceLimits });
+    const code = `import(${JSON.stringify(new URL(`./${name}.js`, here).href)}).catch(${REPORT_START_FAILURE});`;
+    return new Worker(code, { eval: true, workerData, transferList, resourceLimits });
   }
   const target = new URL(`./${name}.ts`, here).href;
   const api = new URL(`file://${createRequire(here).resolve('tsx/esm/api')}`).href.replace(/\.cjs$/, '.mjs');
-  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); }).catch((e) => { const wd = require('node:worker_threads').workerData; wd.port.postMessage({ id: -1, ok: false, error: 'worker failed to start: ' + String((e && e.stack) || e) }); const c = new Int32Array(wd.signal); Atomics.add(c, 0, 1); Atomics.notify(c, 0); });`;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(target)}); }).catch(${REPORT_START_FAILURE});`;
   return new Worker(code, { eval: true, workerData, transferList, resourceLimits });
 }

@@ -7,9 +7,9 @@
  * sources (TIKV_EXPORT_FROM_SOURCE=1), so this is the one that runs the bundle.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -65,17 +65,22 @@ test('packages in BUNDLED_PACKAGES are inside the bundle, the others are importe
   for (const p of ['pino', 'classic-level']) assert.ok(imported.has(p), `${p} stays external (imported: ${[...imported].join(', ')})`);
 });
 
-/** Runs `dump` the way bin/tikv-export runs the bundle: early workers first, then the CLI. */
-function dumpThroughBundle(dest: string, extra: string[]): void {
-  const runner = join(tmp, 'run.mjs');
+/** Runs `dump` the way bin/tikv-export runs the bundle in `dir`: early workers first, then the CLI. */
+function runThroughBundle(dir: string, dest: string, extra: string[]): { status: number | null; stderr: string } {
+  const runner = join(tmp, `run-${basename(dir)}.mjs`);
   writeFileSync(
     runner,
-    `const early = await import(${JSON.stringify(pathToFileURL(join(out, 'early-workers.js')).href)});\n` +
+    `const early = await import(${JSON.stringify(pathToFileURL(join(dir, 'early-workers.js')).href)});\n` +
       `early.startBlankWorkers(early.earlyWorkerCount(process.argv.slice(3)));\n` +
-      `const { main } = await import(${JSON.stringify(pathToFileURL(join(out, 'main.js')).href)});\n` +
+      `const { main } = await import(${JSON.stringify(pathToFileURL(join(dir, 'main.js')).href)});\n` +
       `process.exitCode = await main(process.argv.slice(2));\n`,
   );
-  const r = spawnSync(process.execPath, [runner, 'dump', '--data-dir', FIXTURE, '--all', '--out', dest, '--log-level', 'warn', '--chunk-bytes', '1500', '--filesize', '4KiB', ...extra], { encoding: 'utf8' });
+  // a minute at most: a worker that cannot start must fail the dump at once, not after 300 s
+  return spawnSync(process.execPath, [runner, 'dump', '--data-dir', FIXTURE, '--all', '--out', dest, '--log-level', 'warn', '--chunk-bytes', '1500', '--filesize', '4KiB', ...extra], { encoding: 'utf8', timeout: 60_000 });
+}
+
+function dumpThroughBundle(dest: string, extra: string[]): void {
+  const r = runThroughBundle(out, dest, extra);
   assert.equal(r.status, 0, r.stderr);
 }
 
@@ -95,5 +100,24 @@ for (const threads of ['1', '2']) {
     dumpFromSource(b, ['--threads', threads]);
     assert.ok(readdirSync(a).some((f) => f.endsWith('.csv')), 'some CSV written');
     assertSameDump(a, b);
+  });
+}
+
+for (const [entry, extra] of [['worker-level', ['--threads', '1']], ['worker-thread', ['--threads', '2', '--no-checkpoint']]] as const) {
+  test(`a bundle whose ${entry}.js does not load fails the dump at once, saying why`, () => {
+    // a broken install: the thread's entry file is missing (or, alike, a native module it loads)
+    const broken = join(root, 'dist', `bundle-test-broken-${entry}-${process.pid}`);
+    cpSync(out, broken, { recursive: true });
+    try {
+      rmSync(join(broken, `${entry}.js`));
+      const started = Date.now();
+      const r = runThroughBundle(broken, join(tmp, `broken-${entry}`), [...extra]);
+      assert.notEqual(r.status, 0, 'the dump fails');
+      assert.notEqual(r.status, null, `ended by the 60 s timeout after ${Date.now() - started} ms`);
+      assert.match(r.stderr, /worker failed to start/);
+      assert.match(r.stderr, new RegExp(`${entry}\\.js`));
+    } finally {
+      rmSync(broken, { recursive: true, force: true });
+    }
   });
 }
