@@ -37,10 +37,10 @@ function chunkWorkerLimits(): ResourceLimits {
  * What a worker that cannot load its entry (a missing file, a native module that does not load,
  * e.g. classic-level's) posts on its port: the main thread, blocked in Atomics.wait for an
  * answer, then fails at once with the reason (SyncLevel.call, Pool.await) instead of waiting out
- * its 300 s silence limit.
+ * its 300 s silence limit. One line: the error's message, not its stack.
  */
 const REPORT_START_FAILURE =
-  "(e) => { const wd = require('node:worker_threads').workerData; wd.port.postMessage({ id: -1, ok: false, error: 'worker failed to start: ' + String((e && e.stack) || e) }); const c = new Int32Array(wd.signal); Atomics.add(c, 0, 1); Atomics.notify(c, 0); }";
+  "(e) => { const wd = require('node:worker_threads').workerData; wd.port.postMessage({ id: -1, ok: false, error: 'worker failed to start: ' + String((e && e.message) || e).split('\\n')[0] }); const c = new Int32Array(wd.signal); Atomics.add(c, 0, 1); Atomics.notify(c, 0); }";
 
 export function spawnWorker(name: 'worker-level' | 'worker-thread', workerData: unknown, transferList: TransferListItem[]): Worker {
   const here = import.meta.url;

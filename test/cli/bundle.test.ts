@@ -116,6 +116,7 @@ for (const [entry, extra] of [['worker-level', ['--threads', '1']], ['worker-thr
       assert.notEqual(r.status, null, `ended by the 60 s timeout after ${Date.now() - started} ms`);
       assert.match(r.stderr, /worker failed to start/);
       assert.match(r.stderr, new RegExp(`${entry}\\.js`));
+      assert.doesNotMatch(r.stderr, /^\s+at /m, 'one line, no stack trace');
     } finally {
       rmSync(broken, { recursive: true, force: true });
     }
