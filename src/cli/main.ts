@@ -503,7 +503,7 @@ function startWorkersEarly(io: Io, o: DumpOpts, csv: CsvOptions, fileSize: numbe
   } catch {
     return undefined; // reported by the open
   }
-  return prestartWorkers({ threads: o.threads, outDir: o.out, dbDir, readTs, timeZone, csv, fileSize, ...newCollationOption(o) }, () => sstBytesIn(dbDir));
+  return prestartWorkers({ threads: o.threads, outDir: o.out, dbDir, readTs, timeZone, csv, fileSize }, () => sstBytesIn(dbDir));
 }
 
 async function cmdDump(io: Io, o: DumpOpts): Promise<number> {

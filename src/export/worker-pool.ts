@@ -64,7 +64,7 @@ export interface ChunkedRunOptions {
   /** For worker threads: the db dir each worker opens read-only. */
   dbDir: string;
   log: Log;
-  /** --new-collation override passed to worker threads. */
+  /** --new-collation override, for the checkpoint's fingerprint (workers get `collation`). */
   newCollation?: boolean;
   /**
    * The collation setting the main thread's session decodes with (detected or overridden): sent
@@ -679,7 +679,7 @@ class Pool {
 /** What every chunk worker of a run is told first (WorkerInit without deferOpen). */
 export type WorkerSettings = Omit<WorkerInit, 'deferOpen'>;
 
-function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined; timeZone: string }; csv: CsvOptions; fileSize: number; newCollation?: boolean }, parts: string): WorkerSettings {
+function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined; timeZone: string }; csv: CsvOptions; fileSize: number }, parts: string): WorkerSettings {
   return {
     dbDir: o.dbDir,
     readTs: o.source.readTs?.toString(),
@@ -687,7 +687,6 @@ function workerSettings(o: { dbDir: string; source: { readTs: bigint | undefined
     csv: o.csv,
     fileSize: o.fileSize,
     partsDir: parts,
-    ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }),
   };
 }
 
@@ -784,7 +783,7 @@ export class PrestartedWorkers {
  * takes them (PrestartedWorkers.take) or stop unused.
  */
 export function prestartWorkers(
-  o: { threads: string | undefined; outDir: string; dbDir: string; readTs: bigint | undefined; timeZone: string; csv: CsvOptions; fileSize: number; newCollation?: boolean },
+  o: { threads: string | undefined; outDir: string; dbDir: string; readTs: bigint | undefined; timeZone: string; csv: CsvOptions; fileSize: number },
   sstBytes: () => number,
 ): PrestartedWorkers | undefined {
   let n = availableParallelism();
@@ -794,7 +793,7 @@ export function prestartWorkers(
     if (!/^\d+$/.test(o.threads!) || n < 1 || n > 256) return undefined; // the run reports the bad value
   } else if (n > 1 && sstBytes() < AUTO_THREADS_MIN_BYTES) return undefined;
   if (n <= 1) return undefined;
-  const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize, ...(o.newCollation === undefined ? {} : { newCollation: o.newCollation }) }, partsDir(o.outDir));
+  const settings = workerSettings({ dbDir: o.dbDir, source: { readTs: o.readTs, timeZone: o.timeZone }, csv: o.csv, fileSize: o.fileSize }, partsDir(o.outDir));
   // the workers bin/tikv-export started before loading the CLI, if any (early-workers.ts)
   const blank = takeBlankWorkers();
   return auto ? new PrestartedWorkers(settings, Math.min(n, AUTO_PRESTART_MAX), true, blank) : new PrestartedWorkers(settings, n, false, blank);

@@ -34,8 +34,6 @@ export interface WorkerInit {
   csv: CsvOptions;
   fileSize: number;
   partsDir: string;
-  /** --new-collation override; undefined = the worker's session detects it like the main one. */
-  newCollation?: boolean;
   /**
    * Do not open the session at start but at the first OpenNow message or job: a worker started
    * before the run knows it needs threads (worker-pool.ts prestartWorkers, default thread count)
@@ -159,7 +157,6 @@ function openSource(): DumpSource {
   // does not load the whole schema again (thousands of tables in a large cluster)
   return openSession(init.dbDir, {
     ...(init.readTs === undefined ? {} : { readTs: BigInt(init.readTs) }),
-    ...(init.newCollation === undefined ? {} : { newCollation: init.newCollation }),
     catalog: false,
   }).dumpSource(init.timeZone);
 }
