@@ -14,7 +14,7 @@ import { CsvFormatter, type CsvOptions } from './csv.js';
 import { OutputError } from './file-writer.js';
 import { openSession } from './session.js';
 import type { DumpSource, TableDecoder } from './source.js';
-import { runChunk, type ChunkResult } from './worker-chunk.js';
+import { runChunk, warmUpSegments, type ChunkResult } from './worker-chunk.js';
 import { RecentMap } from './recent-map.js';
 
 /**
@@ -173,6 +173,8 @@ function openNow(): void {
     openError = e;
   }
 }
+/** Whether this worker has run a chunk (its first is cut for type feedback: warmUpSegments). */
+let warmedUp = false;
 function run(job: WorkerJob): void {
   const init = settings();
   if (openError !== undefined) throw openError;
@@ -191,7 +193,7 @@ function run(job: WorkerJob): void {
     d.formatter,
     {
       index: job.index,
-      segments: job.segments,
+      segments: warmedUp ? job.segments : warmUpSegments(source, job.segments),
       prefix: job.prefix,
       partsDir: init.partsDir,
       fileSize: init.fileSize,
@@ -204,6 +206,7 @@ function run(job: WorkerJob): void {
         }
       : (rows, bytes) => send({ type: 'rows', rows, bytes }),
   );
+  warmedUp = true;
   if (probing) probe(job.key, true);
   send({ type: 'result', key: job.key, result });
 }
