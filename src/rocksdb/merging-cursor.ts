@@ -478,7 +478,7 @@ export class MergingCursor implements KvCursor, KeySharing {
     this.names = [];
     for (const s of inputs.overlapping) {
       if (!overlaps(s, inputs.range)) continue;
-      this.children.push(new LazyCursor(s, this.tracker));
+      this.children.push(this.single(s));
       this.names.push(s.name);
     }
     for (const level of inputs.levels) {
@@ -487,7 +487,7 @@ export class MergingCursor implements KvCursor, KeySharing {
       if (!disjoint(inRange)) {
         // Not a proper level (files overlap): merge its files individually, which is always correct.
         for (const s of inRange) {
-          this.children.push(new LazyCursor(s, this.tracker));
+          this.children.push(this.single(s));
           this.names.push(s.name);
         }
         continue;
@@ -499,9 +499,22 @@ export class MergingCursor implements KvCursor, KeySharing {
     this.views = this.children.map(() => EMPTY_VIEW);
   }
 
+  /**
+   * A child of one input (an L0 file, the memtable): a level of one file when its key bounds
+   * are known, so that the children are all LevelCursors and the heap's calls (next, keyShared,
+   * seq, release...) see one class. With L0 files as LazyCursors beside the levels, the first
+   * release() of the other class, met mid-chunk after TurboFan had compiled advanceTop for
+   * one, deoptimized it ('wrong map') and it was compiled again. An unbounded input (its
+   * bounds unknown) cannot be a level: LevelCursor seeks by the files' bounds.
+   */
+  private single(s: LazySource): LazyCursor | LevelCursor {
+    return s.unbounded === true ? new LazyCursor(s, this.tracker) : new LevelCursor([s], this.tracker, this.end);
+  }
+
   private childName(i: number): string {
+    const n = this.names[i]!;
     const c = this.children[i]!;
-    return c instanceof LevelCursor ? c.name : this.names[i]!;
+    return n === '' && c instanceof LevelCursor ? c.name : n;
   }
 
   private less(a: number, b: number): boolean {
