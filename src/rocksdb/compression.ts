@@ -32,7 +32,7 @@
 import { createRequire } from 'node:module';
 import { inflateRawSync } from 'node:zlib';
 import { FormatError, corruption, hex, unsupported } from '../errors.js';
-import { readFixed32, readVarint32 } from './varint.js';
+import { readFixed32, readVarint32, readVarint32Into, type NumRead } from './varint.js';
 
 const require = createRequire(import.meta.url);
 
@@ -290,24 +290,26 @@ export function decompressBlockInto(
   ctx: DecompressContext = {},
 ): number {
   if ((type === CompressionType.ZSTD || type === CompressionType.ZSTDNotFinal) && ctx.dict === undefined && formatVersion >= 2 && zstdNative !== undefined) {
-    const detail = { file: ctx.file, offset: ctx.offset, context: `${ctx.what ?? 'block'}, ${compressionName(type)}` };
-    let n: { value: number; next: number };
+    // one block after another: the size prefix is read into a shared record, and the error
+    // details are made only for an error (a string built per block showed in profiles)
+    let n: NumRead;
     try {
-      n = readVarint32(data, 0);
+      n = readVarint32Into(data, 0, sizePrefix);
     } catch (e) {
-      if (e instanceof FormatError) throw corruption('bad uncompressed-size prefix', { ...detail, found: e.message });
+      if (e instanceof FormatError) throw corruption('bad uncompressed-size prefix', { ...blockDetail(ctx, type), found: e.message });
       throw e;
     }
-    if (n.value > MAX_BLOCK_SIZE) throw corruption('uncompressed block size too large', { ...detail, found: `${n.value}` });
-    if (outPos + n.value > out.length) return -1;
+    const size = n.value;
+    if (size > MAX_BLOCK_SIZE) throw corruption('uncompressed block size too large', { ...blockDetail(ctx, type), found: `${size}` });
+    if (outPos + size > out.length) return -1;
     let got: number;
     try {
-      got = zstdNative.ctx.decompress(out.subarray(outPos, outPos + n.value), data.subarray(n.next));
+      got = zstdNative.ctx.decompress(out.subarray(outPos, outPos + size), data.subarray(n.next));
     } catch (e) {
-      throw corruption('zstd data does not decompress', { ...detail, found: e instanceof Error ? e.message : String(e) });
+      throw corruption('zstd data does not decompress', { ...blockDetail(ctx, type), found: e instanceof Error ? e.message : String(e) });
     }
-    if (got !== n.value) {
-      throw corruption('zstd block decompressed to the wrong size', { ...detail, expected: `${n.value} bytes`, found: `${got} bytes` });
+    if (got !== size) {
+      throw corruption('zstd block decompressed to the wrong size', { ...blockDetail(ctx, type), expected: `${size} bytes`, found: `${got} bytes` });
     }
     return got;
   }
@@ -315,6 +317,14 @@ export function decompressBlockInto(
   if (outPos + block.length > out.length) return -1;
   out.set(block, outPos);
   return block.length;
+}
+
+/** decompressBlockInto's size prefix (read and used before the next block). */
+const sizePrefix: NumRead = { value: 0, next: 0 };
+
+/** Where a block is, for decompressBlockInto's errors. */
+function blockDetail(ctx: DecompressContext, type: number): { file?: string; offset?: number; context: string } {
+  return { file: ctx.file, offset: ctx.offset, context: `${ctx.what ?? 'block'}, ${compressionName(type)}` };
 }
 
 /** format_version 0/1 zlib: raw deflate, no size prefix; the size is whatever inflates. */

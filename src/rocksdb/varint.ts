@@ -59,13 +59,15 @@ export function readVarint32Into(buf: Uint8Array, offset: number, out: NumRead):
     }
   }
   let result = 0;
-  for (let shift = 0; shift <= 28; shift += 7) {
+  // scale = 2 ** shift, kept by multiplying: `2 ** shift` was a call to pow (a native
+  // function) per byte, ~0.3% of a chunk worker's CPU in the 1 KiB-row bench
+  for (let shift = 0, scale = 1; shift <= 28; shift += 7, scale *= 128) {
     if (p >= len) throw truncatedVarint('varint32', offset, len);
     const b = buf[p++]!;
     if (shift === 28 && b > 0x0f) {
       throw overflow('varint32 does not fit in 32 bits', offset, len, `byte 0x${b.toString(16)} in 5th position`);
     }
-    result += (b & 0x7f) * 2 ** shift;
+    result += (b & 0x7f) * scale;
     if (b < 0x80) {
       out.value = result;
       out.next = p;

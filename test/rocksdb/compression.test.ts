@@ -6,7 +6,7 @@ import { deflateRawSync } from 'node:zlib';
 import { compressSync as lz4Compress } from 'lz4-napi';
 import { Compressor as ZstdCompressor, compress as zstdCompress } from 'zstd-napi';
 import { FormatError } from '../../src/errors.js';
-import { CompressionDict, CompressionType, decompressBlock, decompressBlockInto, registerDecompressor } from '../../src/rocksdb/compression.js';
+import { CompressionDict, CompressionType, decompressBlock, decompressBlockInto, MAX_BLOCK_SIZE, registerDecompressor } from '../../src/rocksdb/compression.js';
 import { encodeVarint } from '../../src/rocksdb/varint.js';
 
 const require = createRequire(import.meta.url);
@@ -127,6 +127,21 @@ test('decompressBlockInto: zstd in place, other types copied; full slot -> -1; b
   assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(text.length - 1, zstdCompress(text)), 5, out, 0)), 'corruption');
   assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(text.length + 1, zstdCompress(text)), 5, out, 0)), 'corruption');
   assert.equal(code(() => decompressBlockInto(CompressionType.ZSTD, withSize(10, Uint8Array.of(1, 2, 3, 4)), 5, out, 0)), 'corruption');
+  // Each error says where the block is and why (made only when it is thrown).
+  const where = { file: 'f.sst', offset: 42, what: 'data block' };
+  const message = (data: Uint8Array): string => {
+    try {
+      decompressBlockInto(CompressionType.ZSTD, data, 5, out, 0, where);
+    } catch (e) {
+      return (e as Error).message;
+    }
+    return 'no error';
+  };
+  assert.equal(message(withSize(10, Uint8Array.of(1, 2, 3, 4))), 'corruption: zstd data does not decompress (file f.sst, offset 42, data block, zstd, found Src size is incorrect)');
+  assert.equal(message(Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x7f)), 'corruption: bad uncompressed-size prefix (file f.sst, offset 42, data block, zstd, found overflow: varint32 does not fit in 32 bits (buffer byte 0 of 5, found byte 0x7f in 5th position))');
+  assert.equal(message(Uint8Array.of(0xff, 0xff)), 'corruption: bad uncompressed-size prefix (file f.sst, offset 42, data block, zstd, found truncated: varint32 runs past the end of the buffer (buffer byte 0 of 2))');
+  assert.equal(message(withSize(MAX_BLOCK_SIZE + 1, Uint8Array.of(1))), `corruption: uncompressed block size too large (file f.sst, offset 42, data block, zstd, found ${MAX_BLOCK_SIZE + 1})`);
+  assert.match(message(withSize(text.length - 1, zstdCompress(text))), /^corruption: zstd (block decompressed to the wrong size|data does not decompress) \(file f\.sst, offset 42, data block, zstd/);
 });
 
 test('start-up: the pure-JS decoders and xxHash load only at their first block', async () => {
