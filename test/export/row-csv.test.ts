@@ -11,13 +11,12 @@ import { CsvFormatter, defaultCsvOptions, utf8, type CsvOptions } from '../../sr
 import { physicalIds } from '../../src/export/dump.js';
 import { CsvRowWriter } from '../../src/export/row-csv.js';
 import { ROW_CSV_WASM } from '../../src/export/row-csv-wasm.js';
-import { openSession } from '../../src/export/session.js';
 import { intRecordKey } from '../../src/tidb/record-key.js';
 import { RowDecoder } from '../../src/tidb/row-decoder.js';
 import { Flag, TypeCode, type ColumnInfo, type TableInfo } from '../../src/tidb/table-info.js';
 import { cmpFloat, concat, decimalBin, jsonBinary, narrowInt, narrowUint, obj, packTime, rowV2 } from '../tidb/support/codec-encoders.js';
 import { col as column, table } from '../tidb/support/table-builders.js';
-import { fixtureDbDirs } from '../support/fixture-dirs.js';
+import { describeEveryFixture } from '../support/fixture-dirs.js';
 import { rng } from '../support/rng.js';
 import { assertPassesWithoutWasm } from '../support/without-wasm.js';
 
@@ -109,43 +108,32 @@ function same(ps: Pair[], key: Uint8Array, value: Uint8Array, what: string): voi
   }
 }
 
-describe('CsvRowWriter = formatter.row(decoder.decode()) on every fixture row', () => {
-  const dirs = fixtureDbDirs();
-  it('finds the fixtures', () => assert.ok(dirs.length >= 4, dirs.join(' ')));
-  for (const dir of dirs) {
-    it(dir, () => {
-      const s = openSession(dir, {});
+describeEveryFixture('CsvRowWriter = formatter.row(decoder.decode()) on every fixture row', (s, dir) => {
+  const src = s.dumpSource('UTC');
+  let rows = 0;
+  let fastRows = 0;
+  for (const db of s.databases()) {
+    for (const table of s.tables(db.id)) {
+      let ps: Pair[];
       try {
-        const src = s.dumpSource('UTC');
-        let rows = 0;
-        let fastRows = 0;
-        for (const db of s.databases()) {
-          for (const table of s.tables(db.id)) {
-            let ps: Pair[];
-            try {
-              ps = [...pairs(table), ...pairs(table, 'Asia/Kolkata').slice(0, 1)];
-            } catch {
-              continue; // undecodable schema: covered by the dump tests
-            }
-            for (const pid of physicalIds(table)) {
-              const scan = src.scanRows(pid);
-              while (scan.next()) {
-                const key = scan.rawKey();
-                const value = scan.value().slice();
-                same(ps, key, value, `${dir} ${table.name.O} key ${Buffer.from(key).toString('hex')}`);
-                rows++;
-              }
-            }
-            fastRows += ps.reduce((a, p) => a + p.w.fastRows, 0);
-          }
-        }
-        assert.ok(rows > 0, `${dir}: no rows`);
-        if (!dir.includes('regions')) assert.ok(fastRows > 0, `${dir}: the fast path was never taken`);
-      } finally {
-        s.close();
+        ps = [...pairs(table), ...pairs(table, 'Asia/Kolkata').slice(0, 1)];
+      } catch {
+        continue; // undecodable schema: covered by the dump tests
       }
-    });
+      for (const pid of physicalIds(table)) {
+        const scan = src.scanRows(pid);
+        while (scan.next()) {
+          const key = scan.rawKey();
+          const value = scan.value().slice();
+          same(ps, key, value, `${dir} ${table.name.O} key ${Buffer.from(key).toString('hex')}`);
+          rows++;
+        }
+      }
+      fastRows += ps.reduce((a, p) => a + p.w.fastRows, 0);
+    }
   }
+  assert.ok(rows > 0, `${dir}: no rows`);
+  if (!dir.includes('regions')) assert.ok(fastRows > 0, `${dir}: the fast path was never taken`);
 });
 
 // ---- random rows ------------------------------------------------------------------------------

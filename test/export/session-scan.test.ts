@@ -13,7 +13,7 @@ import { Flag, TypeCode } from '../../src/tidb/table-info.js';
 import { rowV2 } from '../tidb/support/codec-encoders.js';
 import { fromHex } from '../tidb/support/codec-vectors.js';
 import { col, primary, table } from '../tidb/support/table-builders.js';
-import { fixtureDbDirs } from '../support/fixture-dirs.js';
+import { describeEveryFixture, fixtureDbDirs } from '../support/fixture-dirs.js';
 
 const hexOf = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
@@ -42,34 +42,23 @@ function drain(scan: RowScan, n: { rows: number }): Row[] {
   return out;
 }
 
-describe('ChainedScan accessors on every fixture row', () => {
-  const dirs = fixtureDbDirs();
-  it('finds the fixtures', () => assert.ok(dirs.length >= 4, dirs.join(' ')));
-  for (const dir of dirs) {
-    it(dir, () => {
-      const s = openSession(dir, {});
-      try {
-        const src = s.dumpSource('UTC');
-        const n = { rows: 0 };
-        for (const db of s.databases()) {
-          for (const table of s.tables(db.id)) {
-            for (const pid of physicalIds(table)) {
-              const whole = drain(src.scanRows(pid), n);
-              // the same rows in chunks cut at every third row's key (each chunk a new scanner)
-              const cuts = whole.filter((_, i) => i % 3 === 1).map((r) => Buffer.from(r.key, 'hex'));
-              const bounds = [new Uint8Array(0), ...cuts, new Uint8Array(0)];
-              const chunked: Row[] = [];
-              for (let i = 0; i + 1 < bounds.length; i++) chunked.push(...drain(src.scanRows(pid, { start: bounds[i]!, end: bounds[i + 1]! }), n));
-              assert.deepEqual(chunked, whole, `${dir} table ${table.name.O} (${pid}) chunked`);
-            }
-          }
-        }
-        assert.ok(n.rows > 0, `${dir}: no rows`);
-      } finally {
-        s.close();
+describeEveryFixture('ChainedScan accessors on every fixture row', (s, dir) => {
+  const src = s.dumpSource('UTC');
+  const n = { rows: 0 };
+  for (const db of s.databases()) {
+    for (const table of s.tables(db.id)) {
+      for (const pid of physicalIds(table)) {
+        const whole = drain(src.scanRows(pid), n);
+        // the same rows in chunks cut at every third row's key (each chunk a new scanner)
+        const cuts = whole.filter((_, i) => i % 3 === 1).map((r) => Buffer.from(r.key, 'hex'));
+        const bounds = [new Uint8Array(0), ...cuts, new Uint8Array(0)];
+        const chunked: Row[] = [];
+        for (let i = 0; i + 1 < bounds.length; i++) chunked.push(...drain(src.scanRows(pid, { start: bounds[i]!, end: bounds[i + 1]! }), n));
+        assert.deepEqual(chunked, whole, `${dir} table ${table.name.O} (${pid}) chunked`);
       }
-    });
+    }
   }
+  assert.ok(n.rows > 0, `${dir}: no rows`);
 });
 
 describe('bytesRead: the files a scan has passed, worked out when asked', () => {
