@@ -33,6 +33,11 @@ export interface RowScan {
   valueEnd?(): number;
   /** Counters so far: keys whose newest committed record is a Delete; Puts whose value is missing. */
   counters(): ScanCounters;
+  /**
+   * Optional: stop before the end and release what the scan holds open (SST files, buffers); a
+   * scan run to its end has released them. next() is false after.
+   */
+  close?(): void;
 }
 
 export interface ScanCounters {

@@ -51,6 +51,11 @@ export interface CfSource {
   cursor(cf: string, range?: KeyRange): KvCursor;
 }
 
+/** A cursor with close() (RocksDb's DbCursor). */
+function closable(c: KvCursor): c is KvCursor & { close(): void } {
+  return typeof (c as { close?: unknown }).close === 'function';
+}
+
 export const CF_DEFAULT = 'default';
 export const CF_WRITE = 'write';
 export const CF_LOCK = 'lock';
@@ -243,6 +248,16 @@ export class LatestScanner {
   }
 
   /** Advance to the next visible row. */
+  /**
+   * Stops the scan here and releases the SST files its cursors hold open (their close(), where
+   * the source's cursors have one): a scan left before its end would keep them, and their
+   * buffers, until the db closes. A scan run to its end has released them. next() is false after.
+   */
+  close(): void {
+    this.done = true;
+    for (const c of [this.write, this.deflt]) if (c !== undefined && closable(c)) c.close();
+  }
+
   next(): boolean {
     this.valBuf = undefined;
     this.curValue = undefined;

@@ -4,6 +4,7 @@
 // valueEnd() -- give the same bytes as rawKey(), commitTs() and value() on every row, whole tables
 // and chunked (scanRows with `within`, one LatestScanner per chunk).
 import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { physicalIds } from '../../src/export/dump.js';
 import { openSession } from '../../src/export/session.js';
@@ -14,6 +15,7 @@ import { rowV2 } from '../tidb/support/codec-encoders.js';
 import { fromHex } from '../tidb/support/codec-vectors.js';
 import { col, primary, table } from '../tidb/support/table-builders.js';
 import { describeEveryFixture, fixtureDbDirs } from '../support/fixture-dirs.js';
+import { setReaderCacheSize } from '../../src/rocksdb/db.js';
 
 const hexOf = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
@@ -82,6 +84,41 @@ describe('bytesRead: the files a scan has passed, worked out when asked', () => 
       assert.equal(src.bytesRead!(), most, 'every file passed at the end');
     } finally {
       s.close();
+    }
+  });
+});
+
+describe('close(): a scan left before its end', () => {
+  it('releases its SST files at once (not when the db closes), and reads nothing more', () => {
+    const openFds = (): number => readdirSync('/proc/self/fd').length;
+    const prev = setReaderCacheSize(0); // a reader without a cursor is closed at once
+    const dbDir = new URL('../../fixtures/tidb/chunks/data/db', import.meta.url).pathname;
+    const s = openSession(dbDir, {});
+    try {
+      const src = s.dumpSource('UTC');
+      let pid: number | undefined;
+      let most = 0;
+      for (const d of s.databases()) for (const t of s.tables(d.id)) for (const p of physicalIds(t)) if (src.estimateBytes!(p) > most) [pid, most] = [p, src.estimateBytes!(p)];
+      assert.ok(pid !== undefined);
+      const before = openFds();
+      const abandoned = src.scanRows(pid);
+      for (let i = 0; i < 10; i++) assert.ok(abandoned.next());
+      assert.ok(openFds() > before, 'a scan left midway holds its files');
+      const scan = src.scanRows(pid);
+      for (let i = 0; i < 10; i++) assert.ok(scan.next());
+      abandoned.close!();
+      scan.close!();
+      assert.equal(openFds(), before, 'closed: every file released');
+      assert.equal(scan.next(), false, 'nothing after close()');
+      assert.equal(scan.next(), false);
+      const whole = src.scanRows(pid);
+      let rows = 0;
+      while (whole.next()) rows++;
+      assert.ok(rows > 10);
+      assert.equal(openFds(), before, 'a scan run to its end has released them too');
+    } finally {
+      s.close();
+      setReaderCacheSize(prev);
     }
   });
 });

@@ -13,6 +13,8 @@ import { runChunk, warmUpSegments, type ChunkResult, type ChunkTask } from '../.
 import type { DumpSource, RowScan, TableDecoder } from '../../src/export/source.js';
 import { DataError, FormatError } from '../../src/errors.js';
 import { physicalIds } from '../../src/export/dump.js';
+import { openSession } from '../../src/export/session.js';
+import { setReaderCacheSize } from '../../src/rocksdb/db.js';
 import { recordRange } from '../../src/tidb/record-key.js';
 import { compareBytes } from '../../src/rocksdb/internal-key.js';
 import { describeEveryFixture } from '../support/fixture-dirs.js';
@@ -254,6 +256,24 @@ describeEveryFixture('warmUpSegments on every fixture table: the same rows into 
     }
   }
   if (dir.includes('chunks')) assert.ok(cutTables > 0, 'some table was cut');
+});
+
+test('warmUpSegments closes its peek scan: no SST file stays open', () => {
+  const openFds = (): number => readdirSync('/proc/self/fd').length;
+  const prev = setReaderCacheSize(0); // a reader without a cursor is closed at once
+  const s = openSession(new URL('../../fixtures/tidb/chunks/data/db', import.meta.url).pathname, {});
+  try {
+    const src = s.dumpSource('UTC');
+    const table = s.databases().flatMap((d) => s.tables(d.id)).find((t) => src.estimateBytes!(t.id) > 0)!;
+    const segments = [{ physicalId: table.id, range: recordRange(table.id) }];
+    const before = openFds();
+    const cut = warmUpSegments(src, segments, 3);
+    assert.equal(cut.length, 2, 'cut');
+    assert.equal(openFds(), before);
+  } finally {
+    s.close();
+    setReaderCacheSize(prev);
+  }
 });
 
 test('warmUpSegments: a segment of at most `rows` rows, or no segment, is left as it is', () => {
