@@ -259,8 +259,8 @@ export const WARM_UP_ROWS = 50;
  * exhausted and released, new key buffers) were then first met at the end of that chunk, with
  * no type feedback, and deoptimized most of the compiled pipeline at once: in the 1 KiB-row
  * bench, some 15 deoptimizations per worker and a second wave of TurboFan recompiles, ~0.15 s
- * of CPU. Cut a few dozen rows in, both paths run while the code is still
- * interpreted (the peek scan adds another start), so the first compile has their feedback.
+ * of CPU. Cut a few dozen rows in, both paths run while the code is still interpreted (the
+ * peek scan adds another start), so the first compile has their feedback.
  * Measured: 1 KiB-row dump, 10 alternating runs: wall 1.81 -> 1.74 s, CPU 3.36 -> 3.27 s;
  * deoptimizations per dump 35 -> 12.
  *

@@ -247,7 +247,6 @@ export class LatestScanner {
     this.readAll = this.readTs === U64_MAX;
   }
 
-  /** Advance to the next visible row. */
   /**
    * Stops the scan here and releases the SST files its cursors hold open (their close(), where
    * the source's cursors have one): a scan left before its end would keep them, and their
@@ -258,6 +257,7 @@ export class LatestScanner {
     for (const c of [this.write, this.deflt]) if (c !== undefined && closable(c)) c.close();
   }
 
+  /** Advance to the next visible row. */
   next(): boolean {
     this.valBuf = undefined;
     this.curValue = undefined;
