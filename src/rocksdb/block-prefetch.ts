@@ -74,11 +74,13 @@ export function blockPrefetchStats(): { workerBlocks: number; inThreadBlocks: nu
   return { ...stats, slots: pool.length };
 }
 
-/** Turn prefetching on or off for cursors created afterwards (tests, benchmarks). */
-export function setBlockPrefetch(on: boolean, opts: { batchBytes?: number; steal?: boolean } = {}): void {
+/** Turn prefetching on or off for cursors created afterwards (tests, benchmarks); returns the previous setting. */
+export function setBlockPrefetch(on: boolean, opts: { batchBytes?: number; steal?: boolean } = {}): boolean {
+  const prev = enabled;
   enabled = on;
   if (opts.batchBytes !== undefined) batchBytes = opts.batchBytes;
   if (opts.steal !== undefined) steal = opts.steal;
+  return prev;
 }
 
 /** Start the worker; resolves true once it has loaded (false if it cannot start). */

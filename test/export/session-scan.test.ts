@@ -4,18 +4,20 @@
 // valueEnd() -- give the same bytes as rawKey(), commitTs() and value() on every row, whole tables
 // and chunked (scanRows with `within`, one LatestScanner per chunk).
 import assert from 'node:assert/strict';
-import { readdirSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { physicalIds } from '../../src/export/dump.js';
 import { openSession } from '../../src/export/session.js';
-import type { RowScan, TableDecoder } from '../../src/export/source.js';
+import type { DumpSource, RowScan, TableDecoder } from '../../src/export/source.js';
+import type { Session } from '../../src/export/session-types.js';
 import { DataError } from '../../src/errors.js';
 import { Flag, TypeCode } from '../../src/tidb/table-info.js';
 import { rowV2 } from '../tidb/support/codec-encoders.js';
 import { fromHex } from '../tidb/support/codec-vectors.js';
 import { col, primary, table } from '../tidb/support/table-builders.js';
 import { describeEveryFixture, fixtureDbDirs } from '../support/fixture-dirs.js';
+import { openSstFiles } from '../support/open-files.js';
 import { setReaderCacheSize } from '../../src/rocksdb/db.js';
+import { setBlockPrefetch } from '../../src/rocksdb/block-prefetch.js';
 
 const hexOf = (u: Uint8Array): string => Buffer.from(u).toString('hex');
 
@@ -63,16 +65,22 @@ describeEveryFixture('ChainedScan accessors on every fixture row', (s, dir) => {
   assert.ok(n.rows > 0, `${dir}: no rows`);
 });
 
+/** The physical table with the most SST bytes (write + default CF), and those bytes. */
+function biggestTable(s: Session, src: DumpSource): { pid: number; bytes: number } {
+  let pid: number | undefined;
+  let bytes = 0;
+  for (const d of s.databases()) for (const t of s.tables(d.id)) for (const p of physicalIds(t)) if (src.estimateBytes!(p) > bytes) [pid, bytes] = [p, src.estimateBytes!(p)];
+  assert.ok(pid !== undefined && bytes > 0);
+  return { pid, bytes };
+}
+
 describe('bytesRead: the files a scan has passed, worked out when asked', () => {
   it('grows with the scan, never past the table files, and is all of them at the end', () => {
     const dbDir = new URL('../../fixtures/tidb/chunks/data/db', import.meta.url).pathname;
     const s = openSession(dbDir, {});
     try {
       const src = s.dumpSource('UTC');
-      let pid: number | undefined;
-      let most = 0;
-      for (const d of s.databases()) for (const t of s.tables(d.id)) for (const p of physicalIds(t)) if (src.estimateBytes!(p) > most) [pid, most] = [p, src.estimateBytes!(p)];
-      assert.ok(pid !== undefined && most > 0);
+      const { pid, bytes: most } = biggestTable(s, src);
       const scan = src.scanRows(pid);
       let last = src.bytesRead!();
       assert.equal(last, 0, 'nothing passed before the first row');
@@ -90,35 +98,33 @@ describe('bytesRead: the files a scan has passed, worked out when asked', () => 
 
 describe('close(): a scan left before its end', () => {
   it('releases its SST files at once (not when the db closes), and reads nothing more', () => {
-    const openFds = (): number => readdirSync('/proc/self/fd').length;
     const prev = setReaderCacheSize(0); // a reader without a cursor is closed at once
+    const prevPrefetch = setBlockPrefetch(false); // its thread opens and closes its own descriptors (chunk workers run without it)
     const dbDir = new URL('../../fixtures/tidb/chunks/data/db', import.meta.url).pathname;
     const s = openSession(dbDir, {});
     try {
       const src = s.dumpSource('UTC');
-      let pid: number | undefined;
-      let most = 0;
-      for (const d of s.databases()) for (const t of s.tables(d.id)) for (const p of physicalIds(t)) if (src.estimateBytes!(p) > most) [pid, most] = [p, src.estimateBytes!(p)];
-      assert.ok(pid !== undefined);
-      const before = openFds();
+      const { pid } = biggestTable(s, src);
+      const before = openSstFiles();
       const abandoned = src.scanRows(pid);
       for (let i = 0; i < 10; i++) assert.ok(abandoned.next());
-      assert.ok(openFds() > before, 'a scan left midway holds its files');
+      assert.ok(openSstFiles() > before, 'a scan left midway holds its files');
       const scan = src.scanRows(pid);
       for (let i = 0; i < 10; i++) assert.ok(scan.next());
       abandoned.close!();
       scan.close!();
-      assert.equal(openFds(), before, 'closed: every file released');
+      assert.equal(openSstFiles(), before, 'closed: every file released');
       assert.equal(scan.next(), false, 'nothing after close()');
       assert.equal(scan.next(), false);
       const whole = src.scanRows(pid);
       let rows = 0;
       while (whole.next()) rows++;
       assert.ok(rows > 10);
-      assert.equal(openFds(), before, 'a scan run to its end has released them too');
+      assert.equal(openSstFiles(), before, 'a scan run to its end has released them too');
     } finally {
       s.close();
       setReaderCacheSize(prev);
+      setBlockPrefetch(prevPrefetch);
     }
   });
 });
