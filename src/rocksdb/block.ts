@@ -25,7 +25,7 @@
  */
 import { FormatError, corruption, unsupported } from '../errors.js';
 import { compareBytesRange, TRAILER_SIZE } from './internal-key.js';
-import { newNumRead, readVarint32Into, readVarint64Into, readVarsigned64Into } from './varint.js';
+import { newNumRead, readVarint32Into, readVarint64Into, readVarsigned64Into, type NumRead } from './varint.js';
 
 /** Size of the block trailer (compression type + fixed32 checksum). */
 export const BLOCK_TRAILER_SIZE = 5;
@@ -117,6 +117,53 @@ export function parseBlockTail(data: Uint8Array, loc: BlockLocation): BlockTail 
   return { numRestarts, restartsOffset: end - numRestarts * 4, hasHashIndex };
 }
 
+/** An entry's header, as readEntryHeader leaves it. */
+interface EntryHeader {
+  shared: number;
+  nonShared: number;
+  /** 0 when values are delta-encoded (their length is not stored). */
+  valueLen: number;
+  /** Offset of the entry's first non-shared key byte. */
+  next: number;
+}
+
+const newEntryHeader = (): EntryHeader => ({ shared: 0, nonShared: 0, valueLen: 0, next: 0 });
+
+/**
+ * Reads the header of the entry at `p`: the key bytes it shares with the previous key, its own
+ * key bytes and, unless values are delta-encoded, its value's length (three varint32s). A bad
+ * varint throws the varint reader's error, without a file: callers report it with
+ * malformedEntry. No bounds are checked against the restart array here.
+ */
+function readEntryHeader(d: Uint8Array, p: number, delta: boolean, r: NumRead, h: EntryHeader): void {
+  readVarint32Into(d, p, r);
+  h.shared = r.value;
+  readVarint32Into(d, r.next, r);
+  h.nonShared = r.value;
+  h.next = r.next;
+  h.valueLen = 0;
+  if (!delta) {
+    readVarint32Into(d, h.next, r);
+    h.valueLen = r.value;
+    h.next = r.next;
+  }
+}
+
+/**
+ * A varint reader's error inside the entry at block byte `at` (a FormatError without a file), as
+ * the block's corruption; any other error as it is (corruption found by the caller already
+ * names the block).
+ */
+function malformedEntry(e: unknown, loc: BlockLocation, at: number, blockLength: number): unknown {
+  if (!(e instanceof FormatError) || e.file !== undefined) return e;
+  return entryCorruption(loc, blockLength, `malformed entry (${e.code}: ${e.message})`, at);
+}
+
+/** Corruption in the entry at block byte `at` of a block `blockLength` bytes long. */
+function entryCorruption(loc: BlockLocation, blockLength: number, message: string, at: number, expected?: string, found?: string): FormatError {
+  return corruption(`${loc.what}: ${message}`, { file: loc.file, offset: loc.offset, context: `entry at block byte ${at} of ${blockLength}`, expected, found });
+}
+
 /**
  * Appends the handle of every entry of an index block (or index partition) to `offsets` and
  * `sizes`, in order, without assembling keys: what chunk planning needs from a whole index
@@ -128,38 +175,23 @@ export function appendIndexHandles(data: Uint8Array, loc: BlockLocation, opts: B
   const limit = parseBlockTail(data, loc).restartsOffset;
   const delta = opts.valueDeltaEncoded === true;
   const firstKey = opts.indexHasFirstKey === true;
-  const corrupt = (message: string, at: number, expected?: string, found?: string): FormatError =>
-    corruption(`${loc.what}: ${message}`, { file: loc.file, offset: loc.offset, context: `entry at block byte ${at} of ${data.length}`, expected, found });
-  // a bad varint, reported as BlockIter reports it
-  const malformed = (e: unknown, at: number): unknown =>
-    e instanceof FormatError && e.file === undefined
-      ? corruption(`${loc.what}: malformed entry (${e.code}: ${e.message})`, { file: loc.file, offset: loc.offset, context: `entry at block byte ${at} of ${data.length}` })
-      : e;
+  const corrupt = (message: string, at: number, expected?: string, found?: string): FormatError => entryCorruption(loc, data.length, message, at, expected, found);
   const entries = delta ? data.subarray(0, limit) : data;
   const r = newNumRead();
+  const h = newEntryHeader();
   let p = 0;
   let keyLen = 0;
   let offset = 0;
   let size = 0;
   while (p < limit) {
     const p0 = p;
-    let shared: number;
-    let nonShared: number;
-    let valueLen = 0;
     try {
-      readVarint32Into(data, p, r);
-      shared = r.value;
-      readVarint32Into(data, r.next, r);
-      nonShared = r.value;
-      p = r.next;
-      if (!delta) {
-        readVarint32Into(data, p, r);
-        valueLen = r.value;
-        p = r.next;
-      }
+      readEntryHeader(data, p, delta, r, h);
     } catch (e) {
-      throw malformed(e, p0);
+      throw malformedEntry(e, loc, p0, data.length);
     }
+    const { shared, nonShared, valueLen } = h;
+    p = h.next;
     if (p > limit) throw corrupt('entry header runs into the restart array', p0);
     if (shared > keyLen) throw corrupt('entry shares more bytes than the previous key has', p0, `<= ${keyLen}`, `${shared}`);
     p += nonShared;
@@ -188,7 +220,7 @@ export function appendIndexHandles(data: Uint8Array, loc: BlockLocation, opts: B
         p = r.next + r.value;
       }
     } catch (e) {
-      throw malformed(e, p0);
+      throw malformedEntry(e, loc, p0, data.length);
     }
     if (firstKey && p > end) throw corrupt('index first key runs past the value', p0);
     if (!delta && p !== end) throw corrupt('index value has trailing bytes', p0, `${valueLen} bytes`, `${p - vstart} used`);
@@ -249,6 +281,7 @@ export class BlockIter {
   private nextOff = 0; // offset of the entry after it
   private isValid = false;
   private readonly r = newNumRead();
+  private readonly header = newEntryHeader();
   private keyView: Uint8Array | undefined;
   private keyViewBuf: Uint8Array | undefined;
 
@@ -357,23 +390,14 @@ export class BlockIter {
   private compareRestartKey(i: number, target: Uint8Array, keysAreInternal: boolean): number {
     const off = this.restartPoint(i);
     const d = this.data;
-    const r = this.r;
-    let p = off;
-    let shared: number;
-    let nonShared: number;
+    const h = this.header;
     try {
-      readVarint32Into(d, p, r);
-      shared = r.value;
-      readVarint32Into(d, r.next, r);
-      nonShared = r.value;
-      p = r.next;
-      if (!this.deltaValues) {
-        readVarint32Into(d, p, r);
-        p = r.next;
-      }
+      readEntryHeader(d, off, this.deltaValues, this.r, h);
     } catch (e) {
-      throw this.wrap(e, off);
+      throw malformedEntry(e, this.loc, off, d.length);
     }
+    const { shared, nonShared } = h;
+    const p = h.next;
     if (shared !== 0) throw this.corrupt(`restart point ${i} has a shared key prefix`, off, 'shared 0', `${shared}`);
     if (p + nonShared > this.restartsOffset) throw this.corrupt('key runs past the entries', off);
     let kl = nonShared;
@@ -421,21 +445,16 @@ export class BlockIter {
     if (fast) {
       // decoded above
     } else {
-      const r = this.r;
+      const h = this.header;
       try {
-        readVarint32Into(d, p, r);
-        shared = r.value;
-        readVarint32Into(d, r.next, r);
-        nonShared = r.value;
-        p = r.next;
-        if (!this.deltaValues) {
-          readVarint32Into(d, p, r);
-          valueLen = r.value;
-          p = r.next;
-        }
+        readEntryHeader(d, p, this.deltaValues, this.r, h);
       } catch (e) {
-        throw this.wrap(e, p0);
+        throw malformedEntry(e, this.loc, p0, d.length);
       }
+      shared = h.shared;
+      nonShared = h.nonShared;
+      valueLen = h.valueLen;
+      p = h.next;
       if (p > limit) throw this.corrupt('entry header runs into the restart array', p0);
     }
     if (shared > this.keyLen) {
@@ -524,8 +543,7 @@ export class BlockIter {
         p = this.firstKeyEnd;
       }
     } catch (e) {
-      if (e instanceof FormatError && e.file !== undefined) throw e;
-      throw this.wrap(e, p0);
+      throw malformedEntry(e, this.loc, p0, d.length);
     }
     if (!this.deltaValues && p !== end) {
       throw this.corrupt('index value has trailing bytes', p0, `${valueLen} bytes`, `${p - (end - valueLen)} used`);
@@ -537,23 +555,7 @@ export class BlockIter {
   }
 
   private corrupt(message: string, at: number, expected?: string, found?: string): FormatError {
-    return corruption(`${this.loc.what}: ${message}`, {
-      file: this.loc.file,
-      offset: this.loc.offset,
-      context: `entry at block byte ${at} of ${this.data.length}`,
-      expected,
-      found,
-    });
+    return entryCorruption(this.loc, this.data.length, message, at, expected, found);
   }
 
-  private wrap(e: unknown, at: number): FormatError {
-    if (e instanceof FormatError) {
-      return corruption(`${this.loc.what}: malformed entry (${e.code}: ${e.message})`, {
-        file: this.loc.file,
-        offset: this.loc.offset,
-        context: `entry at block byte ${at} of ${this.data.length}`,
-      });
-    }
-    throw e;
-  }
 }
