@@ -18,7 +18,7 @@ import { setReaderCacheSize } from '../../src/rocksdb/db.js';
 import { setBlockPrefetch } from '../../src/rocksdb/block-prefetch.js';
 import { recordRange } from '../../src/tidb/record-key.js';
 import { compareBytes } from '../../src/rocksdb/internal-key.js';
-import { describeEveryFixture } from '../support/fixture-dirs.js';
+import { decodableTables, describeEveryFixture } from '../support/fixture-dirs.js';
 import { openSstFiles } from '../support/open-files.js';
 import { FakeSource, fakeTable, type FakeRow } from './support/fake-source.js';
 
@@ -217,43 +217,35 @@ function chunkOutput(src: DumpSource, dec: TableDecoder, segments: ChunkTask['se
 describeEveryFixture('warmUpSegments on every fixture table: the same rows into the same files', (s, dir) => {
   const src = s.dumpSource('UTC');
   let cutTables = 0;
-  for (const db of s.databases()) {
-    for (const table of s.tables(db.id)) {
-      let dec: TableDecoder;
-      try {
-        dec = src.decoder(table);
-      } catch {
-        continue; // a table the decoder refuses: not a scan question
-      }
-      const pids = physicalIds(table);
-      // all partitions in one chunk (as a chunk of a partitioned table may hold several)
-      const segments = pids.map((physicalId) => ({ physicalId, range: recordRange(physicalId) }));
-      let total = 0;
-      const first = src.scanRows(pids[0]!, segments[0]!.range);
-      while (first.next()) total++;
-      for (const fileSize of [0, 700]) {
-        const want = chunkOutput(src, dec, segments, fileSize);
-        for (const rows of [1, 2, 7, 50]) {
-          const cut = warmUpSegments(src, segments, rows);
-          if (total <= rows) {
-            assert.equal(cut, segments, `${table.name.O}: ${total} rows, not cut after ${rows}`);
-            continue;
-          }
-          cutTables++;
-          assert.equal(cut.length, segments.length + 1);
-          const [a, b] = [cut[0]!, cut[1]!];
-          assert.deepEqual([a.physicalId, b.physicalId], [pids[0], pids[0]]);
-          assert.deepEqual(a.range.start, segments[0]!.range.start);
-          assert.deepEqual(b.range.end, segments[0]!.range.end);
-          assert.deepEqual(a.range.end, b.range.start);
-          assert.ok(compareBytes(a.range.start, a.range.end) < 0 && compareBytes(b.range.start, b.range.end) < 0, 'the cut is inside the segment');
-          assert.deepEqual(cut.slice(2), segments.slice(1));
-          let before = 0;
-          const scan = src.scanRows(pids[0]!, a.range);
-          while (scan.next()) before++;
-          assert.equal(before, rows, `${table.name.O}: ${rows} rows before the cut`);
-          assert.deepEqual(chunkOutput(src, dec, cut, fileSize), want, `${dir} ${table.name.O}: cut after ${rows} rows, -F ${fileSize}`);
+  for (const { table, decoder: dec } of decodableTables(s, src)) {
+    const pids = physicalIds(table);
+    // all partitions in one chunk (as a chunk of a partitioned table may hold several)
+    const segments = pids.map((physicalId) => ({ physicalId, range: recordRange(physicalId) }));
+    let total = 0;
+    const first = src.scanRows(pids[0]!, segments[0]!.range);
+    while (first.next()) total++;
+    for (const fileSize of [0, 700]) {
+      const want = chunkOutput(src, dec, segments, fileSize);
+      for (const rows of [1, 2, 7, 50]) {
+        const cut = warmUpSegments(src, segments, rows);
+        if (total <= rows) {
+          assert.equal(cut, segments, `${table.name.O}: ${total} rows, not cut after ${rows}`);
+          continue;
         }
+        cutTables++;
+        assert.equal(cut.length, segments.length + 1);
+        const [a, b] = [cut[0]!, cut[1]!];
+        assert.deepEqual([a.physicalId, b.physicalId], [pids[0], pids[0]]);
+        assert.deepEqual(a.range.start, segments[0]!.range.start);
+        assert.deepEqual(b.range.end, segments[0]!.range.end);
+        assert.deepEqual(a.range.end, b.range.start);
+        assert.ok(compareBytes(a.range.start, a.range.end) < 0 && compareBytes(b.range.start, b.range.end) < 0, 'the cut is inside the segment');
+        assert.deepEqual(cut.slice(2), segments.slice(1));
+        let before = 0;
+        const scan = src.scanRows(pids[0]!, a.range);
+        while (scan.next()) before++;
+        assert.equal(before, rows, `${table.name.O}: ${rows} rows before the cut`);
+        assert.deepEqual(chunkOutput(src, dec, cut, fileSize), want, `${dir} ${table.name.O}: cut after ${rows} rows, -F ${fileSize}`);
       }
     }
   }

@@ -6,6 +6,8 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { openSession } from '../../src/export/session.js';
 import type { Session } from '../../src/export/session-types.js';
+import type { DumpSource, TableDecoder } from '../../src/export/source.js';
+import type { TableInfo } from '../../src/tidb/table-info.js';
 
 /** db directories (relative to the repository root, the tests' working directory). */
 export function fixtureDbDirs(): string[] {
@@ -31,4 +33,22 @@ export function describeEveryFixture(title: string, body: (s: Session, dir: stri
       });
     }
   });
+}
+
+/**
+ * The session's tables whose schema `src` can decode, each with its decoder. A table the decoder
+ * refuses is left out: the dump reports it, and it is no question for a scan.
+ */
+export function decodableTables(s: Session, src: DumpSource): { table: TableInfo; decoder: TableDecoder }[] {
+  const out: { table: TableInfo; decoder: TableDecoder }[] = [];
+  for (const db of s.databases()) {
+    for (const table of s.tables(db.id)) {
+      try {
+        out.push({ table, decoder: src.decoder(table) });
+      } catch {
+        // refused: see above
+      }
+    }
+  }
+  return out;
 }
