@@ -484,7 +484,6 @@ function summaryTable(rows: readonly TableSummary[]): string {
   return `${[fmt(head), ...body.map(fmt)].join('\n')}\n`;
 }
 
-/** Bytes of the .sst files directly in dbDir (0 when it cannot be read). */
 /**
  * Chunk worker threads started before the session is opened (worker-pool.ts prestartWorkers), so
  * that loading their modules and opening their sessions overlaps the main thread's open and
